@@ -1,0 +1,103 @@
+"""Clean: decoded text -> paragraphs (Line objects), nothing of the text lost or altered.
+
+It removes BOMs, zero-width characters, indentation and trailing blanks, and the line breaks
+of hard-wrapped text (lines broken at a fixed width, as copied out of a PDF). Every other
+character is kept exactly. Paragraphs may be separated by blank lines, be one per line, or
+start with an indent (full-width spaces ``　　``).
+"""
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+
+from .model import Line
+from .structure_patterns import marker_of, starts_block
+
+INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
+BLANK = " \t\u3000\u00a0\f\v"
+SENTENCE_END = "。！？!?；;：:…"
+
+
+def width(s: str) -> int:
+    """Display width: CJK and full-width characters count two, the rest one (as in a PDF line)."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def wrap_width(widths: list[int]) -> int | None:
+    """The fixed width a text was hard-wrapped at, or None when its lines were not wrapped.
+
+    Wrapped text has most lines at (nearly) one maximal width and almost none wider; a text
+    with one paragraph per line has widths scattered over a wide range.
+    """
+    if len(widths) < 4:
+        return None
+    counts = Counter(widths)
+    # The candidate is the width with the most lines within one of it (kinsoku shifts a char).
+    cand = max(counts, key=lambda w: (counts[w] + counts.get(w - 1, 0) + counts.get(w - 2, 0), w))
+    full = sum(n for w, n in counts.items() if cand - 3 <= w <= cand + 2)
+    wider = sum(n for w, n in counts.items() if w > cand + 2)
+    if cand >= 16 and full >= 3 and full >= 0.5 * len(widths) and wider <= 0.05 * len(widths):
+        return cand
+    return None
+
+
+def _join(a: str, b: str, fixed_width: bool) -> str:
+    """Rejoin a wrapped line: nothing between Chinese characters, digits, or anything cut at a
+    fixed width; one space between two Latin letters of ragged, word-wrapped text."""
+    if not fixed_width and a[-1].isascii() and a[-1].isalpha() and b[0].isascii() and b[0].isalpha():
+        return a + " " + b
+    return a + b
+
+
+def _standalone_heading(text: str) -> bool:
+    """A heading on a line of its own: a marker and no sentence-final punctuation at its end."""
+    return bool(marker_of(text)) and text[-1] not in SENTENCE_END
+
+
+def paragraphs(text: str) -> list[Line]:
+    """Split decoded text into paragraphs, each with the 1-based line it starts on."""
+    text = text.translate(INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+    blocks: list[list[tuple[int, str, int, bool]]] = [[]]  # (line no, text, raw width, indented)
+    for n, line in enumerate(text.split("\n"), 1):
+        stripped = line.strip(BLANK)
+        if not stripped:
+            if blocks[-1]:
+                blocks.append([])
+            continue
+        blocks[-1].append((n, stripped, width(line.rstrip(BLANK)), line[:1] in BLANK))
+    blocks = [b for b in blocks if b]
+    lines = [item for block in blocks for item in block]
+    wrap = wrap_width([w for _, _, w, _ in lines])
+    indents = sum(ind for *_, ind in lines)
+    indent_marks = 0 < indents < len(lines)  # only some lines indented: indents start paragraphs
+    multi_line_blocks = len(blocks) > 1 and sum(len(b) > 1 for b in blocks) >= len(blocks) / 2
+
+    def continues(prev: tuple[int, str, int, bool], cur: tuple[int, str, int, bool]) -> bool:
+        _, ptext, pwidth, _ = prev
+        _, ctext, _, cindent = cur
+        if indent_marks and cindent:
+            return False
+        if wrap is not None:
+            # A short line ended its paragraph. A full one goes on, unless it ends a sentence
+            # and the next line starts with a marker (a heading after a paragraph that happened
+            # to fill its last line); a marker after a cut mid-sentence is only wrapped text.
+            if pwidth < wrap - 2:
+                return False
+            return not (starts_block(ctext) and ptext[-1] in SENTENCE_END)
+        if starts_block(ctext) or _standalone_heading(ptext):
+            return False
+        if indent_marks:  # flush continuation lines under indented first lines (回行顶格)
+            return ptext[-1] not in SENTENCE_END
+        return multi_line_blocks  # blank lines separate paragraphs, each wrapped raggedly
+
+    out: list[Line] = []
+    for block in blocks:
+        start, acc = block[0][0], block[0][1]
+        for prev, cur in zip(block, block[1:]):
+            if continues(prev, cur):
+                acc = _join(acc, cur[1], wrap is not None)
+            else:
+                out.append(Line(acc, start))
+                start, acc = cur[0], cur[1]
+        out.append(Line(acc, start))
+    return out

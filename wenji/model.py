@@ -1,0 +1,138 @@
+"""Dataclasses passed between the build steps.
+
+Data flows one way: read -> clean -> structure -> themes -> search -> render -> write.
+Every step takes and returns these plain objects, so each can be tested alone.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Union
+
+
+@dataclass(frozen=True)
+class Line:
+    """One cleaned source paragraph before sectioning, with the line it started on."""
+
+    text: str
+    line: int
+
+
+@dataclass
+class Paragraph:
+    """A paragraph of speech text; ``id`` is ``pN``, numbered in reading order."""
+
+    id: str
+    text: str
+    line: int
+    kind: str = "text"  # "text" | "salutation" | "item" (a ——… enumeration line)
+
+
+@dataclass
+class Section:
+    """A section of the document's own structure.
+
+    ``id`` is ``s2-3-1``-style, derived from the document's numbering (or, for unnumbered
+    heads, the ordinal among siblings). The root of a speech is a Section with ``id == ""``
+    and ``depth == 0``; it holds the preamble and the top-level sections.
+    ``blocks`` keeps paragraphs and subsections in reading order.
+    """
+
+    id: str
+    heading: str
+    depth: int
+    marker: str  # "root" | "part" | "cn" | "paren-cn" | "arabic" | "paren-arabic" | "circled" | "ordinal" | "lead"
+    line: int = 0
+    runin: bool = False  # the heading ran into its paragraph (first sentence of it)
+    blocks: list[Union["Paragraph", "Section"]] = field(default_factory=list)
+
+    @property
+    def paragraphs(self) -> list[Paragraph]:
+        """The section's own paragraphs (not those of its subsections)."""
+        return [b for b in self.blocks if isinstance(b, Paragraph)]
+
+    @property
+    def sections(self) -> list["Section"]:
+        return [b for b in self.blocks if isinstance(b, Section)]
+
+    def walk(self, path: tuple[str, ...] = ()) -> Iterator[tuple["Section", tuple[str, ...]]]:
+        """Depth-first, in reading order: (section, heading path including itself)."""
+        here = path + ((self.heading,) if self.depth else ())
+        yield self, here
+        for sub in self.sections:
+            yield from sub.walk(here)
+
+    def all_paragraphs(self) -> Iterator[Paragraph]:
+        for b in self.blocks:
+            if isinstance(b, Paragraph):
+                yield b
+            else:
+                yield from b.all_paragraphs()
+
+    @property
+    def text(self) -> str:
+        """Heading and own paragraphs, joined by newlines: what a search hit in this section sees."""
+        parts = [self.heading] if self.depth else []
+        parts += [p.text for p in self.paragraphs]
+        return "\n".join(parts)
+
+
+@dataclass
+class Meta:
+    """What is known about a speech: from content/ front matter, else inferred from its text."""
+
+    title: str = ""
+    date: str = ""  # "YYYY-MM-DD", "YYYY-MM", "YYYY" or "" when unknown
+    kind: str = ""
+    place: str = ""
+    speaker: str = ""
+    occasion: str = ""
+    source: str = ""
+    slug: str = ""
+    summary: str = ""  # Markdown from the metadata file's body, rendered as HTML by render
+    date_note: str = ""  # how the date was established, e.g. "year from the text: 二十大召开之年"
+    encoding: str = ""
+    inferred: tuple[str, ...] = ()  # names of fields taken from the text rather than content/
+
+    @property
+    def year(self) -> str:
+        return self.date[:4]
+
+
+@dataclass
+class Speech:
+    """One source file, decoded, cleaned and sectioned."""
+
+    stem: str  # file name without extension
+    slug: str  # output name: speeches/<slug>.html
+    source: Path
+    encoding: str
+    meta: Meta
+    header: list[Line]  # header lines taken out of the body (title, date line, speaker line)
+    body: Section  # root section
+    masks: int = 0  # number of masked (anonymised) passages
+
+    def sections(self) -> Iterator[tuple[Section, tuple[str, ...]]]:
+        """Every section with its heading path, root excluded, in reading order."""
+        for sec, path in self.body.walk():
+            if sec.depth:
+                yield sec, path
+
+    def paragraphs(self) -> list[Paragraph]:
+        return list(self.body.all_paragraphs())
+
+    @property
+    def chars(self) -> int:
+        """Length in characters of the speech text (headings and paragraphs, no whitespace)."""
+        n = sum(len(s.heading) for s, _ in self.sections())
+        return n + sum(len(p.text) for p in self.paragraphs())
+
+
+@dataclass
+class Archive:
+    """Everything the renderer needs: the speeches in home-page order and the site config."""
+
+    speeches: list[Speech]
+    config: dict
+    pages: list = field(default_factory=list)
+    content: Path = Path("content")  # the content folder (themes.toml, userdict.txt live there)

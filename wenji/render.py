@@ -1,0 +1,87 @@
+"""Render: the Archive -> HTML strings, through Jinja2 templates in ``templates/``.
+
+Templates only lay out what Python prepared: the filters here do the escaping of speech text
+(with anonymisation marks wrapped so they show as such) and the formatting of dates.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import markdown
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
+
+from . import masks
+from .model import Archive, Section, Speech
+
+MASK_TITLE = "此处原文已隐去（匿名处理）"
+
+
+def masked(text: str) -> Markup:
+    """Escaped text with every anonymisation mark in a ``<span class="mask">``."""
+    out = []
+    for piece, is_mask in masks.split(text):
+        if is_mask:
+            out.append(Markup('<span class="mask" title="{}">{}</span>').format(MASK_TITLE, piece))
+        else:
+            out.append(escape(piece))
+    return Markup("").join(out)
+
+
+def cn_date(date: str) -> str:
+    """2022-03-05 -> 2022年3月5日 (also YYYY-MM and YYYY)."""
+    if not date:
+        return ""
+    parts = date.split("-")
+    labels = ["年", "月", "日"]
+    return "".join(str(int(p)) + labels[i] for i, p in enumerate(parts))
+
+
+def md(text: str) -> Markup:
+    """Markdown written by the archive's owner (notes, pages) -> HTML. Never used on speech text."""
+    return Markup(markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html"))
+
+
+def environment(templates: Path) -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters["masked"] = masked
+    env.filters["cn_date"] = cn_date
+    env.filters["md"] = md
+    env.globals["h_level"] = lambda depth: min(depth + 1, 6)
+    return env
+
+
+def base_context(archive: Archive, root: str, page_title: str, **extra) -> dict:
+    ctx = {"root": root, "site": archive.config, "page_title": page_title, "archive": archive}
+    ctx.update(extra)
+    return ctx
+
+
+def speech_page(env: Environment, archive: Archive, speech: Speech, prev: Speech | None,
+                nxt: Speech | None, themes=None) -> str:
+    toc = [(s, path) for s, path in speech.sections()]
+    return env.get_template("speech.html").render(
+        base_context(archive, "../", speech.meta.title, speech=speech, toc=toc, prev=prev, next=nxt,
+                     themes=themes, body=speech.body, paragraph_count=len(speech.paragraphs()),
+                     section_count=len(toc), body_class="speech"),
+    )
+
+
+def home_page(env: Environment, archive: Archive) -> str:
+    return env.get_template("index.html").render(
+        base_context(archive, "", archive.config["title"], body_class="home"))
+
+
+def markdown_page(env: Environment, archive: Archive, title: str, html: Markup) -> str:
+    return env.get_template("page.html").render(base_context(archive, "", title, html=html, body_class="page"))
+
+
+def section_heading_id(section: Section) -> str:
+    return f"{section.id}-h"

@@ -1,0 +1,235 @@
+"""Orchestrates a build: read -> clean -> structure -> themes -> search -> render -> write.
+
+The site is written to a temporary folder beside ``--out`` and swapped in only when every
+step succeeded, so a failed build leaves the previous site exactly as it was.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import clean, header, masks, meta as metadata, render, structure
+from .errors import BuildError, InputError
+from .model import Archive, Speech
+from .read import read_file
+
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+TEMPLATES = PACKAGE_ROOT / "templates"
+STATIC = PACKAGE_ROOT / "static"
+
+
+@dataclass
+class Stats:
+    speeches: int = 0
+    sections: int = 0
+    paragraphs: int = 0
+    themes: int = 0
+    files: int = 0
+    seconds: float = 0.0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _seed_files(seeds: Path) -> tuple[list[Path], list[InputError], list[str]]:
+    if not seeds.is_dir():
+        return [], [InputError(seeds, "seeds folder does not exist")], []
+    files, errors, skipped = [], [], []
+    for path in sorted(seeds.iterdir()):
+        if path.name.startswith("."):
+            continue
+        if path.is_symlink():
+            target = path.resolve()
+            if seeds.resolve() not in target.parents:
+                errors.append(InputError(path, f"symbolic link to {target}, outside the seeds folder"))
+                continue
+        if path.suffix.lower() == ".txt" and path.is_file():
+            files.append(path)
+        else:
+            skipped.append(f"{path}: not a .txt file, not read")
+    if not files and not errors:
+        errors.append(InputError(seeds, "no .txt speeches in the seeds folder"))
+    return files, errors, skipped
+
+
+def load_speech(path: Path, given: dict) -> Speech | InputError:
+    """One raw text -> a Speech (decoded, cleaned, header taken out, sectioned)."""
+    decoded = read_file(path, given.get("encoding", ""))
+    if isinstance(decoded, InputError):
+        return decoded
+    text, encoding = decoded
+    lines = clean.paragraphs(text)
+    inferred, head, body = header.split_header(lines)
+    if not body:
+        return InputError(path, "no speech text after the header lines", head[-1].line if head else None)
+    inferred.setdefault("title", header.fallback_title(body))
+    inferred["kind"] = header.infer_kind(inferred.get("title", ""), text)
+    m = metadata.merge(inferred, given)
+    m = replace(m, encoding=encoding)
+    root = structure.build(body)
+    slug = m.slug or path.stem
+    speech = Speech(stem=path.stem, slug=slug, source=path, encoding=encoding, meta=m, header=head, body=root)
+    speech.masks = sum(masks.count(p.text) for p in speech.paragraphs()) + sum(
+        masks.count(s.heading) for s, _ in speech.sections())
+    return speech
+
+
+def sort_key(s: Speech) -> tuple:
+    """Home-page order: by date (undated last), then title, then file name."""
+    return (s.meta.date == "", s.meta.date, s.meta.title, s.stem)
+
+
+def load_archive(seeds: Path, content: Path, warn: Callable[[str], None] = lambda m: None) -> Archive:
+    """Read every speech and its metadata; raise BuildError listing every bad input."""
+    errors: list[InputError] = []
+    config = metadata.load_site_config(content)
+    if isinstance(config, InputError):
+        errors.append(config)
+        config = dict(metadata.SITE_DEFAULTS)
+    files, file_errors, skipped = _seed_files(seeds)
+    errors += file_errors
+    for s in skipped:
+        warn(s)
+    meta_dir = content / "speeches"
+    given_by_stem: dict[str, dict] = {}
+    if meta_dir.is_dir():
+        stems = {p.stem for p in files}
+        for mpath in sorted(meta_dir.glob("*.md")):
+            given = metadata.load_front_matter(mpath)
+            if isinstance(given, InputError):
+                errors.append(given)
+            elif mpath.stem not in stems:
+                errors.append(InputError(mpath, f"metadata for a speech that is not in {seeds}: no {mpath.stem}.txt"))
+            else:
+                given_by_stem[mpath.stem] = given
+    speeches: list[Speech] = []
+    for path in files:
+        result = load_speech(path, given_by_stem.get(path.stem, {}))
+        if isinstance(result, InputError):
+            errors.append(result)
+        else:
+            speeches.append(result)
+    by_slug: dict[str, Speech] = {}
+    for s in speeches:
+        key = s.slug.lower()  # case-insensitive file systems would merge Foo.html and foo.html
+        if key in by_slug:
+            errors.append(InputError(s.source, f"slug {s.slug!r} is also the slug of {by_slug[key].source}"))
+        else:
+            by_slug[key] = s
+    if errors:
+        raise BuildError(errors)
+    speeches.sort(key=sort_key)
+    pages = _load_pages(content, errors)
+    if errors:
+        raise BuildError(errors)
+    return Archive(speeches=speeches, config=config, pages=pages, content=content)
+
+
+def _load_pages(content: Path, errors: list[InputError]) -> list[dict]:
+    """Pages written in Markdown under content/pages/ (about, ...), rendered to <name>.html."""
+    pages = []
+    folder = content / "pages"
+    if not folder.is_dir():
+        return pages
+    for path in sorted(folder.glob("*.md")):
+        given = metadata.load_front_matter(path)
+        if isinstance(given, InputError):
+            errors.append(given)
+            continue
+        name = path.stem
+        if not metadata.SLUG.match(name) or name in {"index", "search", "keywords", "404"}:
+            errors.append(InputError(path, f"page name {name!r} is reserved or not a valid file name"))
+            continue
+        pages.append({"name": name, "title": given.get("title", name), "body": given.get("summary", "")})
+    return pages
+
+
+def outputs(archive: Archive, env) -> Iterable[tuple[str, str | bytes]]:
+    """Every file of the site but the static assets, as (relative path, content)."""
+    themes = None
+    feature_outputs = []
+    try:
+        from . import themes as themes_mod
+    except ImportError:
+        themes_mod = None
+    if themes_mod is not None and hasattr(themes_mod, "analyse"):
+        themes = themes_mod.analyse(archive, archive.content)
+        feature_outputs.append(themes_mod.outputs(archive, themes, env))
+    try:
+        from . import search as search_mod
+    except ImportError:
+        search_mod = None
+    if search_mod is not None and hasattr(search_mod, "outputs"):
+        feature_outputs.append(search_mod.outputs(archive, env))
+    yield "index.html", render.home_page(env, archive)
+    order = archive.speeches
+    for i, s in enumerate(order):
+        prev = order[i - 1] if i else None
+        nxt = order[i + 1] if i + 1 < len(order) else None
+        yield f"speeches/{s.slug}.html", render.speech_page(env, archive, s, prev, nxt, themes)
+    for page in archive.pages:
+        yield f"{page['name']}.html", render.markdown_page(env, archive, page["title"], render.md(page["body"]))
+    for gen in feature_outputs:
+        yield from gen
+
+
+def _copy_static(dest: Path) -> int:
+    n = 0
+    for src in sorted(STATIC.rglob("*")):
+        if src.is_file() and not src.name.startswith("."):
+            target = dest / "static" / src.relative_to(STATIC)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, target)
+            n += 1
+    return n
+
+
+def _write(dest: Path, rel: str, content: str | bytes) -> None:
+    target = (dest / rel).resolve()
+    if dest.resolve() not in target.parents:
+        raise BuildError([InputError(Path(rel), "output path would leave the output folder")])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, str):
+        content = content.encode("utf-8")
+    target.write_bytes(content)
+
+
+def build(seeds: Path, content: Path, out: Path, warn: Callable[[str], None] = lambda m: None) -> Stats:
+    """Build the site into ``out``; on any error raise and leave ``out`` untouched."""
+    start = time.perf_counter()
+    archive = load_archive(seeds, content, warn)
+    env = render.environment(TEMPLATES)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    stats = Stats()
+    try:
+        for rel, data in outputs(archive, env):
+            _write(tmp, rel, data)
+            stats.files += 1
+        stats.files += _copy_static(tmp)
+        _swap(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    stats.speeches = len(archive.speeches)
+    stats.sections = sum(1 for s in archive.speeches for _ in s.sections())
+    stats.paragraphs = sum(len(s.paragraphs()) for s in archive.speeches)
+    stats.seconds = time.perf_counter() - start
+    return stats
+
+
+def _swap(new: Path, out: Path) -> None:
+    """Put the new site in place of the old one with two renames."""
+    old = None
+    if out.exists():
+        if not out.is_dir():
+            raise BuildError([InputError(out, "output path exists and is not a folder")])
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.rename(out, old)
+    os.rename(new, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,65 @@
+"""The markers Chinese official texts use for their structure (GB/T 9704 and common practice).
+
+Shared by clean (a marker at the start of a line starts a new paragraph, even in wrapped
+text) and structure (the marker gives the section's level and number).
+"""
+from __future__ import annotations
+
+import re
+
+CN_DIGITS = "〇零一二三四五六七八九十百两"
+_CN = f"[{CN_DIGITS}]+"
+_AR = "(?:[0-9]{1,3}|[０-９]{1,3})"
+
+# (marker kind, regex). Order matters: the first that matches names the kind.
+MARKERS: list[tuple[str, re.Pattern[str]]] = [
+    ("part", re.compile(rf"^第({_CN}|{_AR})(?:部分|章|篇|编)(?=[\s　、，：:.．]|$|[\u4e00-\u9fff“])")),
+    ("cn", re.compile(rf"^({_CN})、")),
+    ("paren-cn", re.compile(rf"^[（(]({_CN})[）)]")),
+    ("paren-arabic", re.compile(rf"^[（(]({_AR})[）)]")),
+    ("arabic", re.compile(rf"^({_AR})[.．、](?![0-9０-９])")),
+    ("circled", re.compile(r"^([①-⑳])")),
+]
+# Run-in ordinal heads of leaders' speeches: 一要…, 一是…, 第一，…
+ORDINAL = re.compile(rf"^({_CN})(是|要)|^第({_CN})[，,、]")
+DASH_ITEM = re.compile(r"^(——|--|－－|—\s?—)")
+SALUTATION = re.compile(
+    r"^(各位(代表|委员|同志|来宾|领导|嘉宾|朋友)[^。！？：:!]{0,20}|同志们|同志们、朋友们|女士们、先生们)[：:！!]"
+)
+
+
+def cn_number(s: str) -> int:
+    """Value of a Chinese (一…九十九, 一百零五) or Arabic (half- or full-width) numeral, or ①…⑳."""
+    if len(s) == 1 and "①" <= s <= "⑳":
+        return ord(s) - ord("①") + 1
+    s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    if s.isascii() and s.isdigit():
+        return int(s)
+    digits = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    if "十" not in s and "百" not in s:  # positional, as in 二〇二二
+        return int("".join(str(digits[c]) for c in s))
+    total, current = 0, 0
+    for ch in s:
+        if ch == "十":
+            total += (current or 1) * 10
+            current = 0
+        elif ch == "百":
+            total += (current or 1) * 100
+            current = 0
+        else:
+            current = digits[ch]
+    return total + current
+
+
+def marker_of(text: str) -> tuple[str, int, int] | None:
+    """(kind, number, length of the marker) for a line that starts with a structural marker."""
+    for kind, rx in MARKERS:
+        m = rx.match(text)
+        if m:
+            return kind, cn_number(m.group(1)), m.end()
+    return None
+
+
+def starts_block(text: str) -> bool:
+    """Whether a line starts a paragraph of its own whatever the wrapping: a heading or list marker."""
+    return bool(marker_of(text) or DASH_ITEM.match(text) or SALUTATION.match(text))
