@@ -23,22 +23,25 @@ def width(s: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
 
 
-def wrap_width(widths: list[int]) -> int | None:
+def wrap_width(lines: list[tuple[str, int]]) -> int | None:
     """The fixed width a text was hard-wrapped at, or None when its lines were not wrapped.
 
-    Wrapped text has most lines at (nearly) one maximal width and almost none wider; a text
-    with one paragraph per line has widths scattered over a wide range.
+    ``lines`` are (text, display width) pairs. Wrapped text has most lines at (nearly) one
+    maximal width, almost none wider, and most of those full lines end mid-sentence; a text
+    with one paragraph per line has widths scattered over a wide range and ends lines with 。.
     """
-    if len(widths) < 4:
+    widths = [w for _, w in lines]
+    if len(widths) < 6:
         return None
     counts = Counter(widths)
     # The candidate is the width with the most lines within one of it (kinsoku shifts a char).
     cand = max(counts, key=lambda w: (counts[w] + counts.get(w - 1, 0) + counts.get(w - 2, 0), w))
     full = sum(n for w, n in counts.items() if cand - 3 <= w <= cand + 2)
     wider = sum(n for w, n in counts.items() if w > cand + 2)
-    if cand >= 16 and full >= 3 and full >= 0.5 * len(widths) and wider <= 0.05 * len(widths):
-        return cand
-    return None
+    if not (cand >= 16 and full >= 3 and full >= 0.5 * len(widths) and wider <= 0.05 * len(widths)):
+        return None
+    ends = [t[-1] in SENTENCE_END for t, w in lines if w >= cand - 2]
+    return cand if sum(ends) < 0.5 * len(ends) else None
 
 
 def _join(a: str, b: str, fixed_width: bool) -> str:
@@ -67,10 +70,13 @@ def paragraphs(text: str) -> list[Line]:
         blocks[-1].append((n, stripped, width(line.rstrip(BLANK)), line[:1] in BLANK))
     blocks = [b for b in blocks if b]
     lines = [item for block in blocks for item in block]
-    wrap = wrap_width([w for _, _, w, _ in lines])
+    wrap = wrap_width([(t, w) for _, t, w, _ in lines])
     indents = sum(ind for *_, ind in lines)
     indent_marks = 0 < indents < len(lines)  # only some lines indented: indents start paragraphs
-    multi_line_blocks = len(blocks) > 1 and sum(len(b) > 1 for b in blocks) >= len(blocks) / 2
+    # Lines inside a block that end mid-sentence mean the text was wrapped raggedly (at word
+    # or window width) with blank lines between paragraphs; lines ending in 。 mean one per line.
+    inner = [t for b in blocks for _, t, _, _ in b[:-1] if not _standalone_heading(t)]
+    ragged = bool(inner) and sum(t[-1] not in SENTENCE_END for t in inner) >= len(inner) / 2
 
     def continues(prev: tuple[int, str, int, bool], cur: tuple[int, str, int, bool]) -> bool:
         _, ptext, pwidth, _ = prev
@@ -88,7 +94,7 @@ def paragraphs(text: str) -> list[Line]:
             return False
         if indent_marks:  # flush continuation lines under indented first lines (回行顶格)
             return ptext[-1] not in SENTENCE_END
-        return multi_line_blocks  # blank lines separate paragraphs, each wrapped raggedly
+        return ragged
 
     out: list[Line] = []
     for block in blocks:

@@ -26,7 +26,7 @@ from .structure_patterns import DASH_ITEM, ORDINAL, SALUTATION, cn_number, marke
 RANK = {"part": 0, "cn": 1, "paren-cn": 2, "arabic": 3, "paren-arabic": 4, "circled": 5}
 LEAD_MAX = 40
 FIRST_SENTENCE = re.compile(r"^[^。！？!?]*[。！？!?]")
-LEAD = re.compile(r"^[^。：:；;！？!?]{2,%d}。" % LEAD_MAX)
+LEAD = re.compile(r"^[^。：:；;！？!?]{4,%d}。" % LEAD_MAX)
 
 
 def _split_first_sentence(text: str) -> tuple[str, str]:

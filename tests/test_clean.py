@@ -1,0 +1,71 @@
+"""Cleaning: paragraphs are rejoined, invisible characters removed, everything else kept."""
+import pytest
+
+from wenji.clean import paragraphs, width
+
+
+def wrap(line: str, w: int) -> list[str]:
+    """Break a line at display width w, as a PDF copy does."""
+    out, cur = [], ""
+    for c in line:
+        if width(cur + c) > w:
+            out.append(cur)
+            cur = c
+        else:
+            cur += c
+    return out + [cur]
+
+
+def source_paragraphs(seed):
+    return [l.strip() for l in seed.read_text(encoding="utf-8").split("\n") if l.strip()]
+
+
+@pytest.fixture(params=sorted(p.name for p in __import__("pathlib").Path(__file__).parent.parent.joinpath("seeds").glob("*.txt")))
+def seed(request, repo_root):
+    return repo_root / "seeds" / request.param
+
+
+def test_one_paragraph_per_line(seed):
+    assert [p.text for p in paragraphs(seed.read_text(encoding="utf-8"))] == source_paragraphs(seed)
+
+
+@pytest.mark.parametrize("w", [36, 40, 56, 60, 72, 80])
+def test_hard_wrapped_with_indented_paragraphs_are_rejoined(seed, w):
+    orig = source_paragraphs(seed)
+    text = "\n".join(line for p in orig for line in wrap("\u3000\u3000" + p, w))
+    assert [p.text for p in paragraphs(text)] == orig
+
+
+@pytest.mark.parametrize("w", [40, 60])
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_hard_wrapped_with_blank_lines_between_paragraphs(seed, w, newline):
+    orig = source_paragraphs(seed)
+    text = (newline * 2).join(newline.join(wrap(p, w)) for p in orig)
+    assert [p.text for p in paragraphs(text)] == orig
+
+
+def test_rejoining_never_puts_a_space_between_chinese_characters():
+    text = "　　我们要坚持以人民为中心的发展思想，\n不断增进民生福祉，5\nG基站覆盖全市，COP\n15大会。\n　　第二段。"
+    got = [p.text for p in paragraphs(text)]
+    assert got == ["我们要坚持以人民为中心的发展思想，不断增进民生福祉，5G基站覆盖全市，COP15大会。", "第二段。"]
+
+
+def test_ragged_english_lines_are_joined_with_a_space():
+    text = "The report was\ndelivered in March.\n\nSecond paragraph\ncontinues here."
+    assert [p.text for p in paragraphs(text)] == ["The report was delivered in March.", "Second paragraph continues here."]
+
+
+def test_heading_lines_stay_apart_from_the_paragraph_that_follows():
+    text = "一、过去五年工作回顾\n过去五年，我们……\n\n（一）坚持创新\n创新是第一动力。"
+    assert [p.text for p in paragraphs(text)] == ["一、过去五年工作回顾", "过去五年，我们……", "（一）坚持创新", "创新是第一动力。"]
+
+
+def test_invisible_characters_and_indentation_are_removed_nothing_else():
+    text = "\ufeff\u3000\u3000各位\u200b代表：\u200d \t\n  **市 xx 区×××，`code` <b>&amp; \\ # > [x](javascript:alert(1))  \n"
+    got = [p.text for p in paragraphs(text)]
+    assert got == ["各位代表：", "**市 xx 区×××，`code` <b>&amp; \\ # > [x](javascript:alert(1))"]
+
+
+def test_line_numbers_point_at_the_first_line_of_each_paragraph():
+    text = "各位代表：\n\n\n现在，我代表\n市政府报告工作。\n\n一、回顾"
+    assert [(p.text[:2], p.line) for p in paragraphs(text)] == [("各位", 1), ("现在", 4), ("一、", 7)]
