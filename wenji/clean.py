@@ -57,6 +57,11 @@ def _standalone_heading(text: str) -> bool:
     return bool(marker_of(text)) and text[-1] not in SENTENCE_END
 
 
+def _bracketed(text: str) -> bool:
+    """A line wholly in brackets, such as a date line （2023年3月15日） or （掌声）, stands alone."""
+    return text[0] in "（(" and text[-1] in "）)" and len(text) <= 40
+
+
 def paragraphs(text: str) -> list[Line]:
     """Split decoded text into paragraphs, each with the 1-based line it starts on."""
     text = text.translate(INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
@@ -76,7 +81,7 @@ def paragraphs(text: str) -> list[Line]:
     # Lines inside a block that end mid-sentence mean the text was wrapped raggedly (at word
     # or window width) with blank lines between paragraphs; lines ending in 。 mean one per line.
     inner = [t for b in blocks for _, t, _, _ in b[:-1] if not _standalone_heading(t)]
-    ragged = bool(inner) and sum(t[-1] not in SENTENCE_END for t in inner) >= len(inner) / 2
+    ragged = len(blocks) > 1 and bool(inner) and sum(t[-1] not in SENTENCE_END for t in inner) >= len(inner) / 2
 
     def continues(prev: tuple[int, str, int, bool], cur: tuple[int, str, int, bool]) -> bool:
         _, ptext, pwidth, _ = prev
@@ -90,7 +95,7 @@ def paragraphs(text: str) -> list[Line]:
             if pwidth < wrap - 2:
                 return False
             return not (starts_block(ctext) and ptext[-1] in SENTENCE_END)
-        if starts_block(ctext) or _standalone_heading(ptext):
+        if starts_block(ctext) or _standalone_heading(ptext) or _bracketed(ptext) or _bracketed(ctext):
             return False
         if indent_marks:  # flush continuation lines under indented first lines (回行顶格)
             return ptext[-1] not in SENTENCE_END
