@@ -33,10 +33,11 @@
   }
 
   function copy(text, button) {
+    var label = button.textContent;
     function done() {
       button.textContent = "已复制";
       button.classList.add("done");
-      window.setTimeout(function () { button.textContent = "复制链接"; button.classList.remove("done"); }, 1600);
+      window.setTimeout(function () { button.textContent = label; button.classList.remove("done"); }, 1600);
     }
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done, function () { if (fallbackCopy(text, button)) { done(); } });
@@ -44,6 +45,9 @@
       done();
     }
   }
+
+  /* shared with cite.js and quote.js */
+  window.wenjiCopy = copy;
 
   function addCopyButtons() {
     var links = document.querySelectorAll(".speech-body a.permalink");

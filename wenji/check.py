@@ -33,8 +33,11 @@ def _parse(path: Path) -> _Page:
     return page
 
 
-def check_site(out: Path) -> list[str]:
-    """Problems found, as 'file:line: message' strings; an empty list means the site is sound."""
+def check_site(out: Path, base_url: str = "") -> list[str]:
+    """Problems found, as 'file:line: message' strings; an empty list means the site is sound.
+
+    With ``base_url``, absolute links to the site itself (as in 404.html) count as internal.
+    """
     out = out.resolve()
     pages = {p: _parse(p) for p in sorted(out.rglob("*.html"))}
     problems: list[str] = []
@@ -42,6 +45,8 @@ def check_site(out: Path) -> list[str]:
         rel = path.relative_to(out)
         for tag, url, line in page.links:
             where = f"{rel}:{line}"
+            if base_url and url.startswith(base_url):
+                url = "/".join([".."] * (len(rel.parts) - 1) + [url[len(base_url):]]) or "index.html"
             parts = urlsplit(url)
             if parts.scheme in ("http", "https", "javascript", "data") or url.startswith("//"):
                 if not (tag == "link" and parts.scheme == "data"):

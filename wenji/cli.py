@@ -1,4 +1,4 @@
-"""Command line: ``python build.py [--seeds DIR] [--content DIR] [--out DIR]``."""
+"""Command line: ``python build.py [build|serve|check] [--seeds DIR] [--content DIR] [--out DIR]``."""
 from __future__ import annotations
 
 import argparse
@@ -12,8 +12,13 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="build.py",
         description="Build a wenji site: every raw speech in SEEDS becomes a cleaned, sectioned page, "
-                    "with an archive home page, written to OUT.",
+                    "with an archive home page, a theme index and a search index, written to OUT.",
+        epilog="commands: build (the default) writes the site; serve builds, serves it on 127.0.0.1 and "
+               "rebuilds when seeds/, content/, templates/ or static/ change; check builds and then verifies "
+               "every link, anchor and page of the output.",
     )
+    p.add_argument("command", nargs="?", choices=["build", "serve", "check"], default="build",
+                   help="what to do (default: build)")
     p.add_argument("--seeds", type=Path, default=Path("seeds"), metavar="DIR",
                    help="folder of raw speeches, one .txt file each, any of UTF-8, UTF-16 (with BOM), GB18030/GBK "
                         "(default: seeds)")
@@ -22,26 +27,74 @@ def parser() -> argparse.ArgumentParser:
                         "(pages/*.md); may be missing or empty (default: content)")
     p.add_argument("--out", type=Path, default=Path("site"), metavar="DIR",
                    help="where the site is written; replaced only when the build succeeds (default: site)")
-    p.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    p.add_argument("--base-url", metavar="URL",
+                   help="the address the site will be published at (overrides base_url in site.toml); with it the "
+                        "build also writes sitemap.xml, robots.txt, feed.xml and canonical links")
+    p.add_argument("--check", action="store_true", help="same as the check command: verify the output after building")
+    p.add_argument("--port", type=int, default=8000, help="port for serve on 127.0.0.1 (default: 8000)")
+    verbosity = p.add_mutually_exclusive_group()
+    verbosity.add_argument("-q", "--quiet", action="store_true", help="print nothing but errors")
+    verbosity.add_argument("-v", "--verbose", action="store_true", help="print every speech as it is built")
     return p
+
+
+class Reporter:
+    """What the build says on the terminal: warnings, progress, a one-line summary."""
+
+    def __init__(self, quiet: bool = False, verbose: bool = False, stream=sys.stderr):
+        self.quiet, self.verbose, self.stream = quiet, verbose, stream
+
+    def warn(self, msg: str) -> None:
+        if not self.quiet:
+            print(f"warning: {msg}", file=self.stream)
+
+    def detail(self, msg: str) -> None:
+        if self.verbose:
+            print(msg, file=self.stream)
+
+    def progress(self, items, total: int, desc: str):
+        """A progress bar for long builds (many speeches, on a terminal); the items unchanged otherwise."""
+        if self.quiet or self.verbose or total < 50 or not self.stream.isatty():
+            return items
+        from tqdm import tqdm
+
+        return tqdm(items, total=total, desc=desc, unit=" speeches", file=self.stream, leave=False)
+
+    def errors(self, e: BuildError, out: Path) -> None:
+        print(f"wenji: build failed, {len(e.errors)} error(s); {out} left as it was:", file=sys.stderr)
+        for err in e.errors:
+            print(f"  {err}", file=sys.stderr)
+
+    def summary(self, stats, out: Path) -> None:
+        if not self.quiet:
+            print(f"wenji: {stats.speeches} speeches, {stats.sections} sections, {stats.paragraphs} paragraphs, "
+                  f"{stats.themes} themes, {stats.files} files in {out} ({stats.seconds:.2f} s)")
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from .site import build
 
-    def warn(msg: str) -> None:
-        if not args.quiet:
-            print(f"warning: {msg}", file=sys.stderr)
+    report = Reporter(args.quiet, args.verbose)
+    if args.command == "serve":
+        from .serve import serve
 
+        return serve(args.seeds, args.content, args.out, args.port, args.base_url, report)
     try:
-        stats = build(args.seeds, args.content, args.out, warn)
+        stats = build(args.seeds, args.content, args.out, report, base_url=args.base_url)
     except BuildError as e:
-        print(f"wenji: build failed, {len(e.errors)} error(s); {args.out} left as it was:", file=sys.stderr)
-        for err in e.errors:
-            print(f"  {err}", file=sys.stderr)
+        report.errors(e, args.out)
         return 1
-    if not args.quiet:
-        print(f"wenji: {stats.speeches} speeches, {stats.sections} sections, {stats.paragraphs} paragraphs, "
-              f"{stats.files} files in {args.out} ({stats.seconds:.2f} s)")
+    report.summary(stats, args.out)
+    if args.command == "check" or args.check:
+        from .check import check_site
+
+        problems = check_site(args.out, stats.base_url)
+        for problem in problems:
+            print(f"  {problem}", file=sys.stderr)
+        if problems:
+            print(f"wenji: check found {len(problems)} problem(s) in {args.out}", file=sys.stderr)
+            return 1
+        if not args.quiet:
+            print(f"wenji: check passed: every link, anchor and page of {args.out} is sound")
     return 0

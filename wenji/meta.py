@@ -93,3 +93,15 @@ def load_site_config(content: Path) -> dict | InputError:
             m = re.search(r"line (\d+)", str(e))
             return InputError(path, f"invalid TOML: {e}", int(m.group(1)) if m else None)
     return config
+
+
+def check_base_url(config: dict) -> str:
+    """'' when base_url is empty or an absolute http(s) URL; otherwise the reason it is not."""
+    url = str(config.get("base_url") or "")
+    if not url:
+        config["base_url"] = ""
+        return ""
+    if not re.match(r"^https?://[^/\s]+(/[^\s]*)?$", url):
+        return f"base_url {url!r} must be an absolute http:// or https:// address"
+    config["base_url"] = url if url.endswith("/") else url + "/"
+    return ""

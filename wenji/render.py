@@ -11,7 +11,7 @@ import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from . import masks
+from . import cite, masks
 from .model import Archive, Section, Speech
 
 MASK_TITLE = "此处原文已隐去（匿名处理）"
@@ -66,17 +66,39 @@ def base_context(archive: Archive, root: str, page_title: str, **extra) -> dict:
 
 def speech_page(env: Environment, archive: Archive, speech: Speech, prev: Speech | None,
                 nxt: Speech | None, themes=None) -> str:
+    config = archive.config
     toc = [(s, path) for s, path in speech.sections()]
+    cites = {"": (cite.gbt7714(config, speech), cite.bibtex(config, speech))}
+    for sec, path in toc:
+        cites[sec.id] = (cite.gbt7714(config, speech, sec, path), cite.bibtex(config, speech, sec, path))
     return env.get_template("speech.html").render(
         base_context(archive, "../", speech.meta.title, speech=speech, toc=toc, prev=prev, next=nxt,
                      themes=themes, body=speech.body, paragraph_count=len(speech.paragraphs()),
-                     section_count=len(toc), body_class="speech"),
+                     section_count=len(toc), body_class="speech", cites=cites,
+                     canonical=cite.speech_url(config, speech), author=cite.responsible(speech),
+                     citation_date=speech.meta.date.replace("-", "/")),
     )
 
 
-def home_page(env: Environment, archive: Archive) -> str:
-    return env.get_template("index.html").render(
-        base_context(archive, "", archive.config["title"], body_class="home"))
+def home_pages(env: Environment, archive: Archive) -> list[tuple[str, str]]:
+    """The archive home, split into pages of ``per_page`` speeches: index.html, index-2.html, ..."""
+    per_page = max(1, int(archive.config.get("per_page") or 50))
+    chunks = [archive.speeches[i:i + per_page] for i in range(0, len(archive.speeches), per_page)] or [[]]
+    names = ["index.html"] + [f"index-{n}.html" for n in range(2, len(chunks) + 1)]
+    out = []
+    for n, (name, chunk) in enumerate(zip(names, chunks)):
+        out.append((name, env.get_template("index.html").render(base_context(
+            archive, "", archive.config["title"], body_class="home", speeches=chunk, page_number=n + 1,
+            page_count=len(chunks), page_names=names, first_number=n * per_page + 1,
+            canonical=(archive.config["base_url"] + name) if archive.config.get("base_url") else ""))))
+    return out
+
+
+def not_found_page(env: Environment, archive: Archive) -> str:
+    """404.html: served by hosts for missing pages, at any depth, so its links cannot be relative."""
+    base = archive.config.get("base_url", "")
+    return env.get_template("404.html").render(
+        base_context(archive, base, "找不到该页", body_class="not-found", home=base + "index.html" if base else ""))
 
 
 def markdown_page(env: Environment, archive: Archive, title: str, html: Markup) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import clean, header, masks, meta as metadata, render, structure
+from . import clean, downloads, feeds, header, masks, meta as metadata, render, structure
 from .errors import BuildError, InputError
 from .model import Archive, Speech
 from .read import read_file
@@ -31,7 +31,7 @@ class Stats:
     themes: int = 0
     files: int = 0
     seconds: float = 0.0
-    warnings: list[str] = field(default_factory=list)
+    base_url: str = ""
 
 
 def _seed_files(seeds: Path) -> tuple[list[Path], list[InputError], list[str]]:
@@ -82,17 +82,36 @@ def sort_key(s: Speech) -> tuple:
     return (s.meta.date == "", s.meta.date, s.meta.title, s.stem)
 
 
-def load_archive(seeds: Path, content: Path, warn: Callable[[str], None] = lambda m: None) -> Archive:
+class QuietReporter:
+    """The reporter used when nobody listens (tests, benchmarks)."""
+
+    def warn(self, msg: str) -> None:
+        pass
+
+    def detail(self, msg: str) -> None:
+        pass
+
+    def progress(self, items, total: int, desc: str):
+        return items
+
+
+def load_archive(seeds: Path, content: Path, report=None, base_url: str | None = None) -> Archive:
     """Read every speech and its metadata; raise BuildError listing every bad input."""
+    report = report or QuietReporter()
     errors: list[InputError] = []
     config = metadata.load_site_config(content)
     if isinstance(config, InputError):
         errors.append(config)
         config = dict(metadata.SITE_DEFAULTS)
+    if base_url is not None:
+        config["base_url"] = base_url
+    url_error = metadata.check_base_url(config)
+    if url_error:
+        errors.append(InputError(content / "site.toml", url_error))
     files, file_errors, skipped = _seed_files(seeds)
     errors += file_errors
     for s in skipped:
-        warn(s)
+        report.warn(s)
     meta_dir = content / "speeches"
     given_by_stem: dict[str, dict] = {}
     if meta_dir.is_dir():
@@ -106,12 +125,14 @@ def load_archive(seeds: Path, content: Path, warn: Callable[[str], None] = lambd
             else:
                 given_by_stem[mpath.stem] = given
     speeches: list[Speech] = []
-    for path in files:
+    for path in report.progress(files, len(files), "reading"):
         result = load_speech(path, given_by_stem.get(path.stem, {}))
         if isinstance(result, InputError):
             errors.append(result)
         else:
             speeches.append(result)
+            report.detail(f"  {path.name}: {result.meta.title} — {sum(1 for _ in result.sections())} sections, "
+                          f"{len(result.paragraphs())} paragraphs, encoding {result.encoding}")
     by_slug: dict[str, Speech] = {}
     for s in speeches:
         key = s.slug.lower()  # case-insensitive file systems would merge Foo.html and foo.html
@@ -164,7 +185,8 @@ def outputs(archive: Archive, env) -> Iterable[tuple[str, str | bytes]]:
         search_mod = None
     if search_mod is not None and hasattr(search_mod, "outputs"):
         feature_outputs.append(search_mod.outputs(archive, env))
-    yield "index.html", render.home_page(env, archive)
+    home = render.home_pages(env, archive)
+    yield from home
     order = archive.speeches
     for i, s in enumerate(order):
         prev = order[i - 1] if i else None
@@ -172,8 +194,12 @@ def outputs(archive: Archive, env) -> Iterable[tuple[str, str | bytes]]:
         yield f"speeches/{s.slug}.html", render.speech_page(env, archive, s, prev, nxt, themes)
     for page in archive.pages:
         yield f"{page['name']}.html", render.markdown_page(env, archive, page["title"], render.md(page["body"]))
+    yield "404.html", render.not_found_page(env, archive)
+    yield from downloads.outputs(archive)
     for gen in feature_outputs:
         yield from gen
+    extra = [name for name, _ in home[1:]] + [f"{p['name']}.html" for p in archive.pages]
+    yield from feeds.outputs(archive, extra)
 
 
 def _copy_static(dest: Path) -> int:
@@ -197,10 +223,11 @@ def _write(dest: Path, rel: str, content: str | bytes) -> None:
     target.write_bytes(content)
 
 
-def build(seeds: Path, content: Path, out: Path, warn: Callable[[str], None] = lambda m: None) -> Stats:
+def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | None = None) -> Stats:
     """Build the site into ``out``; on any error raise and leave ``out`` untouched."""
     start = time.perf_counter()
-    archive = load_archive(seeds, content, warn)
+    report = report or QuietReporter()
+    archive = load_archive(seeds, content, report, base_url)
     env = render.environment(TEMPLATES)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -218,6 +245,7 @@ def build(seeds: Path, content: Path, out: Path, warn: Callable[[str], None] = l
     stats.speeches = len(archive.speeches)
     stats.sections = sum(1 for s in archive.speeches for _ in s.sections())
     stats.paragraphs = sum(len(s.paragraphs()) for s in archive.speeches)
+    stats.base_url = archive.config.get("base_url", "")
     stats.seconds = time.perf_counter() - start
     return stats
 
