@@ -114,7 +114,7 @@ def test_speech_pages_carry_canonical_and_meta_tags(published):
 def test_citation_of_a_section_holds_its_url(published):
     html = (published / "speeches" / "002_37d2cc4661cfeced.html").read_text(encoding="utf-8")
     section = html.split('<section id="s3-4"')[1].split("</details>")[0]
-    gbt = re.search(r'<p class="cite-text gbt">(.*?)</p>', section).group(1)
+    gbt = re.search(r'<div class="cite-text gbt">(.*?)</div>', section).group(1)
     assert gbt == ("**市第十四届人民政府. 政府工作报告：三、今后五年重点工作 （四）奋力推进乡村振兴全面提质，加快促进农业农村现代化。"
                    f"[EB/OL]. (2021)[引用日期]. {BASE}speeches/002_37d2cc4661cfeced.html#s3-4.")
     bib = re.search(r'<pre class="cite-text bibtex">(.*?)</pre>', section, re.S).group(1)
