@@ -134,7 +134,7 @@ def test_downloads_match_the_page(published):
         assert [(s["id"], s["heading"]) for s in data["sections"]] == page.sections
         assert [p["id"] for p in data["paragraphs"]] == [i for tag, i, _ in page.blocks if tag == "p"]
         text = (published / "speeches" / f"{seed.stem}.txt").read_text(encoding="utf-8")
-        blocks = text.split("\n\n")
+        blocks = text.rstrip("\n").split("\n\n")
         assert blocks[1:] == [t for _, _, t in page.blocks]  # headings and paragraphs, in order
         assert re.sub(r"\s", "", "".join(blocks[1:])) == re.sub(r"\s", "", seed.read_text(encoding="utf-8"))
 
