@@ -1,0 +1,211 @@
+"""The search page in Chromium, from file:// and over HTTP: exact results, highlighting on the
+speech page, operator characters, and speech text that must stay inert."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import quote, unquote, urlsplit
+
+import pytest
+
+from test_search import normal
+from wenji.site import load_archive
+
+REPO = Path(__file__).resolve().parent.parent
+
+QUERIES = ["数字经济", "营商环境", "两先区", "花卉", "治堵", "生态 花卉", "堵", "**市", "rcep", "5G"]
+
+
+def expected_links(archive, query: str) -> set[tuple[str, str]]:
+    """(slug, fragment) of every section, outside paragraph or title holding the query."""
+    words = normal(query).split()
+    out = set()
+
+    def hit(text):
+        return all(w in normal(text) for w in words)
+
+    for s in archive.speeches:
+        title = s.meta.title.rstrip("…").strip()
+        first = next(iter(s.paragraphs()), None)
+        if title and not (first and title in first.text) and hit(s.meta.title):
+            out.add((s.slug, "title"))  # a title hit links to the page's <h1 id="title">
+        for p in s.body.paragraphs:
+            if hit(p.text):
+                out.add((s.slug, p.id))
+        for sec, _ in s.sections():
+            if hit(sec.text):
+                out.add((s.slug, sec.id))
+    return out
+
+
+def shown_links(page) -> list[tuple[str, str]]:
+    """Every result's (slug, fragment), in order, pressing "more" until all are shown."""
+    while page.locator("button.search-more").is_visible():
+        page.click("button.search-more")
+    hrefs = page.eval_on_selector_all("#search-results a.hit-title", "els => els.map(e => e.getAttribute('href'))")
+    out = []
+    for h in hrefs:
+        parts = urlsplit(h)
+        assert parts.path.startswith("speeches/") and parts.path.endswith(".html")
+        out.append((unquote(parts.path[len("speeches/"):-len(".html")]), unquote(parts.fragment)))
+    return out
+
+
+def wait_results(page, query: str) -> None:
+    page.wait_for_function("q => document.getElementById('search-app').getAttribute('data-query') === q", arg=query)
+
+
+def open_search(page, base: str, query: str) -> None:
+    page.goto(f"{base}search.html?q={quote(query)}")
+    wait_results(page, query)
+
+
+@pytest.fixture(scope="module")
+def archive():
+    return load_archive(REPO / "seeds", REPO / "content")
+
+
+@pytest.fixture(params=["file", "http"])
+def base(request, built_site, file_url):
+    if request.param == "http":
+        return request.getfixturevalue("http_site")
+    return file_url(built_site) + "/"
+
+
+def test_queries_return_exactly_the_sections_holding_them(page, base, archive):
+    for q in QUERIES:
+        open_search(page, base, q)
+        got = shown_links(page)
+        assert len(got) == len(set(got)), q
+        assert set(got) == expected_links(archive, q), q
+        assert got, q
+        status = page.inner_text("#search-status")
+        assert str(len(got)) in status
+    assert page.page_errors == []
+
+
+def test_typing_updates_results_and_url_and_back_returns(page, base, archive):
+    open_search(page, base, "")
+    page.fill("#q", "营商")
+    wait_results(page, "营商")
+    page.fill("#q", "营商环境")
+    wait_results(page, "营商环境")
+    assert set(shown_links(page)) == expected_links(archive, "营商环境")
+    assert "q=%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83" in page.url
+    first = page.locator("#search-results a.hit-title").first
+    slug, frag = shown_links(page)[0]
+    first.click()
+    page.wait_for_load_state("load")
+    assert f"{slug}.html" in page.url and page.url.endswith("#" + frag)
+    marks = page.eval_on_selector_all("mark.hl", "els => els.map(e => e.textContent)")
+    assert marks and all(normal(m) == normal("营商环境") for m in marks)
+    inside = page.eval_on_selector_all(
+        "mark.hl", "(els, id) => els.every(e => e.closest('[id=\"' + id + '\"]'))", frag)
+    assert inside
+    page.go_back()
+    wait_results(page, "营商环境")
+    assert page.input_value("#q") == "营商环境"
+    assert set(shown_links(page)) == expected_links(archive, "营商环境")
+    assert page.page_errors == []
+
+
+def test_highlight_spans_mask_marks(page, base, archive):
+    open_search(page, base, "**市")
+    slug, frag = shown_links(page)[0]
+    page.click("#search-results a.hit-title >> nth=0")
+    page.wait_for_load_state("load")
+    marks = page.eval_on_selector_all("mark.hl", "els => els.map(e => e.textContent)")
+    joined = "".join(marks)
+    assert "市" in joined and normal(joined).count("××市") >= 1
+    assert page.page_errors == []
+
+
+def test_operator_characters_raise_no_error(page, base):
+    for q in [":", "+", "-", "*", "~", "^", "两先区:", "+发展", "-发展", "发展~1", "发展^2", "*市", "a:b", "\\", "\"", "'"]:
+        open_search(page, base, q)
+        assert page.inner_text("#search-status").strip()
+    assert page.page_errors == []
+    assert [e for e in page.console_errors if "Failed to load resource" not in e] == []
+
+
+def test_results_come_in_pages(page, base, archive):
+    open_search(page, base, "发展")
+    expected = expected_links(archive, "发展")
+    assert len(expected) > 40
+    assert page.locator("#search-results li").count() == 20
+    assert f"{len(expected)} 处" in page.inner_text("#search-status")
+    page.click("button.search-more")
+    assert page.locator("#search-results li").count() == 40
+    assert set(shown_links(page)) == expected
+
+
+def test_filters_by_kind_and_year(page, base, archive):
+    open_search(page, base, "发展")
+    all_links = shown_links(page)
+    kinds = page.eval_on_selector_all("#search-kind option", "els => els.map(e => e.value).filter(Boolean)")
+    assert kinds
+    by_slug = {s.slug: s for s in archive.speeches}
+    page.select_option("#search-kind", kinds[0])
+    wait_results(page, "发展")
+    page.wait_for_function("k => location.search.includes('kind=')", arg=kinds[0])
+    narrowed = shown_links(page)
+    assert narrowed and set(narrowed) < set(all_links)
+    assert all(by_slug[s].meta.kind == kinds[0] for s, _ in narrowed)
+    counts = page.inner_text("#search-speeches")
+    assert "处" in counts and sum(int(n) for n in re.findall(r"(\d+) 处", counts)) == len(narrowed)
+    page.select_option("#search-kind", "")
+    years = page.eval_on_selector_all("#search-year option", "els => els.map(e => e.value).filter(Boolean)")
+    if years:
+        page.select_option("#search-year", years[0])
+        page.wait_for_function("y => location.search.includes('year=' + y)", arg=years[0])
+        assert all(by_slug[s].meta.date.startswith(years[0]) for s, _ in shown_links(page))
+
+
+def test_slash_focuses_the_search_box(page, built_site, file_url):
+    page.goto(file_url(built_site / "index.html"))
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "q"
+    page.keyboard.type("x/")
+    assert page.input_value("#q") == "x/"
+
+
+def test_speech_text_stays_inert(page, tmp_path, run_build, file_url):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    evil = ("各位代表：\n一、关于安全\n"
+            "有人写了<img src=x onerror=alert(1)>这样的文字，还有<script>alert(2)</script>和"
+            "<b onmouseover=alert(3)>粗体</b>，检索结果只能把它们当作文字。\n")
+    (seeds / "evil.txt").write_text(evil, "utf-8")
+    (seeds / "plain.txt").write_text("各位代表：\n一、普通\n这是一篇普通的讲话，谈到onerror这个词。\n", "utf-8")
+    content = tmp_path / "content"
+    content.mkdir()
+    out = tmp_path / "site"
+    proc = run_build(seeds, content, out)
+    assert proc.returncode == 0, proc.stderr
+    for q in ["<img src=x onerror=alert(1)>", "onerror", "<script>", "alert", "粗体"]:
+        page.goto(file_url(out / "search.html") + "?q=" + quote(q))
+        wait_results(page, q)
+        assert page.locator("#search-results li").count() >= 1, q
+        assert page.locator("#search-results img, #search-results script, #search-results b").count() == 0
+        text = page.inner_text("#search-results")
+        assert "<" in text or q in ("onerror", "alert", "粗体")
+        # Follow the first result too: the speech page shows the same text inert.
+        page.click("#search-results a.hit-title >> nth=0")
+        page.wait_for_load_state("load")
+        assert page.locator("main img, main script").count() == 0
+    assert page.dialogs == [] and page.page_errors == []
+
+
+def test_index_loads_on_first_use_and_paragraph_hits_say_so(page, base, archive):
+    page.goto(base + "search.html")
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.querySelectorAll('script[src*=\"search/\"], script[src*=\"lunr\"]').length") == 0
+    page.fill("#q", "胜利闭幕")
+    wait_results(page, "胜利闭幕")
+    assert page.evaluate("document.querySelectorAll('script[src*=\"search/\"]').length") == 2
+    links = shown_links(page)
+    assert set(links) == expected_links(archive, "胜利闭幕")
+    para = [i for i, (_, frag) in enumerate(links) if frag.startswith("p")]
+    assert para
+    path = page.locator("#search-results .hit-path").nth(para[0]).inner_text()
+    assert path == f"第{links[para[0]][1][1:]}段"
