@@ -47,10 +47,15 @@ def main() -> None:
     t0 = time.perf_counter()
     archive = site.load_archive(ROOT / "seeds", ROOT / "content")
     t1 = time.perf_counter()
-    env = environment(site.TEMPLATES)
-    files = list(site.outputs(archive, env))
+    from wenji import themes as themes_mod
+
+    themes = themes_mod.analyse(archive, archive.content)
     t2 = time.perf_counter()
-    print(f"in process: read+clean+structure {t1 - t0:.3f} s; analyse+render {t2 - t1:.3f} s ({len(files)} files)")
+    env = environment(site.TEMPLATES)
+    files = list(site.outputs(archive, env, themes))
+    t3 = time.perf_counter()
+    print(f"in process: read+clean+structure {t1 - t0:.3f} s; themes {t2 - t1:.3f} s; "
+          f"render+search {t3 - t2:.3f} s ({len(files)} files)")
 
 
 if __name__ == "__main__":

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import clean, downloads, feeds, header, masks, meta as metadata, render, structure
+from . import clean, downloads, feeds, header, masks, meta as metadata, render, search, structure
+from . import themes as themes_mod
 from .errors import BuildError, InputError
 from .model import Archive, Speech
 from .read import read_file
@@ -168,23 +169,8 @@ def _load_pages(content: Path, errors: list[InputError]) -> list[dict]:
     return pages
 
 
-def outputs(archive: Archive, env) -> Iterable[tuple[str, str | bytes]]:
+def outputs(archive: Archive, env, themes) -> Iterable[tuple[str, str | bytes]]:
     """Every file of the site but the static assets, as (relative path, content)."""
-    themes = None
-    feature_outputs = []
-    try:
-        from . import themes as themes_mod
-    except ImportError:
-        themes_mod = None
-    if themes_mod is not None and hasattr(themes_mod, "analyse"):
-        themes = themes_mod.analyse(archive, archive.content)
-        feature_outputs.append(themes_mod.outputs(archive, themes, env))
-    try:
-        from . import search as search_mod
-    except ImportError:
-        search_mod = None
-    if search_mod is not None and hasattr(search_mod, "outputs"):
-        feature_outputs.append(search_mod.outputs(archive, env))
     home = render.home_pages(env, archive)
     yield from home
     order = archive.speeches
@@ -196,8 +182,8 @@ def outputs(archive: Archive, env) -> Iterable[tuple[str, str | bytes]]:
         yield f"{page['name']}.html", render.markdown_page(env, archive, page["title"], render.md(page["body"]))
     yield "404.html", render.not_found_page(env, archive)
     yield from downloads.outputs(archive)
-    for gen in feature_outputs:
-        yield from gen
+    yield from themes_mod.outputs(archive, themes, env)
+    yield from search.outputs(archive, env)
     extra = [name for name, _ in home[1:]] + [f"{p['name']}.html" for p in archive.pages]
     yield from feeds.outputs(archive, extra)
 
@@ -228,13 +214,14 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
     start = time.perf_counter()
     report = report or QuietReporter()
     archive = load_archive(seeds, content, report, base_url)
+    themes = themes_mod.analyse(archive, archive.content)
     env = render.environment(TEMPLATES)
+    stats = Stats(themes=len(themes.themes))
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    stats = Stats()
     try:
-        for rel, data in outputs(archive, env):
+        for rel, data in outputs(archive, env, themes):
             _write(tmp, rel, data)
             stats.files += 1
         stats.files += _copy_static(tmp)
