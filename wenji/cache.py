@@ -1,0 +1,69 @@
+"""A cache of build results on disk, keyed by content hash and by the code's version.
+
+Each build step stores what is costly to compute (a speech read and sectioned, the jieba cut of
+a text, the search terms of a speech) under a key made from its inputs; the code's version is
+part of every key, so editing wenji's code never serves a stale result. Entries are pickles
+in ``.wenji-cache/<step>/<key>``; a broken or missing entry just means computing again.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from functools import lru_cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parent
+DEFAULT_DIR = PACKAGE.parent / ".wenji-cache"
+
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of wenji's own source and data files: any change to them invalidates the cache."""
+    h = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and path.suffix in (".py", ".txt", ".toml") and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(PACKAGE)).encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def key(*parts: str | bytes) -> str:
+    """A cache key from the inputs of a computation (and the code's version)."""
+    h = hashlib.sha256(code_version().encode())
+    for part in parts:
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()[:32]
+
+
+class Cache:
+    def __init__(self, folder: Path | None = None, enabled: bool = True) -> None:
+        self.folder = Path(folder or os.environ.get("WENJI_CACHE") or DEFAULT_DIR)
+        self.enabled = enabled
+
+    def _path(self, step: str, k: str) -> Path:
+        return self.folder / step / k[:2] / k
+
+    def get(self, step: str, k: str):
+        if not self.enabled:
+            return None
+        try:
+            with open(self._path(step, k), "rb") as f:
+                return pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, IndexError):
+            return None
+
+    def put(self, step: str, k: str, value) -> None:
+        if not self.enabled:
+            return
+        path = self._path(step, k)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_name(f"{k}.{os.getpid()}.tmp")
+            with open(tmp, "wb") as f:
+                pickle.dump(value, f, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only or full disk: the build goes on without caching
