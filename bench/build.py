@@ -52,7 +52,7 @@ def main() -> None:
     themes = themes_mod.analyse(archive, archive.content)
     t2 = time.perf_counter()
     env = environment(site.TEMPLATES)
-    files = list(site.outputs(archive, env, themes))
+    files = list(site.all_outputs(archive, env, themes))
     t3 = time.perf_counter()
     print(f"in process: read+clean+structure {t1 - t0:.3f} s; themes {t2 - t1:.3f} s; "
           f"render+search {t3 - t2:.3f} s ({len(files)} files)")

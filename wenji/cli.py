@@ -66,9 +66,14 @@ class Reporter:
             print(f"  {err}", file=sys.stderr)
 
     def summary(self, stats, out: Path) -> None:
-        if not self.quiet:
-            print(f"wenji: {stats.speeches} speeches, {stats.sections} sections, {stats.paragraphs} paragraphs, "
-                  f"{stats.themes} themes, {stats.files} files in {out} ({stats.seconds:.2f} s)")
+        if self.quiet:
+            return
+        if stats.up_to_date:
+            print(f"wenji: {out} is up to date: nothing changed since it was built ({stats.seconds:.2f} s)")
+            return
+        print(f"wenji: {stats.speeches} speeches, {stats.sections} sections, {stats.paragraphs} paragraphs, "
+              f"{stats.themes} themes, {stats.files} files in {out} ({stats.seconds:.2f} s)")
+        self.detail(f"  {stats.rendered} speech files rendered, the rest unchanged from the last build")
 
 
 def main(argv: list[str] | None = None) -> int:

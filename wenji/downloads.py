@@ -64,12 +64,13 @@ def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
 
 
-def outputs(archive: Archive) -> Iterator[tuple[str, str | bytes]]:
-    texts = {}
-    for s in archive.speeches:
-        texts[s.slug] = plain_text(s)
-        yield f"speeches/{s.slug}.txt", texts[s.slug]
-        yield f"speeches/{s.slug}.json", _json(structure(archive.config, s))
+def speech_json(config: dict, speech: Speech) -> str:
+    return _json(structure(config, speech))
+
+
+def archive_outputs(archive: Archive) -> Iterator[tuple[str, str | bytes]]:
+    """archive.json and the zip of every plain text (the per-speech files are made by site)."""
+    texts = {s.slug: plain_text(s) for s in archive.speeches}
     yield "archive.json", _json({
         "title": archive.config.get("title", ""),
         "speeches": [structure(archive.config, s) for s in archive.speeches],

@@ -27,6 +27,7 @@ PINYIN_OVERRIDES = DATA / "pinyin.txt"
 SECTION_TOP = 6  # a term "matters" in a section when it is among its 6 heaviest terms
 SPEECH_TOP = 12  # keywords shown in a speech's header
 INDEX_PER_SPEECH = 30  # a speech contributes its 30 heaviest terms to the keyword index
+REFS_PER_ENTRY = 12  # an index entry links to the sections where its term weighs most, like a book's index
 
 
 @dataclass
@@ -203,7 +204,8 @@ class Entry:
     pinyin: str
     letter: str
     anchor: str
-    refs: list[Ref] = field(default_factory=list)
+    refs: list[Ref] = field(default_factory=list)  # the heaviest places, in reading order
+    more: int = 0  # places not listed (search finds every one)
 
 
 @dataclass
@@ -254,7 +256,13 @@ def build_keywords(archive: Archive, corpus: Corpus, pinyin: Pinyin, segmenter: 
     for term in chosen:
         anchor = _anchor(term, pinyin, used)
         anchors[term] = anchor
-        index.append(Entry(term, pinyin.display(term), pinyin.letter(term), anchor, refs[term]))
+        refs_ = refs[term]
+        if len(refs_) > REFS_PER_ENTRY:
+            keep = {id(r) for r in sorted(refs_, key=lambda r: -r.weight)[:REFS_PER_ENTRY]}
+            shown = [r for r in refs_ if id(r) in keep]
+        else:
+            shown = refs_
+        index.append(Entry(term, pinyin.display(term), pinyin.letter(term), anchor, shown, len(refs_) - len(shown)))
     return Keywords(by_speech, by_section, index, anchors)
 
 

@@ -111,6 +111,7 @@ class Speech:
     header: list[Line]  # header lines taken out of the body (title, date line, speaker line)
     body: Section  # root section
     masks: int = 0  # number of masked (anonymised) passages
+    digest: str = ""  # hash of the source bytes, its metadata and wenji's code: what the speech was made from
 
     def sections(self) -> Iterator[tuple[Section, tuple[str, ...]]]:
         """Every section with its heading path, root excluded, in reading order."""

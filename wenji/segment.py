@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import marshal
 import os
 import re
 import tempfile
@@ -20,7 +19,8 @@ from pathlib import Path
 
 import jieba
 
-from . import masks
+from . import masks, parallel
+from .cache import Cache, key as cache_key
 
 DATA = Path(__file__).resolve().parent / "data"
 STOPWORDS_FILE = DATA / "stopwords.txt"
@@ -59,10 +59,10 @@ class Segmenter:
     ``stopwords``: extra words that are never terms (added to wenji's own list).
     ``cache_dir``: where jieba's dictionary cache and wenji's cut cache live.
 
-    Cutting is the slow part of the theme step (under 1 MB/s), so the tokens of every text are
-    kept in a cache file keyed by the dictionary (jieba version, user dictionary, added words):
-    a rebuild cuts only new or changed paragraphs, and starts jieba only if there are any.
-    Call ``save()`` after a build to write the cache.
+    Cutting is the slow part of the theme step (about 1 MB/s a core), so ``prefill`` cuts every
+    speech's texts ahead of use on all cores, and keeps the tokens in the build cache, one entry
+    a speech, keyed by its texts and the dictionary (jieba version, user dictionary, added
+    words): a rebuild cuts only changed speeches, and starts jieba only if there are any.
     """
 
     def __init__(self, userdict: Path | None = None, words: Iterable[str] = (),
@@ -80,11 +80,9 @@ class Segmenter:
         key = hashlib.sha256("\n".join([CUT_CACHE_FORMAT, jieba.__version__, masks.MASK.pattern,
                                         *self.words]).encode())
         key.update(self.userdict.read_bytes() if self.userdict else b"")
-        self._cut_file = self.cache_dir / f"wenji-cuts-{key.hexdigest()[:20]}.marshal"
+        self.dictionary_key = key.hexdigest()
         self._ready = False
-        self._cuts: dict[str, list[str]] | None = None
-        self._used: set[str] = set()
-        self._fresh = 0
+        self._cuts: dict[str, list[str]] = {}
         self._cache: dict[str, list[str]] = {}
         self._term_ok: dict[str, bool] = {}
         self._keyword_ok: dict[str, bool] = {}
@@ -104,29 +102,35 @@ class Segmenter:
 
     def cut(self, text: str) -> list[str]:
         """All tokens of ``text`` (normalised, masks removed), whitespace dropped."""
-        if self._cuts is None:
-            self._cuts = _load(self._cut_file)
-        self._used.add(text)
         got = self._cuts.get(text)
         if got is None:
             self._start()
             got = [t for t in self.tokenizer.cut(normalise(text)) if not t.isspace()]
             self._cuts[text] = got
-            self._fresh += 1
         return got
 
-    def save(self) -> None:
-        """Write the cut cache: the texts cut in this run (older entries are dropped)."""
-        if self._cuts is None or (not self._fresh and len(self._used) == len(self._cuts)):
+    def prefill(self, speeches, cache: Cache, workers: int) -> None:
+        """Cut the texts of every speech before they are asked for: from the cache where it has
+        them, the rest on ``workers`` processes (each starts its own jieba)."""
+        todo = []
+        for speech in speeches:
+            texts = speech_texts(speech)
+            k = cache_key(self.dictionary_key, "cuts", *texts)
+            got = cache.get("cuts", k)
+            if got is not None and len(got) == len(texts):
+                self._cuts.update(zip(texts, got))
+            else:
+                todo.append((k, texts))
+        if not todo:
             return
-        kept = {t: self._cuts[t] for t in sorted(self._used)}
-        try:
-            tmp = self._cut_file.with_name(f"{self._cut_file.name}.{os.getpid()}.tmp")
-            with open(tmp, "wb") as f:
-                marshal.dump(kept, f)
-            os.replace(tmp, self._cut_file)
-        except OSError:
-            pass
+        size = sum(len(t) for _, texts in todo for t in texts)
+        workers = workers if size > 300_000 else 1  # jieba starts in 0.6 s a process
+        config = (self.userdict, tuple(self.words))
+        results = parallel.map_chunks(_cut_in_worker, [texts for _, texts in todo], workers,
+                                      _start_worker, (config,))
+        for (k, texts), cuts in zip(todo, results):
+            cache.put("cuts", k, cuts)
+            self._cuts.update(zip(texts, cuts))
 
     def common_words(self, min_freq: int) -> frozenset[str]:
         """Words that jieba's dictionary counts at least ``min_freq`` times: ordinary Chinese."""
@@ -172,13 +176,30 @@ NON_NOUN_TAGS = re.compile(r"^(?:v(?!n)|a(?!n)|[drmtbcpufqyzoe])")
 CUT_CACHE_FORMAT = "1"  # change when normalise() or the way of cutting changes
 
 
-def _load(path: Path) -> dict[str, list[str]]:
-    try:
-        with open(path, "rb") as f:
-            data = marshal.load(f)
-        return data if isinstance(data, dict) else {}
-    except (OSError, EOFError, ValueError, TypeError):
-        return {}
+def speech_texts(speech) -> list[str]:
+    """The texts of a speech that the theme step cuts: headings and paragraphs, in order."""
+    texts = []
+    for section, _ in speech.body.walk():
+        if section.depth:
+            texts.append(section.heading)
+        texts.extend(p.text for p in section.paragraphs)
+    return texts
+
+
+# A worker process's own Segmenter, made once when the worker starts (see prefill).
+_WORKER: dict = {}
+
+
+def _start_worker(config) -> None:
+    userdict, words = config
+    seg = Segmenter(userdict, words)
+    seg._start()
+    _WORKER["segmenter"] = seg
+
+
+def _cut_in_worker(jobs: list[list[str]]) -> list[list[list[str]]]:
+    seg = _WORKER["segmenter"]
+    return [[seg.cut(t) for t in texts] for texts in jobs]
 
 
 def _non_noun_words(tokenizer: jieba.Tokenizer) -> frozenset[str]:

@@ -5,6 +5,7 @@ step succeeded, so a failed build leaves the previous site exactly as it was.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -13,8 +14,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import clean, downloads, feeds, header, masks, meta as metadata, render, search, structure
+from . import clean, downloads, feeds, header, masks, meta as metadata, parallel, render, search, structure
 from . import themes as themes_mod
+from .cache import Cache, key as cache_key
 from .errors import BuildError, InputError
 from .model import Archive, Speech
 from .read import read_file
@@ -33,6 +35,8 @@ class Stats:
     files: int = 0
     seconds: float = 0.0
     base_url: str = ""
+    rendered: int = 0  # speech files rendered anew (the others were unchanged)
+    up_to_date: bool = False
 
 
 def _seed_files(seeds: Path) -> tuple[list[Path], list[InputError], list[str]]:
@@ -96,7 +100,44 @@ class QuietReporter:
         return items
 
 
-def load_archive(seeds: Path, content: Path, report=None, base_url: str | None = None) -> Archive:
+def _load_one(job: tuple[Path, dict, str]) -> Speech | InputError:
+    path, given, _ = job
+    return load_speech(path, given)
+
+
+def _load_chunk(jobs: list) -> list:
+    return [_load_one(job) for job in jobs]
+
+
+def load_speeches(files: list[Path], given_by_stem: dict[str, dict], cache: Cache, workers: int,
+                  report) -> list[Speech | InputError]:
+    """Every file read and sectioned: from the cache where its bytes and metadata are known,
+    the rest on ``workers`` processes."""
+    jobs, results = [], {}
+    for path in files:
+        given = given_by_stem.get(path.stem, {})
+        try:
+            k = cache_key("speech", str(path.name), path.read_bytes(), repr(sorted(given.items())))
+        except OSError:
+            k = ""
+        got = cache.get("speech", k) if k else None
+        if got is not None:
+            got.source = path
+            results[path] = got
+        else:
+            jobs.append((path, given, k))
+    size = sum(p.stat().st_size for p, _, _ in jobs)
+    fresh = parallel.map_chunks(_load_chunk, jobs, workers if size > 1_000_000 else 1)
+    for (path, _, k), result in zip(jobs, fresh):
+        results[path] = result
+        if k and isinstance(result, Speech):
+            result.digest = k
+            cache.put("speech", k, result)
+    return [results[p] for p in report.progress(files, len(files), "reading")]
+
+
+def load_archive(seeds: Path, content: Path, report=None, base_url: str | None = None,
+                 cache: Cache | None = None, workers: int = 1) -> Archive:
     """Read every speech and its metadata; raise BuildError listing every bad input."""
     report = report or QuietReporter()
     errors: list[InputError] = []
@@ -126,8 +167,7 @@ def load_archive(seeds: Path, content: Path, report=None, base_url: str | None =
             else:
                 given_by_stem[mpath.stem] = given
     speeches: list[Speech] = []
-    for path in report.progress(files, len(files), "reading"):
-        result = load_speech(path, given_by_stem.get(path.stem, {}))
+    for path, result in zip(files, load_speeches(files, given_by_stem, cache or Cache(enabled=False), workers, report)):
         if isinstance(result, InputError):
             errors.append(result)
         else:
@@ -169,23 +209,74 @@ def _load_pages(content: Path, errors: list[InputError]) -> list[dict]:
     return pages
 
 
-def outputs(archive: Archive, env, themes) -> Iterable[tuple[str, str | bytes]]:
-    """Every file of the site but the static assets, as (relative path, content)."""
-    home = render.home_pages(env, archive)
-    yield from home
+@dataclass(frozen=True)
+class Deferred:
+    """An output made from one speech: rendered only when its signature differs from the one
+    it had in the previous build, else taken over from the previous site."""
+
+    kind: str  # "page" | "text" | "json"
+    index: int  # the speech's index in archive.speeches
+    signature: str
+
+
+def speech_outputs(archive: Archive, themes) -> Iterable[tuple[str, Deferred]]:
+    """The files made from one speech each, with what they depend on."""
     order = archive.speeches
+    config = repr(sorted((k, v) for k, v in archive.config.items()))
     for i, s in enumerate(order):
         prev = order[i - 1] if i else None
         nxt = order[i + 1] if i + 1 < len(order) else None
-        yield f"speeches/{s.slug}.html", render.speech_page(env, archive, s, prev, nxt, themes)
+        around = repr([(x.slug, x.meta.title) if x else None for x in (prev, nxt)])
+        page = cache_key("page", s.digest or repr(s), around, repr(themes_mod.page_signature(themes, s)), config,
+                         templates_version())
+        yield f"speeches/{s.slug}.html", Deferred("page", i, page)
+        yield f"speeches/{s.slug}.txt", Deferred("text", i, cache_key("text", s.digest or repr(s)))
+        yield f"speeches/{s.slug}.json", Deferred("json", i, cache_key("json", s.digest or repr(s), config))
+
+
+def produce(archive: Archive, themes, env, item: Deferred) -> str:
+    order = archive.speeches
+    s = order[item.index]
+    if item.kind == "page":
+        prev = order[item.index - 1] if item.index else None
+        nxt = order[item.index + 1] if item.index + 1 < len(order) else None
+        return render.speech_page(env, archive, s, prev, nxt, themes)
+    if item.kind == "text":
+        return downloads.plain_text(s)
+    return downloads.speech_json(archive.config, s)
+
+
+def outputs(archive: Archive, env, themes) -> Iterable[tuple[str, str | bytes]]:
+    """Every file of the site made from the archive as a whole, as (relative path, content)."""
+    home = render.home_pages(env, archive)
+    yield from home
     for page in archive.pages:
         yield f"{page['name']}.html", render.markdown_page(env, archive, page["title"], render.md(page["body"]))
     yield "404.html", render.not_found_page(env, archive)
-    yield from downloads.outputs(archive)
+    yield from downloads.archive_outputs(archive)
     yield from themes_mod.outputs(archive, themes, env)
     yield from search.outputs(archive, env)
     extra = [name for name, _ in home[1:]] + [f"{p['name']}.html" for p in archive.pages]
     yield from feeds.outputs(archive, extra)
+
+
+def all_outputs(archive: Archive, env, themes) -> Iterable[tuple[str, str | bytes]]:
+    """Every file, each rendered (no reuse): for tests and tools that want the whole site."""
+    for rel, item in speech_outputs(archive, themes):
+        yield rel, produce(archive, themes, env, item)
+    yield from outputs(archive, env, themes)
+
+
+# The state a render worker inherits when it is forked (see _render_deferred).
+_RENDER: dict = {}
+
+
+def _start_render_worker(archive: Archive, themes) -> None:
+    _RENDER.update(archive=archive, themes=themes, env=render.environment(TEMPLATES))
+
+
+def _render_chunk(items: list[Deferred]) -> list[str]:
+    return [produce(_RENDER["archive"], _RENDER["themes"], _RENDER["env"], item) for item in items]
 
 
 def _copy_static(dest: Path) -> int:
@@ -209,32 +300,104 @@ def _write(dest: Path, rel: str, content: str | bytes) -> None:
     target.write_bytes(content)
 
 
-def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | None = None) -> Stats:
+def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | None = None,
+          cache: Cache | None = None, workers: int | None = None) -> Stats:
     """Build the site into ``out``; on any error raise and leave ``out`` untouched."""
     start = time.perf_counter()
     report = report or QuietReporter()
-    archive = load_archive(seeds, content, report, base_url)
-    themes = themes_mod.analyse(archive, archive.content)
+    cache = cache or Cache()
+    workers = workers or parallel.cores()
+    fingerprint = inputs_fingerprint(seeds, content, base_url)
+    last = cache.get("fingerprint", cache_key("manifest", str(out.resolve())))
+    if last and last[0] == fingerprint and out.is_dir() and last[1] == _out_state(out.resolve()):
+        stats = replace(last[2], seconds=time.perf_counter() - start, rendered=0, up_to_date=True)
+        return stats  # nothing changed since the last build of this site: it is up to date
+    archive = load_archive(seeds, content, report, base_url, cache, workers)
+    themes = themes_mod.analyse(archive, archive.content, cache=cache, workers=workers)
     env = render.environment(TEMPLATES)
-    stats = Stats(themes=len(themes.themes))
+    stats = Stats(themes=len(themes.themes), speeches=len(archive.speeches),
+                  sections=sum(1 for s in archive.speeches for _ in s.sections()),
+                  paragraphs=sum(len(s.paragraphs()) for s in archive.speeches),
+                  base_url=archive.config.get("base_url", ""))
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    manifest_key = cache_key("manifest", str(out))
+    old = cache.get("manifest", manifest_key) or {}
+    new: dict[str, str] = {}
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     try:
+        todo: list[tuple[str, Deferred]] = []
+        for rel, item in speech_outputs(archive, themes):
+            new[rel] = item.signature
+            if old.get(rel) == item.signature and _reuse(out, tmp, rel):
+                stats.files += 1
+            else:
+                todo.append((rel, item))
+        size = sum(len(archive.speeches[item.index].paragraphs()) for _, item in todo)
+        rendered = parallel.map_chunks(_render_chunk, [item for _, item in todo],
+                                       workers if size > 2000 else 1, _start_render_worker, (archive, themes))
+        for (rel, _), data in zip(todo, rendered):
+            _write(tmp, rel, data)
+            stats.files += 1
         for rel, data in outputs(archive, env, themes):
             _write(tmp, rel, data)
             stats.files += 1
         stats.files += _copy_static(tmp)
+        stats.rendered = len(todo)
         _swap(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    stats.speeches = len(archive.speeches)
-    stats.sections = sum(1 for s in archive.speeches for _ in s.sections())
-    stats.paragraphs = sum(len(s.paragraphs()) for s in archive.speeches)
-    stats.base_url = archive.config.get("base_url", "")
+    cache.put("manifest", manifest_key, new)
     stats.seconds = time.perf_counter() - start
+    cache.put("fingerprint", manifest_key, (fingerprint, _out_state(out), stats))
     return stats
+
+
+def _reuse(out: Path, tmp: Path, rel: str) -> bool:
+    """Take a file over from the previous site (a hard link where the file system allows)."""
+    src, dst = out / rel, tmp / rel
+    if not src.is_file():
+        return False
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+    return True
+
+
+def templates_version() -> str:
+    return _tree_digest([TEMPLATES])
+
+
+def _tree_digest(folders: list[Path]) -> str:
+    h = hashlib.sha256()
+    for folder in folders:
+        if not folder.is_dir():
+            h.update(f"missing {folder}".encode())
+            continue
+        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+            h.update(str(path.relative_to(folder)).encode() + b"\0")
+            h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _out_state(out: Path) -> str:
+    """Names, sizes and modification times of the built files: cheap to read, and changed by
+    anyone who edits or removes one."""
+    h = hashlib.sha256()
+    for path in sorted(out.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            h.update(f"{path.relative_to(out)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    return h.hexdigest()
+
+
+def inputs_fingerprint(seeds: Path, content: Path, base_url: str | None) -> str:
+    """Everything a build reads: the seeds, content/, templates/, static/, wenji's code."""
+    return cache_key("inputs", repr(base_url), str(seeds.resolve()), str(content.resolve()),
+                     _tree_digest([seeds, content, TEMPLATES, STATIC]))
 
 
 def _swap(new: Path, out: Path) -> None:

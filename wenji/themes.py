@@ -33,6 +33,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from .cache import Cache
 from .errors import BuildError, InputError
 from .keywords import (PINYIN_OVERRIDES, Corpus, Keywords, Pinyin, SectionTerms, build_corpus,
                        build_keywords, load_pinyin_overrides)
@@ -119,11 +120,13 @@ class Themes:
     speeches: list[Speech]  # the archive's speeches, in home-page order
     settings: Settings
     _by_section: dict[tuple[str, str], list[Hit]] = field(default_factory=dict)
+    _by_speech: dict[str, dict[str, list[Hit]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for theme in self.themes:
             for hit in self.hits[theme.slug]:
                 self._by_section.setdefault((hit.speech.slug, hit.section.id), []).append(hit)
+                self._by_speech.setdefault(hit.speech.slug, {}).setdefault(theme.slug, []).append(hit)
         for hits in self._by_section.values():
             hits.sort(key=lambda h: (-h.weight, h.theme.slug))
 
@@ -137,8 +140,9 @@ class Themes:
     def for_speech(self, speech_slug: str) -> list[SpeechTheme]:
         """The themes a speech treats, the one with most sections first."""
         out = []
+        mine = self._by_speech.get(speech_slug, {})
         for theme in self.themes:
-            hits = [h for h in self.hits[theme.slug] if h.speech.slug == speech_slug]
+            hits = mine.get(theme.slug)
             if hits:
                 out.append(SpeechTheme(theme, len(hits), sum(h.weight for h in hits)))
         return sorted(out, key=lambda st: (-st.sections, -st.weight, st.theme.slug))
@@ -227,10 +231,12 @@ def make_segmenter(content_dir: Path | None, themes: list[Theme]) -> Segmenter:
     return Segmenter(content_file(content_dir, "userdict.txt"), words=words, stopwords=extra_stop)
 
 
-def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | None = None) -> Themes:
+def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | None = None,
+            cache: Cache | None = None, workers: int = 1) -> Themes:
     """Compute the theme assignment and the keywords of ``archive``."""
     themes, settings = load_taxonomy(content_file(content_dir, "themes.toml"))
     seg = segmenter or make_segmenter(content_dir, themes)
+    seg.prefill(archive.speeches, cache or Cache(enabled=False), workers)
     for theme in themes:  # a seed that is a stop word can never match: leave it out
         theme.seeds = {t: w for t, w in theme.seeds.items() if seg.is_term(t)}
     corpus = build_corpus(archive, seg, settings.heading_boost)
@@ -243,7 +249,6 @@ def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | N
             hits[hit.theme.slug].append(hit)
     pinyin_paths = [PINYIN_OVERRIDES] + ([Path(content_dir) / "pinyin.txt"] if content_dir else [])
     keywords = build_keywords(archive, corpus, Pinyin(load_pinyin_overrides(*pinyin_paths)), seg)
-    seg.save()
     return Themes(themes, hits, keywords, list(archive.speeches), settings)
 
 
@@ -385,3 +390,13 @@ def outputs(archive: Archive, themes: Themes, env: Environment) -> Iterator[tupl
     yield "keywords.html", env.get_template("keywords.html").render(
         ctx("", "关键词索引", keywords=themes.keywords, groups=themes.keywords.letters(),
             body_class="keywords-page"))
+
+
+def page_signature(themes: Themes, speech: Speech) -> tuple:
+    """What a speech page shows from the theme step (chips, themes, keywords), in a form that
+    changes exactly when the page would: the build re-renders a page only when it does."""
+    chips = tuple((sec.id, tuple((h.theme.slug, h.theme.name, h.weight_text, tuple(t for t, _ in h.terms[:4]))
+                                 for h in themes.for_section(speech.slug, sec.id)))
+                  for sec, _ in speech.sections())
+    speech_themes = tuple((st.theme.slug, st.theme.name, st.sections) for st in themes.for_speech(speech.slug))
+    return chips, speech_themes, tuple(themes.keywords_for(speech.slug))
