@@ -69,3 +69,8 @@ def test_invisible_characters_and_indentation_are_removed_nothing_else():
 def test_line_numbers_point_at_the_first_line_of_each_paragraph():
     text = "各位代表：\n\n\n现在，我代表\n市政府报告工作。\n\n一、回顾"
     assert [(p.text[:2], p.line) for p in paragraphs(text)] == [("各位", 1), ("现在", 4), ("一、", 7)]
+
+
+def test_a_line_of_other_unicode_blanks_is_a_blank_line_not_an_empty_paragraph():
+    text = "发展\n\u2028\n改革\n\u2003\u2029 \n开放"
+    assert [(p.text, p.line) for p in paragraphs(text)] == [("发展", 1), ("改革", 3), ("开放", 5)]

@@ -162,3 +162,19 @@ def test_seed_000(repo_root):
     assert root.sections[0].heading == "坚持绿色引领发展，努力在生态化建设上作出示范。"
     assert root.sections[4].heading.startswith("坚持民生优先发展")
     assert root.blocks[0].id == "p1" and root.blocks[0].text.startswith("*月**日")  # the opening is no heading
+
+
+def test_a_run_of_numerals_too_long_for_a_heading_number_is_text():
+    text = "一" * 5000 + "、标题\n（" + "二" * 5000 + "）标题\n第" + "三" * 5000 + "部分\n一百零五、甲\n九十九、乙"
+    root = tree(text)
+    assert ids(root) == [("s105", "一百零五、甲"), ("s99", "九十九、乙")]
+    assert [p.text[:1] for p in root.paragraphs] == ["一", "（", "第"]
+
+
+def test_ten_thousand_repeated_markers_take_the_next_free_numbers_quickly():
+    import time
+    start = time.perf_counter()
+    root = tree("一、\n（一）\n" * 10000)
+    assert [s.id for s in root.sections] == [f"s{n}" for n in range(1, 10001)]
+    assert all([c.id for c in s.sections] == [f"{s.id}-1"] for s in root.sections)
+    assert time.perf_counter() - start < 10  # was quadratic: a minute and more

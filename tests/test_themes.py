@@ -401,15 +401,24 @@ def test_reader_goes_from_a_chip_to_the_theme_page_and_back(page, built_site, fi
 
 
 def test_a_rebuild_reuses_the_cuts_without_starting_jieba(tmp_path):
-    """The cut cache: same tokens as a fresh cut, and a rebuild of unchanged text needs no jieba."""
-    cache = tmp_path / "cache"
-    texts = ["坚持绿色引领发展，努力在生态化建设上作出示范。", "深化“放管服”改革，推进政务服务“一事通办”。"]
-    first = Segmenter(REPO / "content" / "userdict.txt", words=["政务服务"], cache_dir=cache)
+    """The cut cache: same tokens as a fresh cut (on one core or two), and a rebuild of
+    unchanged speeches needs no jieba; another dictionary has its own entries."""
+    from wenji.cache import Cache
+    from wenji.site import load_archive
+
+    archive = load_archive(REPO / "seeds", REPO / "content")
+    cache = Cache(tmp_path / "cache")
+    userdict = REPO / "content" / "userdict.txt"
+    first = Segmenter(userdict, words=["政务服务"], cache_dir=tmp_path / "jieba")
+    first.prefill(archive.speeches, cache, workers=2)
+    texts = [p.text for s in archive.speeches for p in s.paragraphs()]
     cuts = [first.cut(t) for t in texts]
-    first.save()
-    again = Segmenter(REPO / "content" / "userdict.txt", words=["政务服务"], cache_dir=cache)
+    serial = Segmenter(userdict, words=["政务服务"], cache_dir=tmp_path / "jieba")
+    assert [serial.cut(t) for t in texts] == cuts  # cut afresh in this process: the same tokens
+    again = Segmenter(userdict, words=["政务服务"], cache_dir=tmp_path / "jieba")
+    again.prefill(archive.speeches, cache, workers=2)
     assert [again.cut(t) for t in texts] == cuts
     assert not again.tokenizer.initialized
-    other = Segmenter(REPO / "content" / "userdict.txt", words=["放管服改革"], cache_dir=cache)
-    other.cut(texts[1])  # another dictionary: its own cache, cut afresh
+    other = Segmenter(userdict, words=["放管服改革"], cache_dir=tmp_path / "jieba")
+    other.prefill(archive.speeches[:1], cache, workers=1)  # another dictionary: cut afresh
     assert other.tokenizer.initialized

@@ -68,7 +68,7 @@ def paragraphs(text: str) -> list[Line]:
     blocks: list[list[tuple[int, str, int, bool]]] = [[]]  # (line no, text, raw width, indented)
     for n, line in enumerate(text.split("\n"), 1):
         stripped = line.strip(BLANK)
-        if not stripped:
+        if not stripped or stripped.isspace():  # only other blanks (U+2028, U+2003…): a blank line
             if blocks[-1]:
                 blocks.append([])
             continue

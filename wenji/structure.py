@@ -42,12 +42,16 @@ class _Builder:
 
     def __init__(self) -> None:
         self.used: set[str] = set()
+        self.next_free: dict[tuple[str, int], int] = {}  # (prefix, number) -> where to look next
 
     def child_id(self, parent: Section, number: int) -> str:
         prefix = parent.id + "-" if parent.id else "s"
+        start = number
+        number = self.next_free.get((prefix, start), start)  # skip what earlier repeats took: linear, not quadratic
         while f"{prefix}{number}" in self.used:
             number += 1  # a repeated number (a restart or a typo) takes the next free one
         self.used.add(f"{prefix}{number}")
+        self.next_free[(prefix, start)] = number + 1
         return f"{prefix}{number}"
 
     def explicit_tree(self, lines: list[Line]) -> Section:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 CN_DIGITS = "〇零一二三四五六七八九十百两"
-_CN = f"[{CN_DIGITS}]+"
+_CN = f"[{CN_DIGITS}]{{1,6}}"  # 一百零五 has four; a longer run is no heading number
 _AR = "(?:[0-9]{1,3}|[０-９]{1,3})"
 
 # (marker kind, regex). Order matters: the first that matches names the kind.
