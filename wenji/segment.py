@@ -125,9 +125,12 @@ class Segmenter:
             return
         size = sum(len(t) for _, texts in todo for t in texts)
         workers = workers if size > 300_000 else 1  # jieba starts in 0.6 s a process
-        config = (self.userdict, tuple(self.words))
-        results = parallel.map_chunks(_cut_in_worker, [texts for _, texts in todo], workers,
-                                      _start_worker, (config,))
+        if workers == 1:
+            results = [[self.cut(t) for t in texts] for _, texts in todo]
+        else:
+            config = (self.userdict, tuple(self.words))
+            results = parallel.map_chunks(_cut_in_worker, [texts for _, texts in todo], workers,
+                                          _start_worker, (config,))
         for (k, texts), cuts in zip(todo, results):
             cache.put("cuts", k, cuts)
             self._cuts.update(zip(texts, cuts))
