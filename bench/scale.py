@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""How wenji scales: ``python bench/scale.py [--speeches 100 300 1000]``.
+
+For each archive size N (a synthetic archive from bench/synthetic.py, ~30 KB a speech) it
+prints: cold build time (empty cache, fresh output), rebuild with nothing changed, rebuild
+after editing one speech, peak memory of the build (the process and its workers together),
+output size, search files size (raw and gzip), bytes the browser loads before the first
+results of a two-character query and the time to them in headless Chromium from file://
+(cold page and warm), and the floor: the time jieba needs, on one core in this same run, to
+segment the same text, with the ratio of the cold build to it. Last, the per-speech cost at
+each N and the ratio of the largest N's to the smallest's.
+"""
+from __future__ import annotations
+
+import argparse
+import gzip
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from synthetic import make_archive  # noqa: E402
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    total, stack = 0, [pid]
+    while stack:
+        p = stack.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+            for task in Path(f"/proc/{p}/task").iterdir():
+                stack += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            pass
+    return total
+
+
+def timed_build(seeds: Path, content: Path, out: Path, cache: Path) -> tuple[float, int]:
+    """Wall time and peak memory (process tree, sampled every 20 ms) of ``python build.py``."""
+    env = dict(os.environ, WENJI_CACHE=str(cache))
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "build.py", "-q", "--seeds", str(seeds), "--content", str(content),
+                             "--out", str(out)], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, _tree_rss(proc.pid))
+        time.sleep(0.02)
+    elapsed = time.perf_counter() - start
+    if proc.returncode:
+        sys.exit(f"build failed: {proc.stderr.read()}")
+    return elapsed, peak
+
+
+def jieba_floor(seeds: Path) -> tuple[float, float]:
+    """(start-up, segmentation) seconds of one jieba Tokenizer over the archive's text, one core."""
+    import jieba
+    import logging
+
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    t0 = time.perf_counter()
+    tok.initialize()
+    t1 = time.perf_counter()
+    for path in sorted(seeds.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            tok.lcut(line)
+    return t1 - t0, time.perf_counter() - t1
+
+
+def folder_size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+def search_sizes(site: Path) -> tuple[int, int]:
+    files = [p for p in (site / "search").rglob("*") if p.is_file()] + [site / "static" / "search.js"]
+    raw = sum(p.stat().st_size for p in files)
+    gz = sum(len(gzip.compress(p.read_bytes(), 6)) for p in files)
+    return raw, gz
+
+
+def run(n: int, work: Path, browser: bool) -> dict:
+    folder = work / f"n{n}"
+    seeds, content = make_archive(folder, n)
+    text_bytes = sum(p.stat().st_size for p in seeds.glob("*.txt"))
+    cache, out = folder / "cache", folder / "site"
+    r: dict = {"n": n, "text_mb": text_bytes / 1e6}
+    r["cold"], r["peak_cold"] = timed_build(seeds, content, out, cache)
+    r["nothing"], _ = timed_build(seeds, content, out, cache)
+    victim = sorted(seeds.glob("*.txt"))[n // 2]
+    lines = victim.read_text(encoding="utf-8").split("\n")
+    lines[2] = "这是修改后新加的一句话。" + lines[2]
+    victim.write_text("\n".join(lines), encoding="utf-8")
+    r["one_edit"], r["peak_edit"] = timed_build(seeds, content, out, cache)
+    r["out_mb"] = folder_size(out) / 1e6
+    r["search_raw"], r["search_gz"] = search_sizes(out)
+    r["jieba_start"], r["jieba_cut"] = jieba_floor(seeds)
+    if browser:
+        try:
+            from search import browser_timings  # bench/search.py
+        except ImportError:
+            browser_timings = None
+        if browser_timings:
+            r["browser"] = browser_timings(out, ["发展", "营商环境", "乡村振兴"])
+    return r
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--speeches", type=int, nargs="+", default=[100, 300, 1000])
+    ap.add_argument("--no-browser", action="store_true", help="skip the Chromium timings")
+    ap.add_argument("--work", type=Path, help="keep the archives and sites here (default: a temporary folder)")
+    args = ap.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
+          f"{platform.python_version()}, {platform.platform()}")
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        work = args.work or Path(tmp)
+        for n in args.speeches:
+            r = run(n, work, not args.no_browser)
+            rows.append(r)
+            print(f"\nN = {n} speeches, {r['text_mb']:.1f} MB of text")
+            print(f"  cold build            {r['cold']:7.2f} s   ({r['cold'] / n * 1000:.1f} ms a speech)"
+                  f"   peak memory {r['peak_cold'] / 2**20:.0f} MB")
+            print(f"  rebuild, no change    {r['nothing']:7.2f} s   (cold / this = {r['cold'] / r['nothing']:.1f}x)")
+            print(f"  rebuild, one edited   {r['one_edit']:7.2f} s   peak memory {r['peak_edit'] / 2**20:.0f} MB")
+            print(f"  jieba floor           {r['jieba_cut']:7.2f} s   segmentation on one core "
+                  f"(+{r['jieba_start']:.2f} s start-up); cold build / floor = {r['cold'] / r['jieba_cut']:.2f}")
+            print(f"  output                {r['out_mb']:7.1f} MB; search files {r['search_raw'] / 1e6:.2f} MB raw, "
+                  f"{r['search_gz'] / 1e6:.2f} MB gzip")
+            for q, b in (r.get("browser") or {}).items():
+                print(f"  query {q!r}: {b}")
+    if len(rows) > 1:
+        first, last = rows[0], rows[-1]
+        a, b = first["cold"] / first["n"], last["cold"] / last["n"]
+        print(f"\nper-speech cold cost: " + ", ".join(f"N={r['n']}: {r['cold'] / r['n'] * 1000:.1f} ms" for r in rows)
+              + f"; N={last['n']} / N={first['n']} = {b / a:.2f} (target <= 1.3)")
+
+
+if __name__ == "__main__":
+    main()
