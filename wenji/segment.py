@@ -110,8 +110,13 @@ class Segmenter:
         return got
 
     def prefill(self, speeches, cache: Cache, workers: int) -> None:
-        """Cut the texts of every speech before they are asked for: from the cache where it has
-        them, the rest on ``workers`` processes (each starts its own jieba)."""
+        """Cut the texts of every speech before they are asked for (see ``start_prefill``)."""
+        self.start_prefill(speeches, cache, workers).finish()
+
+    def start_prefill(self, speeches, cache: Cache, workers: int) -> "PendingCuts":
+        """Start cutting the texts of every speech that the cache does not have, in forked
+        worker processes (each starts its own jieba), and return at once: the build does other
+        work meanwhile and calls ``finish()`` when it needs the cuts."""
         todo = []
         for speech in speeches:
             texts = speech_texts(speech)
@@ -121,19 +126,7 @@ class Segmenter:
                 self._cuts.update(zip(texts, got))
             else:
                 todo.append((k, texts))
-        if not todo:
-            return
-        size = sum(len(t) for _, texts in todo for t in texts)
-        workers = workers if size > 300_000 else 1  # jieba starts in 0.6 s a process
-        if workers == 1:
-            results = [[self.cut(t) for t in texts] for _, texts in todo]
-        else:
-            config = (self.userdict, tuple(self.words))
-            results = parallel.map_chunks(_cut_in_worker, [texts for _, texts in todo], workers,
-                                          _start_worker, (config,))
-        for (k, texts), cuts in zip(todo, results):
-            cache.put("cuts", k, cuts)
-            self._cuts.update(zip(texts, cuts))
+        return PendingCuts(self, cache, todo, workers)
 
     def common_words(self, min_freq: int) -> frozenset[str]:
         """Words that jieba's dictionary counts at least ``min_freq`` times: ordinary Chinese."""
@@ -177,6 +170,39 @@ class Segmenter:
 
 NON_NOUN_TAGS = re.compile(r"^(?:v(?!n)|a(?!n)|[drmtbcpufqyzoe])")
 CUT_CACHE_FORMAT = "1"  # change when normalise() or the way of cutting changes
+
+
+class PendingCuts:
+    """Cutting under way in worker processes; ``finish()`` waits for it and stores the cuts."""
+
+    def __init__(self, seg: "Segmenter", cache: Cache, todo: list, workers: int) -> None:
+        self.seg, self.cache, self.todo = seg, cache, todo
+        self.executor = self.futures = None
+        if not todo:
+            return
+        size = sum(len(t) for _, texts in todo for t in texts)
+        n = max(1, min(workers, len(todo), 1 + size // 300_000))  # jieba starts in 0.6 s a process
+        if workers == 1:  # one core: no worker, cut here when finished
+            return
+        self.parts = parallel.chunks([texts for _, texts in todo], n)
+        self.executor = parallel.pool(len(self.parts), _start_worker, ((seg.userdict, tuple(seg.words)),))
+        self.futures = [self.executor.submit(_cut_in_worker, part) for part in self.parts]
+
+    def finish(self) -> None:
+        if not self.todo:
+            return
+        if self.executor is None:
+            results = [[self.seg.cut(t) for t in texts] for _, texts in self.todo]
+        else:
+            with self.executor:
+                chunk_results = [f.result() for f in self.futures]
+            results = [None] * len(self.todo)
+            for i, part in enumerate(chunk_results):
+                results[i::len(self.parts)] = part
+        for (k, texts), cuts in zip(self.todo, results):
+            self.cache.put("cuts", k, cuts)
+            self.seg._cuts.update(zip(texts, cuts))
+        self.todo = []
 
 
 def speech_texts(speech) -> list[str]:

@@ -246,18 +246,27 @@ def produce(archive: Archive, themes, env, item: Deferred) -> str:
     return downloads.speech_json(archive.config, s)
 
 
-def outputs(archive: Archive, env, themes) -> Iterable[tuple[str, str | bytes]]:
-    """Every file of the site made from the archive as a whole, as (relative path, content)."""
+def outputs_without_themes(archive: Archive, env) -> Iterable[tuple[str, str | bytes]]:
+    """The files made from the archive as a whole that do not depend on the theme step."""
     home = render.home_pages(env, archive)
     yield from home
     for page in archive.pages:
         yield f"{page['name']}.html", render.markdown_page(env, archive, page["title"], render.md(page["body"]))
     yield "404.html", render.not_found_page(env, archive)
     yield from downloads.archive_outputs(archive)
-    yield from themes_mod.outputs(archive, themes, env)
     yield from search.outputs(archive, env)
     extra = [name for name, _ in home[1:]] + [f"{p['name']}.html" for p in archive.pages]
     yield from feeds.outputs(archive, extra)
+
+
+def theme_outputs(archive: Archive, env, themes) -> Iterable[tuple[str, str | bytes]]:
+    yield from themes_mod.outputs(archive, themes, env)
+
+
+def outputs(archive: Archive, env, themes) -> Iterable[tuple[str, str | bytes]]:
+    """Every file of the site made from the archive as a whole, as (relative path, content)."""
+    yield from outputs_without_themes(archive, env)
+    yield from theme_outputs(archive, env, themes)
 
 
 def all_outputs(archive: Archive, env, themes) -> Iterable[tuple[str, str | bytes]]:
@@ -313,8 +322,15 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
         stats = replace(last[2], seconds=time.perf_counter() - start, rendered=0, up_to_date=True)
         return stats  # nothing changed since the last build of this site: it is up to date
     archive = load_archive(seeds, content, report, base_url, cache, workers)
-    themes = themes_mod.analyse(archive, archive.content, cache=cache, workers=workers)
+    seg = themes_mod.segmenter_for(archive.content)
+    # jieba starts and cuts in worker processes while this one builds what needs no themes.
+    cutting = seg.start_prefill(archive.speeches, cache, workers)
     env = render.environment(TEMPLATES)
+    try:
+        early = list(outputs_without_themes(archive, env))
+    finally:
+        cutting.finish()
+    themes = themes_mod.analyse(archive, archive.content, segmenter=seg, cache=cache, workers=workers)
     stats = Stats(themes=len(themes.themes), speeches=len(archive.speeches),
                   sections=sum(1 for s in archive.speeches for _ in s.sections()),
                   paragraphs=sum(len(s.paragraphs()) for s in archive.speeches),
@@ -339,7 +355,7 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
         for (rel, _), data in zip(todo, rendered):
             _write(tmp, rel, data)
             stats.files += 1
-        for rel, data in outputs(archive, env, themes):
+        for rel, data in early + list(theme_outputs(archive, env, themes)):
             _write(tmp, rel, data)
             stats.files += 1
         stats.files += _copy_static(tmp)

@@ -224,6 +224,13 @@ def load_taxonomy(path: Path) -> tuple[list[Theme], Settings]:
 # --- the analysis ----------------------------------------------------------------------------
 
 
+def segmenter_for(content_dir: Path | None) -> Segmenter:
+    """The Segmenter the theme step of this content folder uses (so a build can start cutting
+    before the theme step runs)."""
+    themes, _ = load_taxonomy(content_file(content_dir, "themes.toml"))
+    return make_segmenter(content_dir, themes)
+
+
 def make_segmenter(content_dir: Path | None, themes: list[Theme]) -> Segmenter:
     """The build's Segmenter: user dictionary, every theme term kept whole, extra stop words."""
     words = sorted({t for th in themes for t in th.seeds})
@@ -236,7 +243,7 @@ def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | N
     """Compute the theme assignment and the keywords of ``archive``."""
     themes, settings = load_taxonomy(content_file(content_dir, "themes.toml"))
     seg = segmenter or make_segmenter(content_dir, themes)
-    seg.prefill(archive.speeches, cache or Cache(enabled=False), workers)
+    seg.prefill(archive.speeches, cache or Cache(enabled=False), workers)  # at once if prefilled before
     for theme in themes:  # a seed that is a stop word can never match: leave it out
         theme.seeds = {t: w for t, w in theme.seeds.items() if seg.is_term(t)}
     corpus = build_corpus(archive, seg, settings.heading_boost)
