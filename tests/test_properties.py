@@ -252,8 +252,6 @@ def test_gb18030_is_read_exactly_or_refused_with_a_reason(text):
     assert also_utf8 or decoded == text.lstrip("\ufeff")
 
 
-@pytest.mark.xfail(strict=True, reason="wenji/read.py: charset-normalizer ranks shift_jis (half-width katakana) "
-                                       "above GB18030 for short Chinese texts, and decode() then refuses them")
 @pytest.mark.parametrize("text", ["\n营商环境\n发展发展营商环境\n治堵营商环境城市",  # found by hypothesis
                                   "营商环境，发展发展营商环境，治堵营商环境城市。" * 3])
 def test_short_chinese_text_in_gbk_is_detected(text):

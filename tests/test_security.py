@@ -378,8 +378,6 @@ def test_a_symlink_inside_seeds_to_another_seed_is_read(run_build, tmp_path):
     assert sorted(p.name for p in (out / "speeches").glob("*.html")) == ["a.html", "b.html"]
 
 
-@pytest.mark.xfail(strict=True, reason="wenji/site.py swaps --out away and deletes it even when it holds the "
-                                       "seeds or content; it must refuse such an --out before building")
 @pytest.mark.parametrize("where", ["project", "seeds", "content"])
 def test_an_out_folder_holding_the_input_is_refused_and_nothing_is_deleted(run_build, tmp_path, where):
     project = tmp_path / "project"
@@ -394,8 +392,6 @@ def test_an_out_folder_holding_the_input_is_refused_and_nothing_is_deleted(run_b
     assert proc.returncode != 0 and str(out) in proc.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="a seed's file name becomes its page name unchecked (wenji/site.py): "
-                                       "'#', '?', '%' or a space in it make links that do not resolve")
 def test_a_file_name_that_is_no_url_is_refused_or_linked_correctly(run_build, tmp_path):
     seeds, out = tmp_path / "seeds", tmp_path / "out"
     write(seeds, "a b#c?d%e.txt", "同志们：\n正文。")

@@ -77,7 +77,9 @@ def decode(data: bytes, encoding: str = "") -> tuple[str, str]:
         text = None
     if text is not None and _cjk_share(text) >= 0.3:
         best = from_bytes(data, cp_isolation=["gb18030", "big5", "shift_jis", "cp1252"]).best()
-        if best is None or best.encoding in ("gb18030", "gbk", "gb2312"):
+        # A short text may rank another encoding first (shift_jis reads GBK bytes as half-width
+        # katakana): GB18030 still wins when it reads more of the bytes as full-width characters.
+        if best is None or best.encoding in ("gb18030", "gbk", "gb2312") or _cjk_share(str(best)) < _cjk_share(text):
             return _check_text(text, "gb18030")
     raise ReadError(
         "cannot decode: not UTF-8 (invalid byte at this line), not UTF-16 with BOM, not GB18030/GBK; "

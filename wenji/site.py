@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -22,6 +23,8 @@ from .model import Archive, Speech
 from .read import read_file
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
+# Characters a file name cannot keep in a page name: they would end or change a link.
+UNSAFE_NAME = re.compile(r'[\s#?%/\\"<>\x00-\x1f]|^\.')
 TEMPLATES = PACKAGE_ROOT / "templates"
 STATIC = PACKAGE_ROOT / "static"
 
@@ -76,6 +79,9 @@ def load_speech(path: Path, given: dict) -> Speech | InputError:
     m = replace(m, encoding=encoding)
     root = structure.build(body)
     slug = m.slug or path.stem
+    if not m.slug and UNSAFE_NAME.search(slug):
+        return InputError(path, "the file name cannot be a page name (it holds a space or one of # ? % / \\ \" < >): "
+                                "rename the file, or give a slug in its metadata")
     speech = Speech(stem=path.stem, slug=slug, source=path, encoding=encoding, meta=m, header=head, body=root)
     speech.masks = sum(masks.count(p.text) for p in speech.paragraphs()) + sum(
         masks.count(s.heading) for s, _ in speech.sections())
@@ -314,6 +320,9 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
     """Build the site into ``out``; on any error raise and leave ``out`` untouched."""
     start = time.perf_counter()
     report = report or QuietReporter()
+    refused = _unsafe_out(out, seeds, content)
+    if refused:
+        raise BuildError([InputError(out, refused)])
     cache = cache or Cache()
     workers = workers or parallel.cores()
     fingerprint = inputs_fingerprint(seeds, content, base_url)
@@ -368,6 +377,19 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
     stats.seconds = time.perf_counter() - start
     cache.put("fingerprint", manifest_key, (fingerprint, _out_state(out), stats))
     return stats
+
+
+def _unsafe_out(out: Path, seeds: Path, content: Path) -> str:
+    """Why replacing ``out`` would destroy something, or '' when it is safe: the output folder
+    must not hold the input, and an existing one must be empty or a site wenji built."""
+    o = out.resolve()
+    for name, folder in (("seeds", seeds), ("content", content), ("wenji", PACKAGE_ROOT)):
+        f = folder.resolve()
+        if o == f or o in f.parents:
+            return f"--out {out} holds the {name} folder {folder}: choose another output folder"
+    if o.exists() and (not o.is_dir() or (any(o.iterdir()) and not (o / "static" / "wenji.css").is_file())):
+        return f"--out {out} exists and is not a site wenji built: refusing to replace it"
+    return ""
 
 
 def _reuse(out: Path, tmp: Path, rel: str) -> bool:
