@@ -207,3 +207,15 @@ def test_metadata_overrides_what_the_text_says(run_build, tmp_path):
 def test_markdown_pages_are_rendered(built_site):
     html = (built_site / "about.html").read_text(encoding="utf-8")
     assert "<h1>关于本站</h1>" in html and "<li>" in html and "<code>#s2-3</code>" in html
+
+
+def test_notes_and_pages_show_raw_html_as_text_and_drop_script_links(run_build, tmp_path):
+    seeds, content, out = tmp_path / "seeds", tmp_path / "content", tmp_path / "out"
+    write(seeds, "a.txt", "正文。")
+    write(content / "speeches", "a.md", "---\ntitle: 甲\n---\n**注** <script>alert(1)</script> [x](javascript:alert(2))\n")
+    write(content / "pages", "about.md", "---\ntitle: 关于\n---\n<img src=x onerror=alert(3)> [站内](speeches/a.html)\n")
+    assert run_build(seeds, content, out).returncode == 0
+    note = (out / "speeches" / "a.html").read_text(encoding="utf-8")
+    assert "<strong>注</strong> &lt;script&gt;alert(1)&lt;/script&gt;" in note and "javascript:" not in note
+    about = (out / "about.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(3)&gt;" in about and '<a href="speeches/a.html">站内</a>' in about

@@ -5,6 +5,7 @@ Templates only lay out what Python prepared: the filters here do the escaping of
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import markdown
@@ -37,9 +38,20 @@ def cn_date(date: str) -> str:
     return "".join(str(int(p)) + labels[i] for i, p in enumerate(parts))
 
 
+SAFE_LINK = re.compile(r"^(https?:|mailto:|#|[^:/?#]*(?:[/?#]|$))", re.I)
+
+
 def md(text: str) -> Markup:
-    """Markdown written by the archive's owner (notes, pages) -> HTML. Never used on speech text."""
-    return Markup(markdown.markdown(text, extensions=["extra", "sane_lists"], output_format="html"))
+    """Markdown written by the archive's owner (notes, pages) -> HTML. Never used on speech text.
+
+    Raw HTML in it is shown as text, and links other than http(s), mailto and relative ones are
+    dropped: a note copied from elsewhere cannot bring scripts along."""
+    converter = markdown.Markdown(extensions=["extra", "sane_lists"], output_format="html")
+    converter.preprocessors.deregister("html_block")
+    converter.inlinePatterns.deregister("html")
+    html = converter.convert(text)
+    return Markup(re.sub(r'(<a [^>]*?href=")([^"]*)"', lambda m: m.group(0) if SAFE_LINK.match(m.group(2))
+                         else m.group(1) + '#"', html))
 
 
 def environment(templates: Path) -> Environment:
