@@ -9,6 +9,7 @@ from urllib.parse import quote, unquote, urlsplit
 import pytest
 
 from test_search import normal
+from wenji import search
 from wenji.site import load_archive
 
 REPO = Path(__file__).resolve().parent.parent
@@ -196,16 +197,93 @@ def test_speech_text_stays_inert(page, tmp_path, run_build, file_url):
     assert page.dialogs == [] and page.page_errors == []
 
 
+def loaded_scripts(page) -> list[str]:
+    """The search data files the page has inserted, as names like manifest, t/0, d/3."""
+    srcs = page.eval_on_selector_all('script[src*="search/"]', "els => els.map(e => e.getAttribute('src'))")
+    return [src.split("search/", 1)[1][:-len(".js")] for src in srcs]
+
+
 def test_index_loads_on_first_use_and_paragraph_hits_say_so(page, base, archive):
     page.goto(base + "search.html")
     page.wait_for_load_state("load")
     assert page.evaluate("document.querySelectorAll('script[src*=\"search/\"], script[src*=\"lunr\"]').length") == 0
     page.fill("#q", "胜利闭幕")
     wait_results(page, "胜利闭幕")
-    assert page.evaluate("document.querySelectorAll('script[src*=\"search/\"]').length") == 2
     links = shown_links(page)
     assert set(links) == expected_links(archive, "胜利闭幕")
+    names = loaded_scripts(page)
+    assert names[0] == "manifest" and any(n.startswith("t/") for n in names)
     para = [i for i, (_, frag) in enumerate(links) if frag.startswith("p")]
     assert para
     path = page.locator("#search-results .hit-path").nth(para[0]).inner_text()
     assert path == f"第{links[para[0]][1][1:]}段"
+
+
+def test_a_known_bigram_loads_the_text_of_the_results_shown_only(page, base, archive):
+    assert "生态" in search.SearchIndex(search.documents(archive)).terms
+    open_search(page, base, "生态")
+    links = shown_links(page)
+    slugs = [s.slug for s in archive.speeches]
+    names = loaded_scripts(page)
+    assert names[0] == "manifest" and len([n for n in names if n.startswith("t/")]) == 1
+    assert {n for n in names if n.startswith("d/")} == {f"d/{slugs.index(slug)}" for slug, _ in links}
+
+
+# --- a larger archive: many shards, progressive checking ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def synthetic_site(tmp_path_factory):
+    """Forty speeches from bench/synthetic.py, built by build.py: 460,000 characters, several
+    term shards, one text chunk a speech."""
+    import sys
+
+    from conftest import build, describe
+
+    sys.path.insert(0, str(REPO / "bench"))
+    from synthetic import make_archive
+
+    root = tmp_path_factory.mktemp("synthetic-site")
+    seeds, content = make_archive(root, 40)
+    proc = build(seeds, content, root / "site")
+    assert proc.returncode == 0, describe(proc)
+    return load_archive(seeds, content), root / "site"
+
+
+def test_a_larger_archive_answers_exactly_and_loads_a_part(page, synthetic_site, file_url):
+    archive, site = synthetic_site
+    assert len(list((site / "search" / "t").glob("*.js"))) > 2
+    for q in ["生态", "营商环境", "质发展", "花", "产业 提质", "量子纠缠"]:
+        page.goto(file_url(site / "search.html") + "?q=" + quote(q))
+        wait_results(page, q)
+        names = loaded_scripts(page)
+        first = page.eval_on_selector_all("#search-results a.hit-title", "els => els.map(e => e.getAttribute('href'))")
+        got = shown_links(page)
+        assert len(got) == len(set(got)) and set(got) == expected_links(archive, q), q
+        if q == "生态":  # one known bigram: no text but that of the results shown
+            assert len(first) == 20 and len([n for n in names if n.startswith("t/")]) == 1
+            slugs = [s.slug for s in archive.speeches]
+            shown = {f"d/{slugs.index(slug)}" for slug, _ in got[:20]}
+            assert {n for n in names if n.startswith("d/")} == shown and len(shown) < len(slugs)
+    assert page.page_errors == [] and page.console_errors == []
+
+
+def test_first_results_come_before_every_candidate_is_checked(page, synthetic_site, file_url):
+    archive, site = synthetic_site
+    page.goto(file_url(site / "search.html"))
+    page.wait_for_load_state("load")
+    seen = page.evaluate("""() => new Promise(resolve => {
+      const app = document.getElementById('search-app'), box = document.getElementById('q');
+      app.addEventListener('wenji-search-rendered', () => resolve({
+        items: document.querySelectorAll('#search-results li').length,
+        state: app.getAttribute('data-state'), status: document.getElementById('search-status').textContent}),
+        {once: true});
+      box.value = '发展的';
+      box.dispatchEvent(new Event('input', {bubbles: true}));
+    })""")
+    assert seen["items"] == 20 and seen["state"] != "done" and "正在核对" in seen["status"]
+    expected = expected_links(archive, "发展的")
+    wait_results(page, "发展的")
+    assert f"找到 {len(expected)} 处" in page.inner_text("#search-status")
+    assert set(shown_links(page)) == expected
+    assert page.page_errors == []

@@ -1,4 +1,4 @@
-"""Client-side full-text search: a lunr.py index of character bigrams, shipped compactly.
+"""Client-side full-text search: character bigrams in lunr's model, split so a query loads little.
 
 Why bigrams: a Chinese query has no spaces, and jieba cuts the same characters differently in
 different contexts (有效 inside 有效应对), so a word index misses occurrences (recall 0.66 on
@@ -10,56 +10,87 @@ never segments text: queries are cut by the same trivial rule as the text was.
 Terms: text is folded (NFKC and case folding per character; every anonymisation mark, ``*``
 ``×`` ``╳`` or a run of mask-``x``, becomes ``×``, so ``**市`` also finds ``xx市`` and ``××市``)
 and cut into runs of letters, digits, marks and masks. A document's terms are the bigrams of
-its runs that occur in two documents or more, plus each of its characters that starts none
-of them, alone. Leaving out the bigrams of a single document drops 60 % of the terms on the
-seeds (14,362 -> 5,853) at no cost in exactness: a query run whose bigrams are all unknown
-holds at most one document, which the prefix queries ``c*`` of its characters find, and the
-lone characters make every ``c*`` complete. One-character queries are ``c*`` too.
+its runs found in ``min_df`` documents or more, plus each of its characters that starts none
+of them, alone (so the prefix query ``c*`` finds every document holding ``c``). A query run
+is its known bigrams, all required, or the prefixes of its characters if it has none.
 
-Shipping: lunr's serialized form repeats every term, document and score (about five times
-the size of the text). ``search/index.js`` holds a term lexicon, postings with term
-frequencies and field lengths; the browser recomputes the rest (average length, idf, the
-BM25 weights rounded as lunr.py rounds them) and expands it into lunr's serialized form for
-``lunr.Index.load``: a test checks the expansion equals lunr.py's ``Index.serialize()``
-exactly. On the seeds, index and text together are 1.9 times the gzip size of the text.
+Scores: lunr scores a document by the dot product of the query vector with the document's
+BM25 weights at the query's terms, divided by the query vector's length only, so an index of
+just the terms a query needs, over just the documents that hold them, gives every hit the
+score one index of the whole archive gives it. That lets the index be cut by term
+(``search_shards``): the browser loads the shards of the query's terms, ranks the documents
+every clause matches by that dot product (summed as lunr sums it, so in lunr's order), and
+has lunr.js (``lunr.Index.load`` of the serialized form) score the ones it shows. Tests check
+the browser's hits, scores and order against one lunr.py ``Builder`` over the whole archive.
 
-lunr scores a document by the dot product of the query vector with the document's weights
-at the query's terms, divided by the query vector's length only, so an index holding just
-the terms a query needs scores exactly as the whole index does. The browser loads such a
-small index per query (fast on a cold page), and the term-sorted postings can later be cut
-into shards by term without changing a score.
+Build cost: lunr.py's Builder tokenises, runs a pipeline and deep-copies metadata per token:
+13 s per 100 speeches, and 3 GB for 1,000. Here a document's bigrams are counted by reading
+its folded text as 64-bit pairs (C loops), per speech, in worker processes, and cached by
+the speech's content; postings are inverted and encoded per block of about 32 speeches and
+cached by the block's content, so editing one speech recomputes one speech's terms and one
+block. The weights are lunr.py's: ``SearchIndex`` assembles lunr.py ``Index`` objects from
+the postings with lunr's ``idf`` and its Builder's formula; the browser repeats the same
+arithmetic on the same numbers.
 """
 from __future__ import annotations
 
-import json
+import gc
 import re
 import unicodedata
-from collections import Counter
+from array import array
+from collections import Counter, defaultdict, deque
+from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Iterator
+from functools import cached_property
+from itertools import chain, compress, repeat
+from typing import Any, Callable, Iterator, NamedTuple
 
-from lunr.builder import Builder
+from lunr.idf import idf as lunr_idf
 from lunr.index import Index
 from lunr.query import Query, QueryPresence
 
-from . import render
+from . import parallel, render
+from .cache import Cache, key as cache_key
 from .model import Archive, Section, Speech
 
 FIELD = "text"
 K1 = 1.2  # lunr's defaults, written into the index so the browser uses the same
 B = 0.75
 MASK = "×"
-FORMAT = 1
 DATA_VARIABLE = "wenjiSearchData"
+BLOCK = 32  # speeches per block of postings, on average (boundaries depend on content)
+SMALL = 500_000  # characters of text up to which an archive counts as small (see min_df)
 
 _XRUN = re.compile(r"(?<![a-z])x+(?![a-z])")
 _WORDS = re.compile(r"w+")
-_DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$"  # JSON-safe
+
+# Term keys: a bigram ab is ord(a) | ord(b) << 32, a lone character c is ord(c); SEP stands for
+# every character that is not part of a run while counting.
+SEP = "\x01"
+_LOW = (1 << 32) - 1
+_SEP32 = SEP.encode("utf-32-le")
+_SEP_PAIR = 1 | 1 << 32
+_BEFORE = re.compile(r"[^\x01](?=\x01)")
+# Common Han characters fold to themselves and are in runs: only the rest goes through the
+# translate table (three times faster than translating all of a Chinese text).
+_NOT_HAN = re.compile(r"[^\u4e00-\u9fff\x01]+")
+_PUNCTUATION = [(0x20, 0x80), (0x2000, 0x2070), (0x3000, 0x3040), (0xFF00, 0xFF66)]
+_AFTER = re.compile(r"(?<=\x01)[^\x01]")
+HEAD = 1 << 31  # in a posting value: the term is in the document's heading
+TF = HEAD - 1  # in a posting value: the term frequency
 
 
 def utf16_key(term: str) -> bytes:
     """lunr.js builds its token set in UTF-16 code-unit order and refuses any other."""
-    return term.encode("utf-16-be")
+    return term.encode("utf-16-be", "surrogatepass")
+
+
+def term_str(k: int) -> str:
+    return chr(k) if k <= _LOW else chr(k & _LOW) + chr(k >> 32)
+
+
+def term_key(term: str) -> int:
+    return ord(term) if len(term) == 1 else ord(term[0]) | ord(term[1]) << 32
 
 
 def fold_char(c: str) -> str:
@@ -68,6 +99,10 @@ def fold_char(c: str) -> str:
         return MASK
     f = unicodedata.normalize("NFKC", c).casefold().lower()
     return "".join(MASK if ch in "*×╳" else ch for ch in f)
+
+
+def _in_run(c: str) -> bool:
+    return c == MASK or unicodedata.category(c)[0] in "LNM"
 
 
 def casefold_extras() -> dict[str, str]:
@@ -99,9 +134,33 @@ class _ClassTable(dict):
     """Maps letters, digits, marks and ``×`` to ``w`` and everything else to a space."""
 
     def __missing__(self, cp: int) -> str:
-        c = chr(cp)
-        self[cp] = k = "w" if c == MASK or unicodedata.category(c)[0] in "LNM" else " "
+        self[cp] = k = "w" if _in_run(chr(cp)) else " "
         return k
+
+
+class _TermTable(dict):
+    """Folding and cutting in one ``str.translate``: each character's fold, with SEP for every
+    folded character that is not in a run."""
+
+    def __missing__(self, cp: int) -> str:
+        self[cp] = f = "".join(ch if _in_run(ch) else SEP for ch in fold_char(chr(cp)))
+        return f
+
+
+class DocTerms(NamedTuple):
+    """A document's terms before the archive-wide rule, as compact arrays.
+
+    keys/vals: each distinct bigram key and its term frequency (| HEAD when the heading holds
+    it); before: characters followed by the end of a run; lone: characters that start none of
+    the document's bigrams; hbefore/hlone: the same for the heading alone.
+    """
+
+    keys: array
+    vals: array
+    before: array
+    lone: array
+    hbefore: array
+    hlone: array
 
 
 class Folder:
@@ -110,6 +169,12 @@ class Folder:
     def __init__(self) -> None:
         self._fold = _FoldTable()
         self._class = _ClassTable()
+        terms = _TermTable()
+        self._cut = lambda m: m.group().translate(terms)
+        # Punctuation whose fold is no part of a run: one SEP each, without a Python call.
+        seps = "".join(chr(cp) for lo, hi in _PUNCTUATION for cp in range(lo, hi)
+                       if all(ch == SEP for ch in terms[cp]))
+        self._seps = re.compile("[" + re.escape(seps) + "]")
 
     def fold(self, text: str) -> str:
         f = text.translate(self._fold)
@@ -120,7 +185,8 @@ class Folder:
         return [folded[m.start():m.end()] for m in _WORDS.finditer(folded.translate(self._class))]
 
     def bigrams(self, text: str) -> tuple[list[str], set[str]]:
-        """The character bigrams of a text's runs, in order, and the set of its characters."""
+        """The character bigrams of a text's runs, in order, and the set of its characters
+        (the plain definition; ``doc_terms`` computes the same faster)."""
         out: list[str] = []
         chars: set[str] = set()
         for r in self.runs(self.fold(text)):
@@ -131,6 +197,62 @@ class Folder:
     def words(self, query: str) -> list[str]:
         """The folded words of a query (split on white space); each must occur literally."""
         return [w for w in self.fold(query).split() if w]
+
+    def _count(self, text: str) -> tuple[Counter, set[int]]:
+        """Bigram keys of the text's runs with their counts, and the characters that end a run.
+
+        The folded text, framed by SEP, is read as UTF-32 twice, as 64-bit numbers from the
+        first and from the second character: together every adjacent pair, counted in C.
+        Pairs with SEP on either side are then taken out, found by two regular expressions.
+        """
+        g = SEP + _NOT_HAN.sub(self._cut, self._seps.sub(SEP, text)) + SEP
+        if "x" in g:
+            g = _XRUN.sub(lambda m: MASK * len(m.group()), g)
+        b = g.encode("utf-32-le", "surrogatepass")
+        n = len(g)
+        c = Counter(memoryview(b if n % 2 == 0 else b + _SEP32).cast("Q"))
+        odd = b[4:]
+        c.update(memoryview(odd if n % 2 == 1 else odd + _SEP32).cast("Q"))
+        before = {ord(ch) for ch in set(_BEFORE.findall(g))}
+        pop = c.pop  # dict's own, in C (Counter's __delitem__ is Python)
+        for cp in before:
+            pop(cp | 1 << 32)
+        for ch in set(_AFTER.findall(g)):
+            pop(1 | ord(ch) << 32)
+        pop(_SEP_PAIR, None)
+        return c, before
+
+    def doc_terms(self, heading: str, text: str) -> DocTerms:
+        """The terms of a document whose text (heading first) is ``text``."""
+        c, before = self._count(text)
+        hbefore: set[int] = set()
+        hlone: set[int] = set()
+        if heading:  # a few characters: plain loops cost less than a second count
+            h = _NOT_HAN.sub(self._cut, self._seps.sub(SEP, heading)) + SEP
+            if "x" in h:
+                h = _XRUN.sub(lambda m: MASK * len(m.group()), h)
+            starts = set()
+            for a, b in zip(h, h[1:]):
+                if a != SEP:
+                    if b == SEP:
+                        hbefore.add(ord(a))
+                    else:
+                        k = ord(a) | ord(b) << 32
+                        c[k] |= HEAD
+                        starts.add(ord(a))
+            hlone = hbefore - starts
+        lone = before.difference(map(_LOW.__and__, c))
+        return DocTerms(array("q", c.keys()), array("q", c.values()), array("l", before), array("l", lone),
+                        array("l", hbefore), array("l", hlone))
+
+
+def speech_terms(texts: list[tuple[str, str]]) -> list[DocTerms]:
+    """The terms of one speech's documents, given as (heading, text) pairs."""
+    folder = Folder()
+    return [folder.doc_terms(h, t) for h, t in texts]
+
+
+# --- documents ---------------------------------------------------------------------------
 
 
 @dataclass
@@ -143,10 +265,15 @@ class Doc:
     heading: str
     paragraphs: list[tuple[int, str]]  # (paragraph number, text)
 
-    @property
+    @cached_property
     def text(self) -> str:
         """What a hit must hold literally: like Section.text, heading then paragraphs."""
         return "\n".join(([self.heading] if self.heading else []) + [t for _, t in self.paragraphs])
+
+
+def text_size(docs: list[Doc]) -> int:
+    """Characters of the documents' text (what ``min_df`` is decided on)."""
+    return sum(len(d.heading) + sum(len(t) + 1 for _, t in d.paragraphs) for d in docs)
 
 
 def _title_in_body(speech: Speech) -> bool:
@@ -157,7 +284,10 @@ def _title_in_body(speech: Speech) -> bool:
 
 
 def documents(archive: Archive) -> list[Doc]:
-    """The archive's search documents in reading order (their order breaks score ties)."""
+    """The archive's search documents in reading order (their order breaks score ties).
+
+    A speech's documents are consecutive, so a document range stands for a speech.
+    """
     docs: list[Doc] = []
 
     def walk(si: int, sec: Section, parent: int) -> None:
@@ -176,49 +306,159 @@ def documents(archive: Archive) -> list[Doc]:
     return docs
 
 
-class SearchIndex:
-    """The lunr.py index of an archive's documents, plus what its compact encoding needs."""
+# --- postings ----------------------------------------------------------------------------
 
-    def __init__(self, docs: list[Doc], folder: Folder | None = None) -> None:
+
+class Block(NamedTuple):
+    """The postings of a run of consecutive speeches, with document numbers counted from the
+    block's first document: term key -> array of (doc << 32 | value)."""
+
+    post: dict[int, array]
+    lengths: array  # field length (number of terms) of each document
+    heads: dict[int, array]  # character -> documents whose heading holds it but starts no kept term with it
+
+
+def min_df(chars: int) -> int:
+    """How many documents a bigram must occur in to be an index term, for an archive of
+    ``chars`` characters of text.
+
+    Leaving a bigram out never costs exactness: a query requires only the bigrams that are
+    terms (a document holding the query holds them), a run of the query with none falls back
+    to its characters' prefixes ``c*``, and the browser checks candidates against the text. It
+    costs that check: text to load. In a small archive all of its text is little, so the index
+    keeps only bigrams of three documents or more (seeds: 3,832 terms instead of 5,853; the
+    search files 1.94 times the gzip size of the text instead of 2.06). In a larger one every
+    bigram is kept, so that a rare phrase loads one shard and the speech that holds it.
+    """
+    return 3 if chars <= SMALL else 1
+
+
+def dropped_bigrams(terms: list[DocTerms], chars: int) -> set[int]:
+    """Bigrams found in fewer documents than ``min_df`` asks: not index terms."""
+    m = min_df(chars)
+    if m <= 1:
+        return set()
+    n = Counter(chain.from_iterable(t.keys for t in terms))
+    return {k for k, v in n.items() if v < m}
+
+
+def kept_terms(terms: list[DocTerms], dropped: set[int]) -> Iterator[tuple[list[int], list[int], list[int],
+                                                                          list[int], int]]:
+    """Each document's terms under the archive-wide rule: (bigram keys, their values, lone
+    characters, heading characters that start no kept heading bigram, field length).
+
+    ``dropped`` bigrams are left out, then each character that starts no kept bigram of the
+    document is a term of it (once), so a prefix query ``c*`` finds every document holding c.
+    """
+    for t in terms:
+        keys, vals, lone, hlone = t.keys, t.vals, t.lone, t.hlone
+        if dropped and not dropped.isdisjoint(keys):
+            chars = set(t.before).union(map(_LOW.__and__, keys))
+            hchars = set(t.hbefore).union(map(_LOW.__and__, compress(keys, map(HEAD.__and__, vals))))
+            keep = [k not in dropped for k in keys]
+            keys = array("q", compress(keys, keep))
+            vals = array("q", compress(vals, keep))
+            lone = sorted(chars.difference(map(_LOW.__and__, keys)))
+            hlone = sorted(hchars.difference(map(_LOW.__and__, compress(keys, map(HEAD.__and__, vals)))))
+        yield keys.tolist(), vals.tolist(), list(lone), list(hlone), sum(map(TF.__and__, vals)) + len(lone)
+
+
+def block_postings(terms: list[DocTerms], dropped: set[int]) -> Block:
+    """Invert a block's documents: term key -> array of (doc << 32 | value), documents
+    counted from the block's first."""
+    post: defaultdict[int, array] = defaultdict(lambda: array("q"))
+    lengths = array("l")
+    heads: defaultdict[int, array] = defaultdict(lambda: array("l"))
+    for d, (keys, vals, lone, hlone, length) in enumerate(kept_terms(terms, dropped)):
+        dd = d << 32
+        deque(map(array.append, map(post.__getitem__, keys), map(dd.__or__, vals)), 0)
+        deque(map(array.append, map(post.__getitem__, lone), repeat(dd | 1)), 0)
+        lengths.append(length)
+        deque(map(array.append, map(heads.__getitem__, hlone), repeat(d)), 0)
+    return Block(dict(post), lengths, dict(heads))
+
+
+def block_bounds(keys: list[str], size: int | None = None) -> list[tuple[int, int]]:
+    """Cut a sequence of speeches (given by their cache keys) into blocks of about ``size``
+    (BLOCK): a block ends after a speech whose key is 0 modulo ``size`` (or at 4 x size), so
+    inserting or editing a speech moves no boundary but its own."""
+    size = size or BLOCK
+    out, start = [], 0
+    for i, k in enumerate(keys):
+        if int(k[:8], 16) % size == 0 or i + 1 - start >= 4 * size or i + 1 == len(keys):
+            out.append((start, i + 1))
+            start = i + 1
+    return out
+
+
+# --- the index in Python --------------------------------------------------------------------
+
+
+class SearchIndex:
+    """The archive's postings in one place, queried through lunr.py as the browser queries
+    lunr.js: for tests, benchmarks and anyone searching from Python."""
+
+    def __init__(self, docs: list[Doc], folder: Folder | None = None,
+                 terms: list[DocTerms] | None = None, blocks: list[Block] | None = None) -> None:
         self.docs = docs
         self.folder = folder or Folder()
-        term_lists = self._term_lists(docs)
-        vocab = sorted({t for ts in term_lists for t in ts}, key=utf16_key)
-        builder = Builder()
-        builder.ref("id")
-        builder.field(FIELD)
-        builder.k1(K1)
-        builder.b(B)
-        # Pre-seed the term table so lunr.py numbers terms in UTF-16 order: the browser then
-        # knows every term's number from its position and needs no table of them.
-        builder.inverted_index = {t: {FIELD: {}, "_index": i} for i, t in enumerate(vocab)}
-        builder.term_index = len(vocab)
-        for d, ts in enumerate(term_lists):
-            builder.add({"id": str(d), FIELD: ts})
-        if builder.term_index != len(vocab):
-            raise ValueError("lunr.py changed a term: folding must leave terms lower case")
-        self.vocab = vocab
-        self.terms = set(vocab)
-        self.builder = builder
-        self.index: Index = builder.build()
+        if blocks is None:
+            if terms is None:
+                terms = [self.folder.doc_terms(d.heading, d.text) for d in docs]
+            blocks = [block_postings(terms, dropped_bigrams(terms, text_size(docs)))]
+        post: dict[int, array] = {}
+        self.lengths = array("l")
+        self.heads: dict[str, list[int]] = {}
+        for blk in blocks:
+            off = len(self.lengths)
+            shift = off << 32
+            for k, p in blk.post.items():
+                post.setdefault(k, array("q")).extend(map(shift.__add__, p) if off else p)
+            for c, ds in blk.heads.items():
+                self.heads.setdefault(chr(c), []).extend(d + off for d in ds)
+            self.lengths.extend(blk.lengths)
+        if len(self.lengths) != len(docs):
+            raise ValueError("blocks and documents differ")
+        self.vocab = sorted((term_str(k) for k in post), key=utf16_key)
+        self.number = {t: i for i, t in enumerate(self.vocab)}
+        self._post = {term_str(k): p for k, p in post.items()}
+        self.terms = set(self.vocab)
+        self.average = sum(self.lengths) / len(docs) if docs else 0.0
 
-    def _term_lists(self, docs: list[Doc]) -> list[list[str]]:
-        """Each document's terms: its bigrams found in two or more documents, then, for each
-        of its characters that starts none of those, the character alone.
+    def postings(self, term: str) -> list[tuple[int, int, bool]]:
+        """(document, term frequency, in its heading) for each document holding the term."""
+        return [(v >> 32, v & TF, bool(v & HEAD)) for v in self._post[term]]
 
-        A bigram found in one document only is left out (two thirds of the terms of the
-        seeds): a query run whose bigrams are all unknown can hold at most one document,
-        found through the prefix clauses of its characters. The lone characters keep every
-        prefix query ``c*`` complete: each document holding ``c`` has a term starting with c.
-        """
-        cut = [self.folder.bigrams(d.text) for d in docs]
-        df = Counter(t for grams, _ in cut for t in set(grams))
-        lists = []
-        for grams, chars in cut:
-            kept = [t for t in grams if df[t] > 1]
-            starts = {t[0] for t in kept}
-            lists.append(kept + sorted((c for c in chars if c not in starts), key=utf16_key))
-        return lists
+    def term_lists(self) -> list[list[str]]:
+        """Each document's terms, as many times as they occur: what a lunr.py Builder indexes."""
+        out: list[list[str]] = [[] for _ in self.docs]
+        for t in self.vocab:
+            for d, tf, _ in self.postings(t):
+                out[d].extend([t] * tf)
+        return out
+
+    def serialize(self, terms: list[str] | None = None) -> dict:
+        """lunr's serialized index of the given terms (all by default), terms in UTF-16 order,
+        numbered as in the whole index; weights from lunr.py's idf and its Builder's BM25."""
+        chosen = self.vocab if terms is None else sorted(set(terms), key=utf16_key)
+        n = len(self.docs)
+        vectors: dict[int, list] = {d: [] for d in range(n)} if terms is None else {}
+        inverted = []
+        for t in chosen:
+            ps = self.postings(t)
+            posting = {FIELD: {str(d): {} for d, _, _ in ps}, "_index": self.number[t]}
+            idf = lunr_idf(posting, n)
+            for d, tf, _ in ps:
+                length = self.lengths[d]
+                score = idf * ((K1 + 1) * tf) / (K1 * (1 - B + B * (length / self.average)) + tf)
+                score *= 1  # field boost, then document boost, as lunr.py's Builder applies them
+                score *= 1
+                vectors.setdefault(d, []).extend((self.number[t], round(score, 3)))
+            inverted.append([t, posting])
+        # Builder inserts in term order by _index; the pairs here come in that order already.
+        return {"version": "2.3.9", "fields": [FIELD],
+                "fieldVectors": [[f"{FIELD}/{d}", [round(x, 3) for x in vectors[d]]] for d in sorted(vectors)],
+                "invertedIndex": inverted, "pipeline": []}
 
     def clauses(self, query: str) -> list[tuple[str, bool]]:
         """lunr clauses for a query, all required: (term, is_prefix).
@@ -239,32 +479,34 @@ class SearchIndex:
                         seen.setdefault((c, True), None)
         return list(seen)
 
-    def serialize(self) -> dict:
-        """lunr.py's serialized index with the terms in UTF-16 order, as lunr.js loads it."""
-        data = self.index.serialize()
-        data["invertedIndex"].sort(key=lambda e: utf16_key(e[0]))
-        return data
-
-    def postings(self) -> Iterator[tuple[str, list[tuple[int, int]]]]:
-        """(term, [(doc, term frequency)]) in UTF-16 term order."""
-        ftf = self.builder.field_term_frequencies
-        for t in self.vocab:
-            docs = self.builder.inverted_index[t][FIELD]
-            yield t, [(int(ref), ftf[f"{FIELD}/{ref}"][t]) for ref in docs]
+    def lunr_index(self, terms: list[str] | None = None) -> Index:
+        """A lunr.py Index of the given terms (all by default), loaded from the serialized form
+        (lunr.py's loader wants the terms in code-point order, lunr.js's in UTF-16 order)."""
+        data = self.serialize(terms)
+        data["invertedIndex"].sort(key=lambda e: e[0])
+        return Index.load(data)
 
     def query(self, query: str) -> list[tuple[int, float]]:
-        """lunr.py's (doc, score) hits for the query's clauses, best first; no literal check."""
+        """lunr.py's (doc, score) hits for the query's clauses, best first; no literal check.
+
+        Asked of an index of just the terms the clauses reach, as the browser asks it.
+        """
         clauses = self.clauses(query)
         if not clauses:
             return []
-        q = self.index.create_query()
+        needed = []
+        for term, prefix in clauses:
+            needed += [t for t in self.vocab if t.startswith(term)] if prefix else [term]
+        index = self.lunr_index(needed)
+        q = index.create_query()
         for term, prefix in clauses:
             q.term(term, presence=QueryPresence.REQUIRED,
                    wildcard=Query.WILDCARD_TRAILING if prefix else Query.WILDCARD_NONE, use_pipeline=False)
-        return [(int(r["ref"]), r["score"]) for r in self.index.query(q)]
+        return [(int(r["ref"]), r["score"]) for r in index.query(q)]
 
     def search(self, query: str) -> list[int]:
-        """Docs holding every word of the query literally, ranked as search.js ranks them."""
+        """Docs holding every word of the query literally, ranked as search.js ranks them:
+        heading matches first, then by score, then in reading order."""
         words = self.folder.words(query)
         if not words:
             return []
@@ -283,107 +525,127 @@ class SearchIndex:
         return [d for _, _, d in sorted(ranked)]
 
 
-# --- compact encoding -------------------------------------------------------------------
+# --- the build step ------------------------------------------------------------------------
 
 
-def _vint(n: int, out: list[str]) -> None:
-    """A non-negative integer as base-32 digits, high first; all but the last are marked."""
-    digits = []
-    while True:
-        digits.append(n & 31)
-        n >>= 5
-        if not n:
-            break
-    for i in range(len(digits) - 1, 0, -1):
-        out.append(_DIGITS[digits[i] + 32])
-    out.append(_DIGITS[digits[0]])
-
-
-def encode_index(si: SearchIndex) -> dict:
-    """The index as short strings (gzip-friendly); see ``decode`` in static/search.js.
-
-    - ``a``: every character used in a term, most frequent first (ties in UTF-16 order).
-    - ``t``: for each character c of ``a`` in turn: 2k+u (k bigrams start with c, u = 1 if
-      the term c exists), then the ranks in ``a`` of the k second characters, ascending,
-      as gaps. Sorting the decoded terms in UTF-16 order numbers them as lunr.py did.
-    - ``p``: for each term in that order, its documents: 2 x gap + (term frequency > 1),
-      then the frequency minus 2 where it is above 1; ``,`` ends a term. A term's postings
-      are read only when a query needs them.
-    - ``l``: each document's field length (its number of terms), for BM25.
-    """
-    postings = list(si.postings())
-    freq: Counter[str] = Counter()
-    for t, ps in postings:
-        for ch in t:
-            freq[ch] += len(ps)
-    alphabet = sorted(freq, key=lambda c: (-freq[c], utf16_key(c)))
-    rank = {c: i for i, c in enumerate(alphabet)}
-    groups: dict[str, list[int]] = {c: [] for c in alphabet}
-    unigram = set()
-    for t, _ in postings:
-        if len(t) == 1:
-            unigram.add(t)
-        else:
-            groups[t[0]].append(rank[t[1]])
-    t_out: list[str] = []
-    for c in alphabet:
-        seconds = sorted(groups[c])
-        _vint(2 * len(seconds) + (c in unigram), t_out)
-        prev = -1
-        for r in seconds:
-            _vint(r - prev - 1, t_out)
-            prev = r
-    p_out: list[str] = []
-    for _, ps in postings:
-        prev = -1
-        for d, tf in ps:
-            _vint(2 * (d - prev - 1) + (tf > 1), p_out)
-            if tf > 1:
-                _vint(tf - 2, p_out)
-            prev = d
-        p_out.append(",")
-    l_out: list[str] = []
-    for d in range(len(si.docs)):
-        _vint(si.builder.field_lengths[f"{FIELD}/{d}"], l_out)
-    return {"v": FORMAT, "n": len(si.docs), "k1": K1, "b": B, "field": FIELD,
-            "a": "".join(alphabet), "t": "".join(t_out), "p": "".join(p_out), "l": "".join(l_out)}
-
-
-def encode_docs(archive: Archive, docs: list[Doc]) -> dict:
-    """What results show: speeches (slug, title, date, kind) and each document's text.
-
-    A document is [speech, parent document or -1, id, heading, n1, text1, n2, text2, ...]
-    with n the paragraph numbers (ids pN).
-    """
-    speeches = [[s.slug, s.meta.title, s.meta.date, s.meta.kind] for s in archive.speeches]
-    out = []
+def _speech_docs(docs: list[Doc], n: int) -> list[list[Doc]]:
+    out: list[list[Doc]] = [[] for _ in range(n)]
     for d in docs:
-        row: list = [d.speech, d.parent, d.id, d.heading]
-        for n, text in d.paragraphs:
-            row += [n, text]
-        out.append(row)
-    return {"v": FORMAT, "speeches": speeches, "docs": out}
+        out[d.speech].append(d)
+    return out
 
 
-def _script(name: str, data: dict) -> str:
-    """A classic script file (loads from file://, where fetch and modules do not)."""
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return f"{DATA_VARIABLE}.{name}={body};\n"
+class Prepared(NamedTuple):
+    """What the search files are made from: documents, blocks of postings and their bounds."""
+
+    docs: list[Doc]
+    by_speech: list[list[Doc]]
+    blocks: list  # finish(Block) of each block
+    bounds: list[tuple[int, int]]  # speech ranges of the blocks
+    keys: list[str]  # per block: the cache key of its postings
 
 
-def search_files(archive: Archive) -> dict[str, str]:
-    """The search data files, by path relative to the site root."""
+def _terms_cached(texts: list[tuple[str, str]], key: str, cache: Cache) -> list[DocTerms]:
+    got = cache.get("search-terms", key)
+    if got is None or len(got) != len(texts):
+        got = speech_terms(texts)
+        cache.put("search-terms", key, got)
+    return got
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Cyclic garbage collection off while millions of small objects are made and kept:
+    it would otherwise rescan them again and again (a third of the time of a block)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _blocks(jobs: list[tuple]) -> list:
+    """Worker: per block, the terms of its speeches (cached), then ``finish`` of them."""
+    out = []
+    with gc_paused():
+        for finish, speeches, skeys, dropped, cache, pkey in jobs:
+            terms = [t for texts, k in zip(speeches, skeys) for t in _terms_cached(texts, k, cache)]
+            out.append(finish(terms, dropped))
+            cache.put("search-postings", pkey, out[-1])
+    return out
+
+
+def prepare(archive: Archive, cache: Cache | None = None, workers: int | None = None,
+            finish: Callable[[list[DocTerms], set[int]], Any] = block_postings) -> Prepared:
+    """Documents and postings of the archive, from the cache where their inputs are known.
+
+    Per speech, its terms (keyed by what the speech was made from); per block of speeches,
+    ``finish(terms, dropped)`` (keyed by the block's speeches and the bigrams dropped from
+    them). Blocks not cached are made on ``workers`` processes, each block whole in one, so
+    only texts go to a worker and only the finished block comes back.
+    """
+    cache = cache or Cache(enabled=False)
+    workers = workers or parallel.cores()
     docs = documents(archive)
-    si = SearchIndex(docs)
-    return {"search/docs.js": _script("docs", encode_docs(archive, docs)),
-            "search/index.js": _script("index", encode_index(si))}
+    by_speech = _speech_docs(docs, len(archive.speeches))
+    chars = text_size(docs)
+    skeys = []
+    for s, ds in zip(archive.speeches, by_speech):
+        texts = [] if s.digest else [p for d in ds for p in (d.heading, d.text)]
+        skeys.append(cache_key("search-terms", s.digest, str(len(ds)), *texts))
+    bounds = block_bounds(skeys)
+
+    def texts_of(i: int) -> list[tuple[str, str]]:
+        return [(d.heading, d.text) for d in by_speech[i]]
+
+    dropped: set[int] = set()
+    terms: list[list[DocTerms]] = []
+    mine: list[list[int]] = [[] for _ in bounds]
+    if min_df(chars) > 1:  # a small archive: its terms are quick to get, here
+        terms = [_terms_cached(texts_of(i), skeys[i], cache) for i in range(len(by_speech))]
+        dropped = dropped_bigrams([t for ts in terms for t in ts], chars)
+        mine = [sorted(dropped.intersection(k for ts in terms[a:b] for t in ts for k in t.keys)) for a, b in bounds]
+    blocks: list = []
+    pkeys = []
+    jobs = []
+    for j, (a, b) in enumerate(bounds):
+        k = cache_key("search-postings", f"{finish.__module__}.{finish.__qualname__}", str(min_df(chars)),
+                      *skeys[a:b], array("q", mine[j]).tobytes())
+        pkeys.append(k)
+        blocks.append(cache.get("search-postings", k))
+        if blocks[j] is None and terms:
+            with gc_paused():
+                blocks[j] = finish([t for ts in terms[a:b] for t in ts], set(mine[j]))
+            cache.put("search-postings", k, blocks[j])
+        elif blocks[j] is None:
+            jobs.append((j, (finish, [texts_of(i) for i in range(a, b)], skeys[a:b], set(), cache, k)))
+    size = sum(len(t) for _, job in jobs for texts in job[1] for _, t in texts)
+    done = parallel.map_chunks(_blocks, [job for _, job in jobs], workers if size > 300_000 else 1)
+    for (j, _), got in zip(jobs, done):
+        blocks[j] = got
+    return Prepared(docs, by_speech, blocks, bounds, pkeys)
 
 
-def outputs(archive: Archive, env) -> Iterator[tuple[str, str | bytes]]:
-    """The search page and its data files; called by ``wenji.site.outputs``."""
+def search_files(archive: Archive, cache: Cache | None = None, workers: int | None = None) -> dict[str, str]:
+    """The search data files, by path relative to the site root."""
+    from . import search_shards
+
+    prep = prepare(archive, cache, workers, search_shards.block_fragment)
+    with gc_paused():
+        return search_shards.files(archive, prep.docs, prep.by_speech, prep.blocks)
+
+
+def outputs(archive: Archive, env, cache: Cache | None = None,
+            workers: int | None = None) -> Iterator[tuple[str, str | bytes]]:
+    """The search page and its data files; called by ``wenji.site.outputs``.
+
+    ``cache`` defaults to the build cache in its default place (``Cache()``).
+    """
     kinds = sorted({s.meta.kind for s in archive.speeches if s.meta.kind})
     years = sorted({s.meta.year for s in archive.speeches if s.meta.year}, reverse=True)
     page = env.get_template("search.html").render(
         render.base_context(archive, "", "检索", kinds=kinds, years=years, body_class="search", query=""))
     yield "search.html", page
-    yield from sorted(search_files(archive).items())
+    yield from sorted(search_files(archive, cache if cache is not None else Cache(), workers).items())
