@@ -201,7 +201,7 @@ def _shards(spelled: list[str], postings: list[str], in_heading: list[list[int]]
     firsts, out = [], {}
     for s in range(len(bounds) - 1):
         a, b = bounds[s], bounds[s + 1]
-        firsts.append(spelled[a])
+        firsts.append(spelled[a] if a < b else "")  # one empty shard when there are no terms at all
         lex, prev_rank, i = [], -1, a
         while i < b:
             c, j = spelled[i][0], i

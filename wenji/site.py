@@ -252,7 +252,8 @@ def produce(archive: Archive, themes, env, item: Deferred) -> str:
     return downloads.speech_json(archive.config, s)
 
 
-def outputs_without_themes(archive: Archive, env) -> Iterable[tuple[str, str | bytes]]:
+def outputs_without_themes(archive: Archive, env, cache: Cache | None = None,
+                           workers: int | None = None) -> Iterable[tuple[str, str | bytes]]:
     """The files made from the archive as a whole that do not depend on the theme step."""
     home = render.home_pages(env, archive)
     yield from home
@@ -260,7 +261,7 @@ def outputs_without_themes(archive: Archive, env) -> Iterable[tuple[str, str | b
         yield f"{page['name']}.html", render.markdown_page(env, archive, page["title"], render.md(page["body"]))
     yield "404.html", render.not_found_page(env, archive)
     yield from downloads.archive_outputs(archive)
-    yield from search.outputs(archive, env)
+    yield from search.outputs(archive, env, cache, workers)
     extra = [name for name, _ in home[1:]] + [f"{p['name']}.html" for p in archive.pages]
     yield from feeds.outputs(archive, extra)
 
@@ -336,7 +337,7 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
     cutting = seg.start_prefill(archive.speeches, cache, workers)
     env = render.environment(TEMPLATES)
     try:
-        early = list(outputs_without_themes(archive, env))
+        early = list(outputs_without_themes(archive, env, cache, workers))
     finally:
         cutting.finish()
     themes = themes_mod.analyse(archive, archive.content, segmenter=seg, cache=cache, workers=workers)
