@@ -38,8 +38,10 @@ from urllib.parse import quote, unquote, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "tests"))
 
 from memory import measure  # noqa: E402  (peak memory of a process tree)
+from searchpage import shown_links, wait_results  # noqa: E402  (reading wenji's results page)
 from wenji.site import load_archive  # noqa: E402
 
 QUERIES = ["数字经济", "乡村振兴", "营商环境", "生态", "花卉", "自贸试验区", "两先区", "首创之区", "治堵",
@@ -210,16 +212,8 @@ def serve(folder: Path):
 
 def wenji_hits(page, base: str, query: str) -> list[tuple[str, str]]:
     page.goto(f"{base}search.html?q={quote(query)}")
-    page.wait_for_function("q => document.getElementById('search-app').getAttribute('data-query') === q", arg=query,
-                           timeout=60_000)
-    while page.locator("button.search-more").is_visible():
-        page.click("button.search-more")
-    hrefs = page.eval_on_selector_all("#search-results a.hit-title", "els => els.map(e => e.getAttribute('href'))")
-    out = []
-    for h in hrefs:
-        parts = urlsplit(h)
-        out.append((unquote(Path(parts.path).stem), unquote(parts.fragment)))
-    return out
+    wait_results(page, query, timeout=60_000)
+    return shown_links(page)
 
 
 def mkdocs_hits(page, base: str, query: str) -> list[tuple[str, str]]:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote
 
 import pytest
 
 from test_search import normal
 from wenji import search
+from searchpage import shown_links, wait_results
 from wenji.site import load_archive
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,23 +38,6 @@ def expected_links(archive, query: str) -> set[tuple[str, str]]:
             if hit(sec.text):
                 out.add((s.slug, sec.id))
     return out
-
-
-def shown_links(page) -> list[tuple[str, str]]:
-    """Every result's (slug, fragment), in order, pressing "more" until all are shown."""
-    while page.locator("button.search-more").is_visible():
-        page.click("button.search-more")
-    hrefs = page.eval_on_selector_all("#search-results a.hit-title", "els => els.map(e => e.getAttribute('href'))")
-    out = []
-    for h in hrefs:
-        parts = urlsplit(h)
-        assert parts.path.startswith("speeches/") and parts.path.endswith(".html")
-        out.append((unquote(parts.path[len("speeches/"):-len(".html")]), unquote(parts.fragment)))
-    return out
-
-
-def wait_results(page, query: str) -> None:
-    page.wait_for_function("q => document.getElementById('search-app').getAttribute('data-query') === q", arg=query)
 
 
 def open_search(page, base: str, query: str) -> None:
