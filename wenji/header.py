@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from .model import Line
-from .structure_patterns import DASH_ITEM, SALUTATION, marker_of
+from .structure_patterns import DASH_ITEM, SALUTATION, cn_number, marker_of
 
 _Y = r"(\d{4}|[〇零一二三四五六七八九○]{4})"
 _M = r"(\d{1,2}|[一二三四五六七八九十]{1,2})"
@@ -25,27 +25,17 @@ KINDS = [("政府工作报告", "政府工作报告"), ("工作报告", "工作�
          ("贺词", "致辞"), ("发言", "发言"), ("讲话", "讲话")]
 
 
-def _cn_digits(s: str) -> str:
-    table = str.maketrans("〇零○一二三四五六七八九", "00012345678" + "9")
-    if s.isdigit():
-        return s
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return str((int(tens.translate(table)) if tens else 1) * 10 + (int(ones.translate(table)) if ones else 0))
-    return s.translate(table)
-
-
 def parse_date(text: str) -> str:
     """The first full or partial date in text as YYYY[-MM[-DD]]; '' when masked or absent."""
     m = DATE.search(text)
     if not m:
         return ""
     y, mo, d = m.group(1), m.group(2), m.group(3)
-    out = _cn_digits(y)
+    out = f"{cn_number(y):04d}"
     if mo:
-        out += f"-{int(_cn_digits(mo)):02d}"
+        out += f"-{cn_number(mo):02d}"
         if d:
-            out += f"-{int(_cn_digits(d)):02d}"
+            out += f"-{cn_number(d):02d}"
     return out
 
 

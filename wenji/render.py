@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from . import cite, masks
-from .model import Archive, Section, Speech
+from .model import Archive, Speech
 
 MASK_TITLE = "此处原文已隐去（匿名处理）"
 
@@ -116,6 +116,3 @@ def not_found_page(env: Environment, archive: Archive) -> str:
 def markdown_page(env: Environment, archive: Archive, title: str, html: Markup) -> str:
     return env.get_template("page.html").render(base_context(archive, "", title, html=html, body_class="page"))
 
-
-def section_heading_id(section: Section) -> str:
-    return f"{section.id}-h"

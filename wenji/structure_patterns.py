@@ -35,7 +35,7 @@ def cn_number(s: str) -> int:
     s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
     if s.isascii() and s.isdigit():
         return int(s)
-    digits = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    digits = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
     if "十" not in s and "百" not in s:  # positional, as in 二〇二二
         return int("".join(str(digits[c]) for c in s))
     total, current = 0, 0
