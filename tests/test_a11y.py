@@ -168,6 +168,8 @@ def test_toc_permalink_copy_and_cite_by_keyboard(kpage, base):
     assert cite["tag"] == "summary" and cite["in_cite"] and cite["visible"]
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.parentElement.open") is True
+    # cite.js adds the copy buttons on the details' toggle event, which fires after the key press
+    page.wait_for_function("() => !!document.activeElement.parentElement.querySelector('button.copy-cite')")
     copy_cite = tab_until(page, lambda f: True, limit=1)[-1]
     assert copy_cite["cls"] == "copy-cite" and copy_cite["visible"]
     page.keyboard.press("Enter")
