@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from synthetic import make_archive  # noqa: E402
-from wenji import parallel, render, themes  # noqa: E402
+from wenji import parallel, render, theme_pages, themes  # noqa: E402
 from wenji.cache import Cache  # noqa: E402
 from wenji.site import TEMPLATES, build, load_archive  # noqa: E402
 
@@ -67,7 +67,7 @@ def theme_step(seeds: Path, content: Path, cache: Cache) -> tuple[Clock, dict]:
     clock.lap(f"cutting every section ({parallel.cores()} cores, jieba start-up included)")
     result = themes.analyse(archive, content, segmenter=seg, cache=cache)
     clock.lap("scoring, expansion, keywords, pinyin index")
-    pages = list(themes.outputs(archive, result, env))
+    pages = list(theme_pages.outputs(archive, result, env))
     clock.lap("rendering themes/ and keywords.html")
     facts = {"sections": sum(1 for s in archive.speeches for _ in s.sections()),
              "hits": sum(len(h) for h in result.hits.values()),

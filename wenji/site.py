@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import clean, downloads, feeds, header, masks, meta as metadata, parallel, render, search, structure
+from . import clean, downloads, feeds, header, masks, meta as metadata, parallel, render, search, structure, theme_pages
 from . import themes as themes_mod
 from .cache import Cache, key as cache_key
 from .errors import BuildError, InputError
@@ -267,7 +267,7 @@ def outputs_without_themes(archive: Archive, env, cache: Cache | None = None,
 
 
 def theme_outputs(archive: Archive, env, themes) -> Iterable[tuple[str, str | bytes]]:
-    yield from themes_mod.outputs(archive, themes, env)
+    yield from theme_pages.outputs(archive, themes, env)
 
 
 def outputs(archive: Archive, env, themes) -> Iterable[tuple[str, str | bytes]]:
