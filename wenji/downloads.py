@@ -7,6 +7,7 @@ import json
 import zipfile
 from typing import Iterator
 
+from .cache import Cache
 from .cite import speech_url
 from .model import Archive, Section, Speech
 
@@ -68,7 +69,7 @@ def speech_json(config: dict, speech: Speech) -> str:
     return _json(structure(config, speech))
 
 
-def archive_outputs(archive: Archive) -> Iterator[tuple[str, str | bytes]]:
+def archive_outputs(archive: Archive, cache: Cache | None = None) -> Iterator[tuple[str, str | bytes]]:
     """archive.json and the zip of every plain text (the per-speech files are made by site)."""
     texts = {s.slug: plain_text(s) for s in archive.speeches}
     yield "archive.json", _json({

@@ -260,14 +260,14 @@ def outputs_without_themes(archive: Archive, env, cache: Cache | None = None,
     for page in archive.pages:
         yield f"{page['name']}.html", render.markdown_page(env, archive, page["title"], render.md(page["body"]))
     yield "404.html", render.not_found_page(env, archive)
-    yield from downloads.archive_outputs(archive)
+    yield from downloads.archive_outputs(archive, cache)
     yield from search.outputs(archive, env, cache, workers)
     extra = [name for name, _ in home[1:]] + [f"{p['name']}.html" for p in archive.pages]
     yield from feeds.outputs(archive, extra)
 
 
-def theme_outputs(archive: Archive, env, themes) -> Iterable[tuple[str, str | bytes]]:
-    yield from theme_pages.outputs(archive, themes, env)
+def theme_outputs(archive: Archive, env, themes, cache: Cache | None = None) -> Iterable[tuple[str, str | bytes]]:
+    yield from theme_pages.outputs(archive, themes, env, cache)
 
 
 def outputs(archive: Archive, env, themes) -> Iterable[tuple[str, str | bytes]]:
@@ -365,7 +365,7 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
         for (rel, _), data in zip(todo, rendered):
             _write(tmp, rel, data)
             stats.files += 1
-        for rel, data in early + list(theme_outputs(archive, env, themes)):
+        for rel, data in early + list(theme_outputs(archive, env, themes, cache)):
             _write(tmp, rel, data)
             stats.files += 1
         stats.files += _copy_static(tmp)

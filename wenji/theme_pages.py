@@ -10,6 +10,7 @@ from typing import Iterator
 
 from jinja2 import Environment
 
+from .cache import Cache
 from .model import Archive
 from .themes import Themes
 
@@ -45,7 +46,7 @@ def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def outputs(archive: Archive, themes: Themes, env: Environment) -> Iterator[tuple[str, str]]:
+def outputs(archive: Archive, themes: Themes, env: Environment, cache: Cache | None = None) -> Iterator[tuple[str, str]]:
     """themes/index.html, one themes/<slug>.html per theme, and keywords.html."""
     def ctx(root: str, title: str, **extra) -> dict:
         return {"root": root, "site": archive.config, "page_title": title, "archive": archive,
