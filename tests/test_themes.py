@@ -131,7 +131,7 @@ def test_marks_never_become_terms():
 def test_keywords_hold_no_marks_and_no_boilerplate(analysed):
     everything = [e.term for e in analysed.keywords.index]
     everything += [t for kws in analysed.keywords.by_speech.values() for t, _ in kws]
-    everything += [t for kws in analysed.keywords.by_section.values() for t, _ in kws]
+    everything += [t for kws in analysed.keywords.by_section().values() for t, _ in kws]
     assert everything
     for term in everything:
         assert not MASK_LIKE.search(term), term
@@ -400,9 +400,10 @@ def test_reader_goes_from_a_chip_to_the_theme_page_and_back(page, built_site, fi
     assert page.console_errors == [] and page.page_errors == []
 
 
-def test_a_rebuild_reuses_the_cuts_without_starting_jieba(tmp_path):
-    """The cut cache: same tokens as a fresh cut (on one core or two), and a rebuild of
-    unchanged speeches needs no jieba; another dictionary has its own entries."""
+def test_a_rebuild_reuses_the_term_counts_without_starting_jieba(tmp_path):
+    """The counts cache: the same counts cut on two cores as here, and a rebuild of unchanged
+    speeches needs no jieba; another dictionary has its own entries."""
+    from wenji import termcounts
     from wenji.cache import Cache
     from wenji.site import load_archive
 
@@ -410,15 +411,17 @@ def test_a_rebuild_reuses_the_cuts_without_starting_jieba(tmp_path):
     cache = Cache(tmp_path / "cache")
     userdict = REPO / "content" / "userdict.txt"
     first = Segmenter(userdict, words=["政务服务"], cache_dir=tmp_path / "jieba")
-    first.prefill(archive.speeches, cache, workers=2)
-    texts = [p.text for s in archive.speeches for p in s.paragraphs()]
-    cuts = [first.cut(t) for t in texts]
-    serial = Segmenter(userdict, words=["政务服务"], cache_dir=tmp_path / "jieba")
-    assert [serial.cut(t) for t in texts] == cuts  # cut afresh in this process: the same tokens
+    counted = termcounts.PendingCounts(first, archive.speeches, cache, workers=2).finish()
+    here = [termcounts.count(first, termcounts.documents(s)) for s in archive.speeches]
+    assert counted == here
+    speech = archive.speeches[0]
+    words = [t for p in speech.body.paragraphs for t in first.terms(p.text)]
+    c = counted[0]
+    assert sorted(words) == sorted(t for i, n in zip(c.ids[:c.ptr[1]], c.counts[:c.ptr[1]])
+                                   for t in [c.vocab[i]] * n)  # the preamble's terms, every one counted
     again = Segmenter(userdict, words=["政务服务"], cache_dir=tmp_path / "jieba")
-    again.prefill(archive.speeches, cache, workers=2)
-    assert [again.cut(t) for t in texts] == cuts
+    assert termcounts.PendingCounts(again, archive.speeches, cache, workers=2).finish() == counted
     assert not again.tokenizer.initialized
     other = Segmenter(userdict, words=["放管服改革"], cache_dir=tmp_path / "jieba")
-    other.prefill(archive.speeches[:1], cache, workers=1)  # another dictionary: cut afresh
+    termcounts.PendingCounts(other, archive.speeches[:1], cache, workers=1).finish()  # another dictionary
     assert other.tokenizer.initialized

@@ -1,103 +1,32 @@
-"""Terms of the archive: per-section term counts, the archive's own IDF, keywords, and the
-keyword index sorted by pinyin.
+"""Keywords of sections and speeches, and the keyword index sorted by pinyin.
 
 Keywords are TF-IDF terms, computed the way ``jieba.analyse.extract_tags`` computes them
 (term frequency over the text's terms times IDF) but with the IDF taken from this archive's
 sections instead of jieba's general-language table, so the words every speech uses (发展, 建设,
-推进) weigh little. The term counts are made once per build from one segmentation pass and
-shared with the theme step. (``jieba.analyse`` itself is not imported: importing it builds
+推进) weigh little. The term counts (``wenji.termcounts``) are shared with the theme step, and
+the weights of every section are computed at once on them. (``jieba.analyse`` itself is not imported: importing it builds
 module-level extractors and loads a 6 MB IDF table, about 0.6 s, more than scoring and
 keywords take together.)
 """
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pypinyin import Style, lazy_pinyin
-from pypinyin.contrib.tone_convert import to_tone
-
-from .model import Archive, Section, Speech
+from .model import Section, Speech
 from .segment import DATA, Segmenter
+from .termcounts import Corpus
+
+if TYPE_CHECKING:
+    import numpy as np
 
 PINYIN_OVERRIDES = DATA / "pinyin.txt"
 SECTION_TOP = 6  # a term "matters" in a section when it is among its 6 heaviest terms
 SPEECH_TOP = 12  # keywords shown in a speech's header
 INDEX_PER_SPEECH = 30  # a speech contributes its 30 heaviest terms to the keyword index
 REFS_PER_ENTRY = 12  # an index entry links to the sections where its term weighs most, like a book's index
-
-
-@dataclass
-class SectionTerms:
-    """One section's terms: ``tf`` counts heading terms ``heading_boost`` times."""
-
-    speech: Speech
-    section: Section
-    path: tuple[str, ...]
-    tf: Counter
-    heading_terms: frozenset[str]
-    counts: Counter  # plain occurrences, heading included once
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.speech.slug, self.section.id)
-
-
-@dataclass
-class Corpus:
-    """Every section of the archive as term counts, with the archive's IDF over sections."""
-
-    sections: list[SectionTerms]
-    idf: dict[str, float]
-    speech_tf: dict[str, Counter]
-    speech_idf: dict[str, float]  # over speeches; all 1.0 when there are fewer than 3
-
-    def tfidf(self, tf: Counter) -> dict[str, float]:
-        """TF-IDF weights of a term count, as extract_tags computes them (tf / total * idf)."""
-        total = sum(tf.values()) or 1.0
-        return {t: c / total * self.idf.get(t, 0.0) for t, c in tf.items()}
-
-
-def build_corpus(archive: Archive, segmenter: Segmenter, heading_boost: float = 2.0) -> Corpus:
-    """Cut every section (and each speech's preamble) once; IDF = log((N+1)/(df+1)) over them."""
-    sections: list[SectionTerms] = []
-    docs: list[Counter] = []
-    speech_tf: dict[str, Counter] = {}
-    for speech in archive.speeches:
-        whole: Counter = Counter()
-        for section, path in speech.body.walk():
-            heading = segmenter.terms(section.heading) if section.depth else []
-            counts: Counter = Counter(heading)
-            for p in section.paragraphs:
-                counts.update(segmenter.terms(p.text))
-            tf = Counter(counts)
-            for t in heading:
-                tf[t] += heading_boost - 1
-            docs.append(tf)
-            whole.update(counts)
-            if section.depth:
-                sections.append(SectionTerms(speech, section, path, tf, frozenset(heading), counts))
-        speech_tf[speech.slug] = whole
-    n = len(docs)
-    df: Counter = Counter()
-    for tf in docs:
-        df.update(tf.keys())
-    idf = {t: math.log((n + 1) / (d + 1)) for t, d in df.items()}
-    speeches = len(speech_tf)
-    sdf: Counter = Counter()
-    for tf in speech_tf.values():
-        sdf.update(tf.keys())
-    speech_idf = {t: math.log((speeches + 1) / (d + 1)) if speeches >= 3 else 1.0 for t, d in sdf.items()}
-    return Corpus(sections, idf, speech_tf, speech_idf)
-
-
-def top_terms(weights: dict[str, float], n: int) -> list[tuple[str, float]]:
-    """The n heaviest terms, ties broken by the term itself, so the order is reproducible."""
-    ranked = sorted(((t, w) for t, w in weights.items() if w > 0), key=lambda tw: (-tw[1], tw[0]))
-    return ranked[:n]
 
 
 # --- pinyin ----------------------------------------------------------------------------
@@ -125,10 +54,17 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 class Pinyin:
     """Pinyin of index terms with phrase overrides (an instance, not pypinyin's global dicts)."""
 
-    def __init__(self, overrides: dict[str, list[str]]) -> None:
+    def __init__(self, overrides: dict[str, list[str]], known: dict[str, tuple[list[str], str]] | None = None) -> None:
         self.overrides = overrides
         self.longest = max((len(w) for w in overrides), default=0)
-        self._memo: dict[str, list[str]] = {}
+        known = known or {}
+        self._memo: dict[str, list[str]] = {t: syl for t, (syl, _) in known.items()}
+        self._shown: dict[str, str] = {t: shown for t, (_, shown) in known.items()}
+
+    def known(self, terms) -> dict[str, tuple[list[str], str]]:
+        """Syllables and display of ``terms``, to give the next build's Pinyin (pypinyin takes
+        0.3 s to import and about 30 µs a term: a rebuild need not pay either)."""
+        return {t: (self.syllables(t), self.display(t)) for t in terms}
 
     def syllables(self, term: str) -> list[str]:
         """TONE3 syllables (``chong2``, ``lv4``; neutral tone has no digit), one per Han
@@ -159,12 +95,22 @@ class Pinyin:
     def _convert(text: str) -> list[str]:
         if not text:
             return []
+        from pypinyin import Style, lazy_pinyin  # 0.3 s to import: only when a new term needs it
+
         return lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=False)
 
     def display(self, term: str) -> str:
         """Tone-marked pinyin for showing beside the term (``chóng qìng``); "" without Han."""
+        got = self._shown.get(term)
+        if got is None:
+            got = self._shown[term] = self._display(term)
+        return got
+
+    def _display(self, term: str) -> str:
         if not _HAN.search(term):
             return ""
+        from pypinyin.contrib.tone_convert import to_tone
+
         return " ".join(to_tone(s) if _SYLLABLE.fullmatch(s) else s for s in self.syllables(term))
 
     def sort_key(self, term: str) -> tuple:
@@ -213,9 +159,20 @@ class Keywords:
     """Keywords per speech and per section, and the index of the archive's significant terms."""
 
     by_speech: dict[str, list[tuple[str, float]]]
-    by_section: dict[tuple[str, str], list[tuple[str, float]]]
     index: list[Entry]
     anchors: dict[str, str]
+    _section_top: tuple = ()  # (corpus, rows, term ids, weights) of every section's keywords
+
+    def by_section(self) -> dict[tuple[str, str], list[tuple[str, float]]]:
+        """(speech slug, section id) -> the section's keywords with their weights, heaviest first."""
+        corpus, rows, ids, weights = self._section_top
+        out: dict[tuple[str, str], list[tuple[str, float]]] = {
+            (speech.slug, section.id): [] for (speech, section, _), is_section in zip(corpus.rows, corpus.is_section)
+            if is_section}
+        for r, t, w in zip(rows.tolist(), ids.tolist(), weights.tolist()):
+            speech, section, _ = corpus.rows[r]
+            out[(speech.slug, section.id)].append((corpus.vocab[t], w))
+        return out
 
     def letters(self) -> list[tuple[str, list[Entry]]]:
         """Index entries grouped by letter, in order (# first)."""
@@ -225,7 +182,25 @@ class Keywords:
         return list(groups.items())
 
 
-def build_keywords(archive: Archive, corpus: Corpus, pinyin: Pinyin, segmenter: Segmenter) -> Keywords:
+def keyword_mask(corpus: Corpus, segmenter: Segmenter) -> "np.ndarray":
+    """Per term of the corpus: may it be shown as a keyword (``Segmenter.is_keyword``)."""
+    import numpy as np
+
+    return np.fromiter((segmenter.is_keyword(t) for t in corpus.vocab), dtype=bool, count=len(corpus.vocab))
+
+
+def _top_per_group(group: "np.ndarray", ids: "np.ndarray", weights: "np.ndarray", n: int) -> "np.ndarray":
+    """Indices of the n heaviest entries of each group, ties broken by the term so the order is
+    reproducible, ordered by group, then weight."""
+    import numpy as np
+
+    order = np.lexsort((ids, -weights, group))
+    g = group[order]
+    rank = np.arange(len(g)) - np.searchsorted(g, g, side="left")
+    return order[rank < n]
+
+
+def build_keywords(corpus: Corpus, pinyin: Pinyin, segmenter: Segmenter) -> Keywords:
     """Keywords of each section and speech, and the index.
 
     A section's keywords are its heaviest TF-IDF terms (IDF over sections). A speech's are
@@ -233,37 +208,51 @@ def build_keywords(archive: Archive, corpus: Corpus, pinyin: Pinyin, segmenter: 
     (``Segmenter.is_keyword``) are keywords. The index holds every term that is among a
     speech's heaviest and matters (is a keyword) in some section, or matters in two sections.
     """
-    by_section: dict[tuple[str, str], list[tuple[str, float]]] = {}
-    refs: dict[str, list[Ref]] = {}
-    for st in corpus.sections:
-        weights = {t: w for t, w in corpus.tfidf(st.tf).items() if segmenter.is_keyword(t)}
-        top = top_terms(weights, SECTION_TOP)
-        by_section[st.key] = top
-        for term, w in top:
-            refs.setdefault(term, []).append(Ref(st.speech, st.section, st.path, w))
-    by_speech: dict[str, list[tuple[str, float]]] = {}
-    candidates: set[str] = set()
-    for speech in archive.speeches:
-        weights = {t: w * corpus.speech_idf.get(t, 0.0)
-                   for t, w in corpus.tfidf(corpus.speech_tf[speech.slug]).items() if segmenter.is_keyword(t)}
-        ranked = top_terms(weights, INDEX_PER_SPEECH)
-        by_speech[speech.slug] = ranked[:SPEECH_TOP]
-        candidates.update(t for t, _ in ranked)
-    chosen = sorted((t for t, r in refs.items() if t in candidates or len(r) >= 2), key=pinyin.sort_key)
+    import numpy as np
+
+    c = corpus
+    kw = keyword_mask(c, segmenter)
+    total = np.bincount(c.row, weights=c.tf, minlength=len(c.rows))
+    total[total == 0] = 1.0
+    w = c.tf / total[c.row] * c.idf[c.ids]
+    sel = np.nonzero(kw[c.ids] & (w > 0) & c.is_section[c.row])[0]
+    top = sel[_top_per_group(c.row[sel], c.ids[sel], w[sel], SECTION_TOP)]
+    s_row, s_ids, s_w = c.row[top], c.ids[top], w[top]
+    sp_row = np.repeat(np.arange(len(c.speeches), dtype=np.int32), np.diff(c.speech_ptr))
+    sp_total = np.bincount(sp_row, weights=c.speech_counts, minlength=len(c.speeches))
+    sp_total[sp_total == 0] = 1.0
+    sp_w = c.speech_counts / sp_total[sp_row] * c.idf[c.speech_ids] * c.speech_idf[c.speech_ids]
+    sp_sel = np.nonzero(kw[c.speech_ids] & (sp_w > 0))[0]
+    ranked = sp_sel[_top_per_group(sp_row[sp_sel], c.speech_ids[sp_sel], sp_w[sp_sel], INDEX_PER_SPEECH)]
+    by_speech: dict[str, list[tuple[str, float]]] = {s.slug: [] for s in c.speeches}
+    for s, t, weight in zip(sp_row[ranked].tolist(), c.speech_ids[ranked].tolist(), sp_w[ranked].tolist()):
+        mine = by_speech[c.speeches[s].slug]
+        if len(mine) < SPEECH_TOP:
+            mine.append((c.vocab[t], weight))
+    candidates = np.zeros(len(c.vocab), dtype=bool)
+    candidates[c.speech_ids[ranked]] = True
+    n_refs = np.bincount(s_ids, minlength=len(c.vocab))
+    chosen_ids = np.nonzero((n_refs > 0) & (candidates | (n_refs >= 2)))[0]
+    # The places an entry lists: its REFS_PER_ENTRY heaviest (ties: the earlier), in reading order.
+    order = np.lexsort((s_row, -s_w, s_ids))
+    g = s_ids[order]
+    rank = np.arange(len(g)) - np.searchsorted(g, g, side="left")
+    shown = order[rank < REFS_PER_ENTRY]
+    shown = shown[np.lexsort((s_row[shown], s_ids[shown]))]
+    refs: dict[int, list[Ref]] = {}
+    for r, t, weight in zip(s_row[shown].tolist(), s_ids[shown].tolist(), s_w[shown].tolist()):
+        speech, section, path = c.rows[r]
+        refs.setdefault(t, []).append(Ref(speech, section, path, weight))
+    chosen = sorted(((c.vocab[t], t) for t in chosen_ids.tolist()), key=lambda tt: pinyin.sort_key(tt[0]))
     index: list[Entry] = []
     anchors: dict[str, str] = {}
     used: set[str] = set()
-    for term in chosen:
+    for term, t in chosen:
         anchor = _anchor(term, pinyin, used)
         anchors[term] = anchor
-        refs_ = refs[term]
-        if len(refs_) > REFS_PER_ENTRY:
-            keep = {id(r) for r in sorted(refs_, key=lambda r: -r.weight)[:REFS_PER_ENTRY]}
-            shown = [r for r in refs_ if id(r) in keep]
-        else:
-            shown = refs_
-        index.append(Entry(term, pinyin.display(term), pinyin.letter(term), anchor, shown, len(refs_) - len(shown)))
-    return Keywords(by_speech, by_section, index, anchors)
+        index.append(Entry(term, pinyin.display(term), pinyin.letter(term), anchor, refs[t],
+                           int(n_refs[t]) - len(refs[t])))
+    return Keywords(by_speech, index, anchors, (c, s_row, s_ids, s_w))
 
 
 def _anchor(term: str, pinyin: Pinyin, used: set[str]) -> str:

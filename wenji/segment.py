@@ -19,8 +19,7 @@ from pathlib import Path
 
 import jieba
 
-from . import masks, parallel
-from .cache import Cache, key as cache_key
+from . import masks
 
 DATA = Path(__file__).resolve().parent / "data"
 STOPWORDS_FILE = DATA / "stopwords.txt"
@@ -59,10 +58,8 @@ class Segmenter:
     ``stopwords``: extra words that are never terms (added to wenji's own list).
     ``cache_dir``: where jieba's dictionary cache and wenji's cut cache live.
 
-    Cutting is the slow part of the theme step (about 1 MB/s a core), so ``prefill`` cuts every
-    speech's texts ahead of use on all cores, and keeps the tokens in the build cache, one entry
-    a speech, keyed by its texts and the dictionary (jieba version, user dictionary, added
-    words): a rebuild cuts only changed speeches, and starts jieba only if there are any.
+    ``dictionary_key`` and ``stopwords_key`` name what its terms depend on, for caches of them
+    (``wenji.termcounts``).
     """
 
     def __init__(self, userdict: Path | None = None, words: Iterable[str] = (),
@@ -76,19 +73,20 @@ class Segmenter:
         self.dictionary_words: set[str] = set(self.words)
         if self.userdict:
             self.dictionary_words.update(w.split()[0] for w in read_word_list(self.userdict))
+        self.extra_stopwords = sorted(set(stopwords))
         self.stopwords = frozenset(read_word_list(STOPWORDS_FILE)) | frozenset(stopwords)
-        key = hashlib.sha256("\n".join([CUT_CACHE_FORMAT, jieba.__version__, masks.MASK.pattern,
+        self.stopwords_key = hashlib.sha256("\n".join(sorted(self.stopwords)).encode()).hexdigest()
+        key = hashlib.sha256("\n".join([CUT_FORMAT, jieba.__version__, masks.MASK.pattern,
                                         *self.words]).encode())
         key.update(self.userdict.read_bytes() if self.userdict else b"")
         self.dictionary_key = key.hexdigest()
         self._ready = False
-        self._cuts: dict[str, list[str]] = {}
         self._cache: dict[str, list[str]] = {}
         self._term_ok: dict[str, bool] = {}
         self._keyword_ok: dict[str, bool] = {}
         self._non_nouns: frozenset[str] | None = None
 
-    def _start(self) -> None:
+    def start(self) -> None:
         """Start jieba (0.6 s) and load the dictionaries: only when a text must be cut."""
         if self._ready:
             return
@@ -102,31 +100,8 @@ class Segmenter:
 
     def cut(self, text: str) -> list[str]:
         """All tokens of ``text`` (normalised, masks removed), whitespace dropped."""
-        got = self._cuts.get(text)
-        if got is None:
-            self._start()
-            got = [t for t in self.tokenizer.cut(normalise(text)) if not t.isspace()]
-            self._cuts[text] = got
-        return got
-
-    def prefill(self, speeches, cache: Cache, workers: int) -> None:
-        """Cut the texts of every speech before they are asked for (see ``start_prefill``)."""
-        self.start_prefill(speeches, cache, workers).finish()
-
-    def start_prefill(self, speeches, cache: Cache, workers: int) -> "PendingCuts":
-        """Start cutting the texts of every speech that the cache does not have, in forked
-        worker processes (each starts its own jieba), and return at once: the build does other
-        work meanwhile and calls ``finish()`` when it needs the cuts."""
-        todo = []
-        for speech in speeches:
-            texts = speech_texts(speech)
-            k = cache_key(self.dictionary_key, "cuts", *texts)
-            got = cache.get("cuts", k)
-            if got is not None and len(got) == len(texts):
-                self._cuts.update(zip(texts, got))
-            else:
-                todo.append((k, texts))
-        return PendingCuts(self, cache, todo, workers)
+        self.start()
+        return [t for t in self.tokenizer.cut(normalise(text)) if not t.isspace()]
 
     def common_words(self, min_freq: int) -> frozenset[str]:
         """Words that jieba's dictionary counts at least ``min_freq`` times: ordinary Chinese."""
@@ -169,66 +144,7 @@ class Segmenter:
 
 
 NON_NOUN_TAGS = re.compile(r"^(?:v(?!n)|a(?!n)|[drmtbcpufqyzoe])")
-CUT_CACHE_FORMAT = "1"  # change when normalise() or the way of cutting changes
-
-
-class PendingCuts:
-    """Cutting under way in worker processes; ``finish()`` waits for it and stores the cuts."""
-
-    def __init__(self, seg: "Segmenter", cache: Cache, todo: list, workers: int) -> None:
-        self.seg, self.cache, self.todo = seg, cache, todo
-        self.executor = self.futures = None
-        if not todo:
-            return
-        size = sum(len(t) for _, texts in todo for t in texts)
-        n = max(1, min(workers, len(todo), 1 + size // 300_000))  # jieba starts in 0.6 s a process
-        if workers == 1:  # one core: no worker, cut here when finished
-            return
-        self.parts = parallel.chunks([texts for _, texts in todo], n)
-        self.executor = parallel.pool(len(self.parts), _start_worker, ((seg.userdict, tuple(seg.words)),))
-        self.futures = [self.executor.submit(_cut_in_worker, part) for part in self.parts]
-
-    def finish(self) -> None:
-        if not self.todo:
-            return
-        if self.executor is None:
-            results = [[self.seg.cut(t) for t in texts] for _, texts in self.todo]
-        else:
-            with self.executor:
-                chunk_results = [f.result() for f in self.futures]
-            results = [None] * len(self.todo)
-            for i, part in enumerate(chunk_results):
-                results[i::len(self.parts)] = part
-        for (k, texts), cuts in zip(self.todo, results):
-            self.cache.put("cuts", k, cuts)
-            self.seg._cuts.update(zip(texts, cuts))
-        self.todo = []
-
-
-def speech_texts(speech) -> list[str]:
-    """The texts of a speech that the theme step cuts: headings and paragraphs, in order."""
-    texts = []
-    for section, _ in speech.body.walk():
-        if section.depth:
-            texts.append(section.heading)
-        texts.extend(p.text for p in section.paragraphs)
-    return texts
-
-
-# A worker process's own Segmenter, made once when the worker starts (see prefill).
-_WORKER: dict = {}
-
-
-def _start_worker(config) -> None:
-    userdict, words = config
-    seg = Segmenter(userdict, words)
-    seg._start()
-    _WORKER["segmenter"] = seg
-
-
-def _cut_in_worker(jobs: list[list[str]]) -> list[list[list[str]]]:
-    seg = _WORKER["segmenter"]
-    return [[seg.cut(t) for t in texts] for texts in jobs]
+CUT_FORMAT = "1"  # change when normalise() or the way of cutting changes
 
 
 def _non_noun_words(tokenizer: jieba.Tokenizer) -> frozenset[str]:

@@ -11,11 +11,11 @@ import re
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Iterable
 
-from . import clean, downloads, feeds, header, masks, meta as metadata, parallel, render, search, structure, theme_pages
+from . import clean, downloads, feeds, header, masks, meta as metadata, parallel, render, search, structure, termcounts, theme_pages
 from . import themes as themes_mod
 from .cache import Cache, key as cache_key
 from .errors import BuildError, InputError
@@ -333,14 +333,15 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
         return stats  # nothing changed since the last build of this site: it is up to date
     archive = load_archive(seeds, content, report, base_url, cache, workers)
     seg = themes_mod.segmenter_for(archive.content)
-    # jieba starts and cuts in worker processes while this one builds what needs no themes.
-    cutting = seg.start_prefill(archive.speeches, cache, workers)
+    # jieba starts and counts terms in worker processes while this one builds what needs no themes.
+    counting = termcounts.PendingCounts(seg, archive.speeches, cache, workers)
     env = render.environment(TEMPLATES)
     try:
         early = list(outputs_without_themes(archive, env, cache, workers))
     finally:
-        cutting.finish()
-    themes = themes_mod.analyse(archive, archive.content, segmenter=seg, cache=cache, workers=workers)
+        counts = counting.finish()
+    themes = themes_mod.analyse(archive, archive.content, segmenter=seg, cache=cache, workers=workers,
+                                counts=counts)
     stats = Stats(themes=len(themes.themes), speeches=len(archive.speeches),
                   sections=sum(1 for s in archive.speeches for _ in s.sections()),
                   paragraphs=sum(len(s.paragraphs()) for s in archive.speeches),

@@ -26,17 +26,20 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-
-from .cache import Cache
+from . import termcounts
+from .cache import Cache, key as cache_key
 from .errors import BuildError, InputError
-from .keywords import (PINYIN_OVERRIDES, Corpus, Keywords, Pinyin, SectionTerms, build_corpus,
-                       build_keywords, load_pinyin_overrides)
+from .keywords import PINYIN_OVERRIDES, Keywords, Pinyin, build_keywords, load_pinyin_overrides
 from .model import Archive, Section, Speech
 from .segment import Segmenter, read_word_list
+from .termcounts import Corpus
+
+if TYPE_CHECKING:
+    import numpy as np
 
 DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -237,91 +240,129 @@ def make_segmenter(content_dir: Path | None, themes: list[Theme]) -> Segmenter:
 
 
 def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | None = None,
-            cache: Cache | None = None, workers: int = 1) -> Themes:
-    """Compute the theme assignment and the keywords of ``archive``."""
+            cache: Cache | None = None, workers: int = 1,
+            counts: list[termcounts.SpeechCounts] | None = None) -> Themes:
+    """Compute the theme assignment and the keywords of ``archive`` (from ``counts``, the
+    speeches' term counts, when the build has them already)."""
     themes, settings = load_taxonomy(content_file(content_dir, "themes.toml"))
     seg = segmenter or make_segmenter(content_dir, themes)
-    seg.prefill(archive.speeches, cache or Cache(enabled=False), workers)  # at once if prefilled before
+    cache = cache or Cache(enabled=False)
+    if counts is None:
+        counts = termcounts.PendingCounts(seg, archive.speeches, cache, workers).finish()
     for theme in themes:  # a seed that is a stop word can never match: leave it out
         theme.seeds = {t: w for t, w in theme.seeds.items() if seg.is_term(t)}
-    corpus = build_corpus(archive, seg, settings.heading_boost)
+    corpus = termcounts.build_corpus(archive, counts, settings.heading_boost)
     if settings.expand:
         expand(themes, corpus, settings, seg)
-    hits = {t.slug: [] for t in themes}
-    by_term = _term_map(themes)
-    for st in corpus.sections:
-        for hit in score_section(st, themes, corpus, settings, by_term):
-            hits[hit.theme.slug].append(hit)
+    hits = assign(themes, corpus, settings)
     pinyin_paths = [PINYIN_OVERRIDES] + ([Path(content_dir) / "pinyin.txt"] if content_dir else [])
-    keywords = build_keywords(archive, corpus, Pinyin(load_pinyin_overrides(*pinyin_paths)), seg)
+    overrides = load_pinyin_overrides(*pinyin_paths)
+    pinyin_key = cache_key("pinyin", repr(sorted(overrides.items())), _version("pypinyin"))
+    pinyin = Pinyin(overrides, cache.get("pinyin", pinyin_key))
+    keywords = build_keywords(corpus, pinyin, seg)
+    cache.put("pinyin", pinyin_key, pinyin.known(e.term for e in keywords.index))
     return Themes(themes, hits, keywords, list(archive.speeches), settings)
 
 
-def _shares(st: SectionTerms, themes: list[Theme], corpus: Corpus,
-            by_term: dict[str, list[tuple[int, float]]]) -> list[tuple[Theme, float, list]]:
-    """Each theme's share of the section's term weight, with the matched (term, tf, score)."""
-    mass = 0.0
-    matched: list[list] = [[] for _ in themes]
-    for t, c in st.tf.items():
-        idf = corpus.idf.get(t, 0.0)
-        mass += c * idf
-        for i, w in by_term.get(t, ()):
-            matched[i].append((t, c, w * c * idf))
-    return [(theme, (sum(m[2] for m in matched[i]) / mass) if mass else 0.0, matched[i])
-            for i, theme in enumerate(themes)]
+def _version(package: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return ""
 
 
-def _term_map(themes: list[Theme]) -> dict[str, list[tuple[int, float]]]:
-    """term -> [(index of the theme, weight of the term in it)]."""
-    by_term: dict[str, list[tuple[int, float]]] = {}
+def shares(themes: list[Theme], corpus: Corpus) -> tuple["np.ndarray", "np.ndarray", list["np.ndarray"]]:
+    """Each theme's share of each document's term weight (themes x documents), the number of
+    its terms found there, and the corpus entries holding its terms."""
+    import numpy as np
+
+    c = corpus
+    n_rows = len(c.rows)
+    mass = np.bincount(c.row, weights=c.tf * c.idf[c.ids], minlength=n_rows)
+    share = np.zeros((len(themes), n_rows))
+    found = np.zeros((len(themes), n_rows), dtype=np.int64)
+    entries = []
     for i, theme in enumerate(themes):
+        weight = np.zeros(len(c.vocab))
+        member = np.zeros(len(c.vocab), dtype=bool)
         for t, w in theme.weights.items():
-            by_term.setdefault(t, []).append((i, w))
-    return by_term
+            j = c.index.get(t)
+            if j is not None:
+                weight[j], member[j] = w, True
+        e = np.nonzero(member[c.ids])[0]
+        score = np.bincount(c.row[e], weights=weight[c.ids[e]] * c.tf[e] * c.idf[c.ids[e]], minlength=n_rows)
+        np.divide(score, mass, out=share[i], where=mass > 0)
+        found[i] = np.bincount(c.row[e], minlength=n_rows)
+        entries.append(e)
+    return share, found, entries
 
 
-def score_section(st: SectionTerms, themes: list[Theme], corpus: Corpus, settings: Settings,
-                  by_term: dict[str, list[tuple[int, float]]]) -> Iterator[Hit]:
-    """The hits of one section: every theme whose weight and evidence pass the thresholds."""
-    for theme, share, matched in _shares(st, themes, corpus, by_term):
-        if share < settings.threshold or len(matched) < settings.min_terms:
-            continue
-        matched.sort(key=lambda m: (-m[2], m[0]))
-        terms = [(t, st.counts[t]) for t, _c, _w in matched]
-        yield Hit(theme, st.speech, st.section, st.path, round(share, 4), terms,
-                  snippet(st.section, [t for t, _ in terms]))
+def assign(themes: list[Theme], corpus: Corpus, settings: Settings) -> dict[str, list[Hit]]:
+    """The hits of every theme: the sections whose weight and evidence pass the thresholds, in
+    archive and reading order."""
+    import numpy as np
+
+    c = corpus
+    share, found, entries = shares(themes, c)
+    hits: dict[str, list[Hit]] = {}
+    for i, theme in enumerate(themes):
+        ok = np.nonzero(c.is_section & (share[i] >= settings.threshold) & (found[i] >= settings.min_terms))[0]
+        e = entries[i]
+        rows_of_e = c.row[e]
+        weights = theme.weights
+        mine = hits[theme.slug] = []
+        for r in ok.tolist():
+            lo, hi = np.searchsorted(rows_of_e, [r, r + 1])
+            matched = []
+            for j in e[lo:hi].tolist():
+                t = c.vocab[c.ids[j]]
+                matched.append((-(weights[t] * c.tf[j] * c.idf[c.ids[j]]), t, int(c.counts[j])))
+            matched.sort()
+            terms = [(t, n) for _, t, n in matched]
+            speech, section, path = c.rows[r]
+            mine.append(Hit(theme, speech, section, path, round(float(share[i, r]), 4), terms,
+                            snippet(section, [t for t, _ in terms])))
+    return hits
 
 
 def expand(themes: list[Theme], corpus: Corpus, settings: Settings, seg: Segmenter) -> None:
     """Add related archive terms to each theme (see the module docstring)."""
-    best: dict[str, list[SectionTerms]] = {t.slug: [] for t in themes}
-    by_term = _term_map(themes)
-    for st in corpus.sections:
-        shares = _shares(st, themes, corpus, by_term)
-        theme, share, _ = max(shares, key=lambda x: (x[1], x[0].slug))
-        if share >= settings.core:
-            best[theme.slug].append(st)
+    import numpy as np
+
+    c = corpus
+    share, _, _ = shares(themes, c)
+    sections = np.nonzero(c.is_section)[0]
+    # Each section's best theme: the highest share, ties to the greater slug.
+    by_slug = sorted(range(len(themes)), key=lambda i: themes[i].slug, reverse=True)
+    ranked = share[by_slug][:, sections]
+    pos = np.argmax(ranked, axis=0)
+    best = np.array(by_slug)[pos]
+    best_share = ranked[pos, np.arange(len(sections))]
     seeded = {t for th in themes for t in th.seeds}
     common = seg.common_words(settings.expand_general_freq + 1)
-    df = Counter(t for st in corpus.sections for t in st.tf)
-    n = len(corpus.sections)
-    for theme in themes:
-        core = best[theme.slug]
+    in_sections = c.is_section[c.row]
+    vocab_size = len(c.vocab)
+    df = np.bincount(c.ids[in_sections], minlength=vocab_size)
+    n = len(sections)
+    for i, theme in enumerate(themes):
+        core = sections[(best == i) & (best_share >= settings.core)]
         if len(core) < 3:
             continue
-        in_core = Counter(t for st in core for t in st.tf)
-        speeches: dict[str, set[str]] = {}
-        for st in core:
-            for t in st.tf:
-                speeches.setdefault(t, set()).add(st.speech.slug)
+        in_core_row = np.zeros(len(c.rows), dtype=bool)
+        in_core_row[core] = True
+        e = np.nonzero(in_core_row[c.row])[0]
+        in_core = np.bincount(c.ids[e], minlength=vocab_size)
+        pairs = np.unique(c.row_speech[c.row[e]].astype(np.int64) * vocab_size + c.ids[e])
+        speeches = np.bincount(pairs % vocab_size, minlength=vocab_size)
         rest = max(n - len(core), 1)
-        for term in sorted(in_core):
-            count = in_core[term]
-            if term in seeded or count < 2 or len(speeches[term]) < 2:
+        for j in np.nonzero((in_core >= 2) & (speeches >= 2))[0].tolist():
+            term = c.vocab[j]
+            if term in seeded or term in common or not seg.is_keyword(term):
                 continue
-            if term in common or not seg.is_keyword(term):
-                continue
-            p_in, p_out = count / len(core), (df[term] - count) / rest
+            count = int(in_core[j])
+            p_in, p_out = count / len(core), (int(df[j]) - count) / rest
             if p_in >= settings.expand_min_share and p_in >= settings.expand_ratio * p_out:
                 w = min(settings.expand_max_weight, settings.expand_max_weight * (p_in - p_out) / 0.5)
                 theme.expanded[term] = round(w, 3)
