@@ -189,12 +189,13 @@ def keyword_mask(corpus: Corpus, segmenter: Segmenter) -> "np.ndarray":
     return np.fromiter((segmenter.is_keyword(t) for t in corpus.vocab), dtype=bool, count=len(corpus.vocab))
 
 
-def _top_per_group(group: "np.ndarray", ids: "np.ndarray", weights: "np.ndarray", n: int) -> "np.ndarray":
+def _top_per_group(group: "np.ndarray", weights: "np.ndarray", n: int) -> "np.ndarray":
     """Indices of the n heaviest entries of each group, ties broken by the term so the order is
-    reproducible, ordered by group, then weight."""
+    reproducible, ordered by group, then weight. The entries come grouped, terms ascending
+    in each group: a stable sort by (group, weight) keeps that order among equal weights."""
     import numpy as np
 
-    order = np.lexsort((ids, -weights, group))
+    order = np.lexsort((-weights, group))
     g = group[order]
     rank = np.arange(len(g)) - np.searchsorted(g, g, side="left")
     return order[rank < n]
@@ -216,14 +217,14 @@ def build_keywords(corpus: Corpus, pinyin: Pinyin, segmenter: Segmenter) -> Keyw
     total[total == 0] = 1.0
     w = c.tf / total[c.row] * c.idf[c.ids]
     sel = np.nonzero(kw[c.ids] & (w > 0) & c.is_section[c.row])[0]
-    top = sel[_top_per_group(c.row[sel], c.ids[sel], w[sel], SECTION_TOP)]
+    top = sel[_top_per_group(c.row[sel], w[sel], SECTION_TOP)]
     s_row, s_ids, s_w = c.row[top], c.ids[top], w[top]
     sp_row = np.repeat(np.arange(len(c.speeches), dtype=np.int32), np.diff(c.speech_ptr))
     sp_total = np.bincount(sp_row, weights=c.speech_counts, minlength=len(c.speeches))
     sp_total[sp_total == 0] = 1.0
     sp_w = c.speech_counts / sp_total[sp_row] * c.idf[c.speech_ids] * c.speech_idf[c.speech_ids]
     sp_sel = np.nonzero(kw[c.speech_ids] & (sp_w > 0))[0]
-    ranked = sp_sel[_top_per_group(sp_row[sp_sel], c.speech_ids[sp_sel], sp_w[sp_sel], INDEX_PER_SPEECH)]
+    ranked = sp_sel[_top_per_group(sp_row[sp_sel], sp_w[sp_sel], INDEX_PER_SPEECH)]
     by_speech: dict[str, list[tuple[str, float]]] = {s.slug: [] for s in c.speeches}
     for s, t, weight in zip(sp_row[ranked].tolist(), c.speech_ids[ranked].tolist(), sp_w[ranked].tolist()):
         mine = by_speech[c.speeches[s].slug]

@@ -85,7 +85,15 @@ class Hit:
     path: tuple[str, ...]
     weight: float  # share of the section's term weight that belongs to the theme
     terms: list[tuple[str, int]]  # matched terms with their counts, strongest first
-    snippet: tuple[str, str, str]  # text before, the keyword, text after
+    _snippet: tuple[str, str, str] | None = None
+
+    @property
+    def snippet(self) -> tuple[str, str, str]:
+        """Text before, the keyword, text after (made when first shown: a function of the
+        section's text and the terms, so a page that has it already need not make it)."""
+        if self._snippet is None:
+            self._snippet = snippet(self.section, [t for t, _ in self.terms])
+        return self._snippet
 
     @property
     def anchor(self) -> str:
@@ -273,9 +281,10 @@ def _version(package: str) -> str:
         return ""
 
 
-def shares(themes: list[Theme], corpus: Corpus) -> tuple["np.ndarray", "np.ndarray", list["np.ndarray"]]:
+def shares(themes: list[Theme], corpus: Corpus) -> tuple["np.ndarray", "np.ndarray", list]:
     """Each theme's share of each document's term weight (themes x documents), the number of
-    its terms found there, and the corpus entries holding its terms."""
+    its terms found there, and per theme the corpus entries holding its terms with their
+    score (term weight x tf x IDF)."""
     import numpy as np
 
     c = corpus
@@ -292,38 +301,38 @@ def shares(themes: list[Theme], corpus: Corpus) -> tuple["np.ndarray", "np.ndarr
             if j is not None:
                 weight[j], member[j] = w, True
         e = np.nonzero(member[c.ids])[0]
-        score = np.bincount(c.row[e], weights=weight[c.ids[e]] * c.tf[e] * c.idf[c.ids[e]], minlength=n_rows)
-        np.divide(score, mass, out=share[i], where=mass > 0)
+        score = weight[c.ids[e]] * c.tf[e] * c.idf[c.ids[e]]
+        np.divide(np.bincount(c.row[e], weights=score, minlength=n_rows), mass, out=share[i], where=mass > 0)
         found[i] = np.bincount(c.row[e], minlength=n_rows)
-        entries.append(e)
+        entries.append((e, score))
     return share, found, entries
 
 
 def assign(themes: list[Theme], corpus: Corpus, settings: Settings) -> dict[str, list[Hit]]:
     """The hits of every theme: the sections whose weight and evidence pass the thresholds, in
-    archive and reading order."""
+    archive and reading order, each with its matched terms, strongest first."""
     import numpy as np
 
     c = corpus
     share, found, entries = shares(themes, c)
     hits: dict[str, list[Hit]] = {}
     for i, theme in enumerate(themes):
-        ok = np.nonzero(c.is_section & (share[i] >= settings.threshold) & (found[i] >= settings.min_terms))[0]
-        e = entries[i]
-        rows_of_e = c.row[e]
-        weights = theme.weights
+        ok = c.is_section & (share[i] >= settings.threshold) & (found[i] >= settings.min_terms)
+        e, score = entries[i]
+        keep = ok[c.row[e]]
+        e, score = e[keep], score[keep]
+        order = np.lexsort((c.ids[e], -score, c.row[e]))  # by section, then strongest, then term
+        e = e[order]
+        rows = c.row[e]
+        starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]).tolist() + [len(e)] if len(e) else []
+        vocab = c.vocab
+        terms = list(zip([vocab[j] for j in c.ids[e].tolist()], c.counts[e].astype(np.int64).tolist()))
+        weights = share[i].tolist()
         mine = hits[theme.slug] = []
-        for r in ok.tolist():
-            lo, hi = np.searchsorted(rows_of_e, [r, r + 1])
-            matched = []
-            for j in e[lo:hi].tolist():
-                t = c.vocab[c.ids[j]]
-                matched.append((-(weights[t] * c.tf[j] * c.idf[c.ids[j]]), t, int(c.counts[j])))
-            matched.sort()
-            terms = [(t, n) for _, t, n in matched]
+        for a, b in zip(starts, starts[1:]):
+            r = int(rows[a])
             speech, section, path = c.rows[r]
-            mine.append(Hit(theme, speech, section, path, round(float(share[i, r]), 4), terms,
-                            snippet(section, [t for t, _ in terms])))
+            mine.append(Hit(theme, speech, section, path, round(weights[r], 4), terms[a:b]))
     return hits
 
 
@@ -372,15 +381,19 @@ def snippet(section: Section, terms: list[str]) -> tuple[str, str, str]:
     """Keyword in context: the first paragraph occurrence of the strongest matched term that
     occurs literally (else the heading), cut at about SNIPPET_CONTEXT characters either side."""
     texts = [p.text for p in section.paragraphs] + ([section.heading] if section.heading else [])
+    folded: list[str | None] = [None] * len(texts)
     for term in terms:
-        for text in texts:
+        for k, text in enumerate(texts):
             i = text.find(term)
             if i < 0:
-                folded = unicodedata.normalize("NFKC", text)
-                i = folded.find(term)
+                if folded[k] is None:
+                    folded[k] = unicodedata.normalize("NFKC", text)
+                if folded[k] == text:
+                    continue
+                i = folded[k].find(term)
                 if i < 0:
                     continue
-                text = folded
+                text = folded[k]
             a, b = max(0, i - SNIPPET_CONTEXT), min(len(text), i + len(term) + SNIPPET_CONTEXT)
             before = ("…" if a > 0 else "") + text[a:i]
             after = text[i + len(term):b] + ("…" if b < len(text) else "")
