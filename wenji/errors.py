@@ -22,3 +22,7 @@ class BuildError(Exception):
     def __init__(self, errors: list[InputError]):
         self.errors = sorted(errors, key=lambda e: (str(e.path), e.line or 0, e.reason))
         super().__init__("\n".join(str(e) for e in self.errors))
+
+    def __reduce__(self):
+        """Pickled with its errors, so one raised in a worker process reaches the build whole."""
+        return BuildError, (self.errors,)

@@ -331,28 +331,41 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
     if last and last[0] == fingerprint and out.is_dir() and last[1] == _out_state(out.resolve()):
         stats = replace(last[2], seconds=time.perf_counter() - start, rendered=0, up_to_date=True)
         return stats  # nothing changed since the last build of this site: it is up to date
-    archive = load_archive(seeds, content, report, base_url, cache, workers)
-    seg = themes_mod.segmenter_for(archive.content)
-    # jieba starts and counts terms in worker processes while this one builds what needs no themes.
-    counting = termcounts.PendingCounts(seg, archive.speeches, cache, workers)
-    env = render.environment(TEMPLATES)
     try:
-        early = list(outputs_without_themes(archive, env, cache, workers))
-    finally:
-        counts = counting.finish()
-    themes = themes_mod.analyse(archive, archive.content, segmenter=seg, cache=cache, workers=workers,
-                                counts=counts)
-    stats = Stats(themes=len(themes.themes), speeches=len(archive.speeches),
-                  sections=sum(1 for s in archive.speeches for _ in s.sections()),
-                  paragraphs=sum(len(s.paragraphs()) for s in archive.speeches),
-                  base_url=archive.config.get("base_url", ""))
+        seg = themes_mod.segmenter_for(content)
+    except BuildError:
+        seg = None  # reported after the speeches' own problems, below
+    # A rebuild: start a jieba now, in case an edited speech needs cutting.
+    warm = termcounts.warm_up(seg) if seg and last and workers > 1 else None
+    try:
+        archive = load_archive(seeds, content, report, base_url, cache, workers)
+        seg = seg or themes_mod.segmenter_for(archive.content)
+    except BaseException:
+        if warm is not None:
+            warm.shutdown(wait=False, cancel_futures=True)
+        raise
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     manifest_key = cache_key("manifest", str(out))
     old = cache.get("manifest", manifest_key) or {}
     new: dict[str, str] = {}
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    early = None
     try:
+        # jieba starts and counts terms in worker processes while what needs no themes is built:
+        # here when counting takes every core, else in a process of its own beside this one.
+        counting = termcounts.PendingCounts(seg, archive.speeches, cache, workers, warm)
+        try:
+            early = parallel.background(_write_early, archive, tmp, cache, workers,
+                                        fork=workers > 1 and counting.processes < workers)
+        finally:
+            counts = counting.finish()
+        themes = themes_mod.analyse(archive, archive.content, segmenter=seg, cache=cache, workers=workers,
+                                    counts=counts)
+        stats = Stats(themes=len(themes.themes), speeches=len(archive.speeches),
+                      sections=sum(1 for s in archive.speeches for _ in s.sections()),
+                      paragraphs=sum(len(s.paragraphs()) for s in archive.speeches),
+                      base_url=archive.config.get("base_url", ""))
         todo: list[tuple[str, Deferred]] = []
         for rel, item in speech_outputs(archive, themes):
             new[rel] = item.signature
@@ -366,19 +379,31 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
         for (rel, _), data in zip(todo, rendered):
             _write(tmp, rel, data)
             stats.files += 1
-        for rel, data in early + list(theme_outputs(archive, env, themes, cache)):
+        for rel, data in theme_outputs(archive, render.environment(TEMPLATES), themes, cache):
             _write(tmp, rel, data)
             stats.files += 1
+        stats.files += early.result()
         stats.files += _copy_static(tmp)
         stats.rendered = len(todo)
         _swap(tmp, out)
     except BaseException:
+        if early is not None:
+            early.cancel()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     cache.put("manifest", manifest_key, new)
     stats.seconds = time.perf_counter() - start
     cache.put("fingerprint", manifest_key, (fingerprint, _out_state(out), stats))
     return stats
+
+
+def _write_early(archive: Archive, tmp: Path, cache: Cache, workers: int) -> int:
+    """Write the files that do not depend on the theme step; return how many."""
+    n = 0
+    for rel, data in outputs_without_themes(archive, render.environment(TEMPLATES), cache, workers):
+        _write(tmp, rel, data)
+        n += 1
+    return n
 
 
 def _unsafe_out(out: Path, seeds: Path, content: Path) -> str:
