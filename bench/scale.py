@@ -19,7 +19,6 @@ import platform
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -30,36 +29,43 @@ sys.path.insert(0, str(ROOT / "bench"))
 from synthetic import make_archive  # noqa: E402
 
 
-def _tree_rss(pid: int) -> int:
-    """Resident memory of a process and all its descendants, in bytes."""
-    total, stack = 0, [pid]
+def _tree_memory(pid: int) -> tuple[int, int]:
+    """(PSS, RSS) of a process and all its descendants, in bytes. PSS counts a page shared by
+    k processes (forked workers share the parent's pages until they write them) 1/k in each,
+    so the sum is the physical memory the build holds; the RSS sum counts it k times."""
+    pss = rss = 0
+    stack = [pid]
     while stack:
         p = stack.pop()
         try:
-            for line in Path(f"/proc/{p}/status").read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1]) * 1024
+            for line in Path(f"/proc/{p}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1]) * 1024
+                elif line.startswith("Rss:"):
+                    rss += int(line.split()[1]) * 1024
             for task in Path(f"/proc/{p}/task").iterdir():
                 stack += [int(c) for c in (task / "children").read_text().split()]
         except (OSError, ValueError):
             pass
-    return total
+    return pss, rss
 
 
-def timed_build(seeds: Path, content: Path, out: Path, cache: Path) -> tuple[float, int]:
-    """Wall time and peak memory (process tree, sampled every 20 ms) of ``python build.py``."""
+def timed_build(seeds: Path, content: Path, out: Path, cache: Path) -> tuple[float, int, int]:
+    """Wall time and peak memory (PSS and RSS of the process tree, sampled every 20 ms) of
+    ``python build.py``."""
     env = dict(os.environ, WENJI_CACHE=str(cache))
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "build.py", "-q", "--seeds", str(seeds), "--content", str(content),
                              "--out", str(out)], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak = peak_rss = 0
     while proc.poll() is None:
-        peak = max(peak, _tree_rss(proc.pid))
+        pss, rss = _tree_memory(proc.pid)
+        peak, peak_rss = max(peak, pss), max(peak_rss, rss)
         time.sleep(0.02)
     elapsed = time.perf_counter() - start
     if proc.returncode:
         sys.exit(f"build failed: {proc.stderr.read()}")
-    return elapsed, peak
+    return elapsed, peak, peak_rss
 
 
 def jieba_floor(seeds: Path) -> tuple[float, float]:
@@ -95,13 +101,13 @@ def run(n: int, work: Path, browser: bool) -> dict:
     text_bytes = sum(p.stat().st_size for p in seeds.glob("*.txt"))
     cache, out = folder / "cache", folder / "site"
     r: dict = {"n": n, "text_mb": text_bytes / 1e6}
-    r["cold"], r["peak_cold"] = timed_build(seeds, content, out, cache)
-    r["nothing"], _ = timed_build(seeds, content, out, cache)
+    r["cold"], r["peak_cold"], r["rss_cold"] = timed_build(seeds, content, out, cache)
+    r["nothing"], _, _ = timed_build(seeds, content, out, cache)
     victim = sorted(seeds.glob("*.txt"))[n // 2]
     lines = victim.read_text(encoding="utf-8").split("\n")
     lines[2] = "这是修改后新加的一句话。" + lines[2]
     victim.write_text("\n".join(lines), encoding="utf-8")
-    r["one_edit"], r["peak_edit"] = timed_build(seeds, content, out, cache)
+    r["one_edit"], r["peak_edit"], _ = timed_build(seeds, content, out, cache)
     r["out_mb"] = folder_size(out) / 1e6
     r["search_raw"], r["search_gz"] = search_sizes(out)
     r["jieba_start"], r["jieba_cut"] = jieba_floor(seeds)
@@ -131,7 +137,7 @@ def main() -> None:
             rows.append(r)
             print(f"\nN = {n} speeches, {r['text_mb']:.1f} MB of text")
             print(f"  cold build            {r['cold']:7.2f} s   ({r['cold'] / n * 1000:.1f} ms a speech)"
-                  f"   peak memory {r['peak_cold'] / 2**20:.0f} MB")
+                  f"   peak memory {r['peak_cold'] / 2**20:.0f} MB PSS ({r['rss_cold'] / 2**20:.0f} MB RSS summed)")
             print(f"  rebuild, no change    {r['nothing']:7.2f} s   (cold / this = {r['cold'] / r['nothing']:.1f}x)")
             print(f"  rebuild, one edited   {r['one_edit']:7.2f} s   peak memory {r['peak_edit'] / 2**20:.0f} MB")
             print(f"  jieba floor           {r['jieba_cut']:7.2f} s   segmentation on one core "
@@ -143,7 +149,7 @@ def main() -> None:
     if len(rows) > 1:
         first, last = rows[0], rows[-1]
         a, b = first["cold"] / first["n"], last["cold"] / last["n"]
-        print(f"\nper-speech cold cost: " + ", ".join(f"N={r['n']}: {r['cold'] / r['n'] * 1000:.1f} ms" for r in rows)
+        print("\nper-speech cold cost: " + ", ".join(f"N={r['n']}: {r['cold'] / r['n'] * 1000:.1f} ms" for r in rows)
               + f"; N={last['n']} / N={first['n']} = {b / a:.2f} (target <= 1.3)")
 
 
