@@ -229,12 +229,13 @@ def speech_outputs(archive: Archive, themes) -> Iterable[tuple[str, Deferred]]:
     """The files made from one speech each, with what they depend on."""
     order = archive.speeches
     config = repr(sorted((k, v) for k, v in archive.config.items()))
+    templates = templates_version()
     for i, s in enumerate(order):
         prev = order[i - 1] if i else None
         nxt = order[i + 1] if i + 1 < len(order) else None
         around = repr([(x.slug, x.meta.title) if x else None for x in (prev, nxt)])
         page = cache_key("page", s.digest or repr(s), around, repr(themes_mod.page_signature(themes, s)), config,
-                         templates_version())
+                         templates)
         yield f"speeches/{s.slug}.html", Deferred("page", i, page)
         yield f"speeches/{s.slug}.txt", Deferred("text", i, cache_key("text", s.digest or repr(s)))
         yield f"speeches/{s.slug}.json", Deferred("json", i, cache_key("json", s.digest or repr(s), config))

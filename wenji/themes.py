@@ -404,9 +404,12 @@ def snippet(section: Section, terms: list[str]) -> tuple[str, str, str]:
 
 def page_signature(themes: Themes, speech: Speech) -> tuple:
     """What a speech page shows from the theme step (chips, themes, keywords), in a form that
-    changes exactly when the page would: the build re-renders a page only when it does."""
-    chips = tuple((sec.id, tuple((h.theme.slug, h.theme.name, h.weight_text, tuple(t for t, _ in h.terms[:4]))
-                                 for h in themes.for_section(speech.slug, sec.id)))
-                  for sec, _ in speech.sections())
+    changes exactly when the page would: the build re-renders a page only when it does.
+    (Sections without chips are left out: the speech's own digest covers its sections.)"""
+    mine = themes._by_speech.get(speech.slug, {})
+    ids = sorted({h.section.id for hits in mine.values() for h in hits})
+    chips = tuple((sid, tuple((h.theme.slug, h.theme.name, h.weight_text, tuple(t for t, _ in h.terms[:4]))
+                              for h in themes.for_section(speech.slug, sid)))
+                  for sid in ids)
     speech_themes = tuple((st.theme.slug, st.theme.name, st.sections) for st in themes.for_speech(speech.slug))
     return chips, speech_themes, tuple(themes.keywords_for(speech.slug))
