@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import struct
 import zipfile
+import zlib
+from json.encoder import encode_basestring as _quote  # what json.dumps uses with ensure_ascii=False
 from typing import Iterator
 
-from .cache import Cache
+from .cache import Cache, key as cache_key
 from .cite import speech_url
 from .model import Archive, Section, Speech
 
@@ -40,47 +43,204 @@ def plain_text(speech: Speech) -> str:
 
 
 def structure(config: dict, speech: Speech) -> dict:
+    """What the speech's .json holds. It depends on ``config`` only through ``base_url``, which
+    archive_outputs' cache is keyed on."""
     m = speech.meta
-    sections = []
-    for sec, path in speech.sections():
-        sections.append({
-            "id": sec.id, "heading": sec.heading, "depth": sec.depth, "path": list(path),
-            "paragraphs": [p.id for p in sec.paragraphs],
-            "subsections": [s.id for s in sec.sections],
-        })
+    sections: list[dict] = []
+    paragraphs: list[dict] = []
+    chars = 0
+
+    def visit(sec: Section, path: list[str]) -> None:
+        # one pass in reading order: sections depth-first, each before its subsections
+        nonlocal chars
+        own = [b.id for b in sec.blocks if not isinstance(b, Section)]
+        if sec.depth:
+            path = path + [sec.heading]
+            chars += len(sec.heading)
+            sections.append({"id": sec.id, "heading": sec.heading, "depth": sec.depth, "path": path,
+                             "paragraphs": own, "subsections": [b.id for b in sec.blocks if isinstance(b, Section)]})
+        for b in sec.blocks:
+            if isinstance(b, Section):
+                visit(b, path)
+            else:
+                chars += len(b.text)
+                paragraphs.append({"id": b.id, "kind": b.kind, "text": b.text})
+
+    visit(speech.body, [])
     return {
         "slug": speech.slug, "stem": speech.stem,
         "url": speech_url(config, speech) or f"speeches/{speech.slug}.html",
         "meta": {"title": m.title, "date": m.date, "date_note": m.date_note, "kind": m.kind, "place": m.place,
                  "speaker": m.speaker, "occasion": m.occasion, "source": m.source,
                  "inferred_from_text": list(m.inferred)},
-        "encoding": speech.encoding, "characters": speech.chars, "masked_passages": speech.masks,
-        "preamble": [p.id for p in speech.body.paragraphs],
+        "encoding": speech.encoding, "characters": chars, "masked_passages": speech.masks,
+        "preamble": [b.id for b in speech.body.blocks if not isinstance(b, Section)],
         "sections": sections,
-        "paragraphs": [{"id": p.id, "kind": p.kind, "text": p.text} for p in speech.paragraphs()],
+        "paragraphs": paragraphs,
     }
 
 
+def _dump(obj, pad: str, out: list[str]) -> None:
+    """Append ``obj`` as ``json.dumps(obj, ensure_ascii=False, indent=1)`` writes it when nested at
+    indentation ``pad``: the same text, without json's slow pure-Python indenting encoder."""
+    t = type(obj)
+    if t is str:
+        out.append(_quote(obj))
+    elif t is dict and obj:
+        start = len(out)
+        inner = pad + " "
+        sep = "{\n" + inner
+        for k, v in obj.items():
+            if type(k) is not str:  # json turns such keys into strings its own way
+                del out[start:]
+                out.append(json.dumps(obj, ensure_ascii=False, indent=1).replace("\n", "\n" + pad))
+                return
+            if type(v) is str:
+                out.append(sep + _quote(k) + ": " + _quote(v))
+            else:
+                out.append(sep + _quote(k) + ": ")
+                _dump(v, inner, out)
+            sep = ",\n" + inner
+        out.append("\n" + pad + "}")
+    elif (t is list or t is tuple) and obj:
+        inner = pad + " "
+        sep = ",\n" + inner
+        try:
+            out.append("[\n" + inner + sep.join(map(_quote, obj)) + "\n" + pad + "]")
+            return
+        except TypeError:  # not all strings
+            pass
+        out.append("[")
+        for i, v in enumerate(obj):
+            out.append(sep if i else "\n" + inner)
+            _dump(v, inner, out)
+        out.append("\n" + pad + "]")
+    elif t is list or t is tuple:
+        out.append("[]")
+    elif t is dict:
+        out.append("{}")
+    elif obj is None:
+        out.append("null")
+    elif obj is True:
+        out.append("true")
+    elif obj is False:
+        out.append("false")
+    elif t is int:
+        out.append(int.__repr__(obj))
+    else:  # floats, subclasses, other types: json itself (its strings hold no raw newline)
+        out.append(json.dumps(obj, ensure_ascii=False, indent=1).replace("\n", "\n" + pad))
+
+
+def _dumps(obj, pad: str = "") -> str:
+    out: list[str] = []
+    _dump(obj, pad, out)
+    return "".join(out)
+
+
 def _json(data) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    return _dumps(data) + "\n"
 
 
 def speech_json(config: dict, speech: Speech) -> str:
     return _json(structure(config, speech))
 
 
-def archive_outputs(archive: Archive, cache: Cache | None = None) -> Iterator[tuple[str, str | bytes]]:
-    """archive.json and the zip of every plain text (the per-speech files are made by site)."""
-    texts = {s.slug: plain_text(s) for s in archive.speeches}
-    yield "archive.json", _json({
-        "title": archive.config.get("title", ""),
-        "speeches": [structure(archive.config, s) for s in archive.speeches],
-    })
+# archive.json and the zip are assembled from parts made per speech: its structure as JSON,
+# indented for its place in archive.json, and its zip member, deflated. The parts live in a few
+# cache entries keyed by speech digest inside: a thousand reads, one per speech, would cost more
+# than the assembly, and one entry for all would be rewritten whole after every edit.
+_STEP = "archive-downloads"
+_BUCKETS = 16  # entries the parts are spread over, by digest; an edit rewrites one of them
+_ZIP_NAME = "wenji-texts/{}.txt"
+_DOS_DATE = (ZIP_DATE[0] - 1980) << 9 | ZIP_DATE[1] << 5 | ZIP_DATE[2]
+_DOS_TIME = ZIP_DATE[3] << 11 | ZIP_DATE[4] << 5 | ZIP_DATE[5] // 2
+_LOCAL = struct.Struct("<4s2B4HL2L2H")  # APPNOTE 4.3.7 local file header
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # APPNOTE 4.3.12 central directory header
+_END = struct.Struct("<4s4H2LH")  # APPNOTE 4.3.16 end of central directory record
+_UTF8_NAME = 0x800  # general purpose bit 11: the name is UTF-8
+_MODE = 0o644 << 16  # rw-r--r-- in the Unix half of the external attributes
+_LIMIT = zipfile.ZIP64_LIMIT  # beyond it (or 65,535 members) the zip needs Zip64: zipfile writes it
+
+
+def _member(slug: str, text: str) -> tuple[bytes, int, int, int, bytes]:
+    """A zip member as zipfile writes it: (name, flags, CRC-32, size, raw deflate data)."""
+    name = _ZIP_NAME.format(slug)
+    try:
+        encoded, flags = name.encode("ascii"), 0
+    except UnicodeEncodeError:
+        encoded, flags = name.encode("utf-8"), _UTF8_NAME
+    data = text.encode("utf-8")
+    deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return encoded, flags, zlib.crc32(data), len(data), deflate.compress(data) + deflate.flush()
+
+
+def _parts(config: dict, speech: Speech) -> tuple[bytes, tuple]:
+    return _dumps(structure(config, speech), "  ").encode("utf-8"), _member(speech.slug, plain_text(speech))
+
+
+def _zip(members: list[tuple[bytes, int, int, int, bytes]]) -> bytes | None:
+    """The zip of already deflated members, in their order; None when it would need Zip64."""
+    if len(members) > 0xFFFF:
+        return None
+    local: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for name, flags, crc, size, data in members:
+        if size * 1.05 > _LIMIT or offset > _LIMIT:
+            return None
+        head = _LOCAL.pack(b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE, crc,
+                           len(data), size, len(name), 0)
+        local += (head, name, data)
+        central += (_CENTRAL.pack(b"PK\x01\x02", 20, 3, 20, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE,
+                                  crc, len(data), size, len(name), 0, 0, 0, 0, _MODE, offset), name)
+        offset += len(head) + len(name) + len(data)
+    directory = b"".join(central)
+    if offset > _LIMIT or len(directory) > _LIMIT:
+        return None
+    end = _END.pack(b"PK\x05\x06", 0, 0, len(members), len(members), len(directory), offset, 0)
+    local += (directory, end)
+    return b"".join(local)
+
+
+def _zipfile(texts: dict[str, str]) -> bytes:
+    """The same zip written by zipfile, which adds Zip64 records when the archive is that large."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for slug in sorted(texts):
-            info = zipfile.ZipInfo(f"wenji-texts/{slug}.txt", date_time=ZIP_DATE)
+            info = zipfile.ZipInfo(_ZIP_NAME.format(slug), date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
+            info.external_attr = _MODE
             zf.writestr(info, texts[slug].encode("utf-8"))
-    yield "archive-texts.zip", buf.getvalue()
+    return buf.getvalue()
+
+
+def archive_outputs(archive: Archive, cache: Cache | None = None) -> Iterator[tuple[str, str | bytes]]:
+    """archive.json and the zip of every plain text (the per-speech files are made by site).
+
+    Each speech's parts come from the cache when its digest is known there, so a rebuild after
+    one edit computes one speech's parts and joins the others' (see _STEP)."""
+    config = archive.config
+    keys = [cache_key(_STEP, config.get("base_url", ""), str(b)) for b in range(_BUCKETS)]
+    old = [(cache.get(_STEP, k) if cache else None) or {} for k in keys]
+    known: list[dict[str, tuple]] = [{} for _ in keys]
+    parts = []
+    for s in archive.speeches:
+        b = zlib.crc32(s.digest.encode()) % _BUCKETS
+        got = old[b].get(s.digest) if s.digest else None
+        if got is None:
+            got = _parts(config, s)
+        if s.digest:
+            known[b][s.digest] = got
+        parts.append(got)
+    for k, was, now in zip(keys, old, known):
+        if cache and now.keys() != was.keys():
+            cache.put(_STEP, k, now)  # only the speeches of this build: an entry does not grow
+    # one join: each concatenation would copy the whole file again
+    pieces = [b'{\n "title": ' + _dumps(config.get("title", ""), " ").encode("utf-8") + b',\n "speeches": [']
+    for i, (text, _) in enumerate(parts):
+        pieces += (b",\n  " if i else b"\n  ", text)
+    pieces.append(b"\n ]\n}\n" if parts else b"]\n}\n")
+    yield "archive.json", b"".join(pieces)
+    by_slug = sorted(zip(archive.speeches, parts), key=lambda sp: sp[0].slug)
+    data = _zip([member for _, (_, member) in by_slug])
+    yield "archive-texts.zip", data if data is not None else _zipfile({s.slug: plain_text(s) for s in archive.speeches})
