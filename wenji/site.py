@@ -6,12 +6,10 @@ step succeeded, so a failed build leaves the previous site exactly as it was.
 from __future__ import annotations
 
 import hashlib
-import importlib
 import os
 import re
 import shutil
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -358,8 +356,6 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
         # jieba starts and counts terms in worker processes while what needs no themes is built:
         # here when counting takes every core, else in a process of its own beside this one.
         counting = termcounts.PendingCounts(seg, archive.speeches, cache, workers, warm)
-        # numpy (0.2 s to import, first used by the theme step) loads while this thread waits.
-        threading.Thread(target=importlib.import_module, args=("numpy",), daemon=True).start()
         try:
             early = parallel.background(_write_early, archive, tmp, cache, workers,
                                         fork=workers > 1 and counting.processes < workers)
