@@ -69,7 +69,12 @@ def test_serve_rebuilds_after_a_change_and_keeps_the_last_good_site(tmp_path, re
         status = json.loads(fetch(f"http://127.0.0.1:{port}/__wenji/status"))
         (seeds / "a.txt").write_text("各位代表：\n一、回顾\n第二版的正文。", encoding="utf-8")
         assert wait_for(lambda: "第二版的正文" in fetch(url)), "no rebuild after the change"
-        assert json.loads(fetch(f"http://127.0.0.1:{port}/__wenji/status"))["build"] > status["build"]
+        # the count goes up just after the new site is swapped in
+        assert wait_for(lambda: json.loads(fetch(f"http://127.0.0.1:{port}/__wenji/status"))["build"] > status["build"])
+        time.sleep(1)
+        settled = json.loads(fetch(f"http://127.0.0.1:{port}/__wenji/status"))["build"]
+        time.sleep(1.5)
+        assert json.loads(fetch(f"http://127.0.0.1:{port}/__wenji/status"))["build"] == settled  # no rebuild loop
         (seeds / "b.txt").write_bytes(b"")  # a bad input: the rebuild fails
         assert wait_for(lambda: "empty file" in json.loads(fetch(f"http://127.0.0.1:{port}/__wenji/status"))["error"])
         assert "第二版的正文" in fetch(url)  # the last good site is still served

@@ -6,9 +6,9 @@ of a failed build over the page. A failed rebuild leaves the last good site bein
 """
 from __future__ import annotations
 
-import functools
 import http.server
 import json
+import signal
 import sys
 import threading
 import time
@@ -99,6 +99,9 @@ def serve(seeds: Path, content: Path, out: Path, port: int, base_url: str | None
     from watchdog.observers import Observer
 
     state = State()
+    if threading.current_thread() is threading.main_thread():
+        # Stopped with SIGTERM as with Ctrl-C: builds clean up and worker processes are ended.
+        signal.signal(signal.SIGTERM, signal.default_int_handler)
 
     def rebuild() -> None:
         try:
@@ -125,7 +128,9 @@ def serve(seeds: Path, content: Path, out: Path, port: int, base_url: str | None
 
     class Watch(FileSystemEventHandler):
         def on_any_event(self, event):
-            if not event.is_directory:
+            # Only writes count: a build reads every input, and reacting to its own reads
+            # ("opened", "closed_no_write") would rebuild for ever.
+            if not event.is_directory and event.event_type in ("created", "modified", "deleted", "moved", "closed"):
                 changed.set()
 
     observer = Observer()

@@ -342,8 +342,8 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
         archive = load_archive(seeds, content, report, base_url, cache, workers)
         seg = seg or themes_mod.segmenter_for(archive.content)
     except BaseException:
-        if warm is not None:
-            warm.shutdown(wait=False, cancel_futures=True)
+        if warm is not None:  # waited for: a worker left behind would outlive a stopped server
+            warm.shutdown(wait=True, cancel_futures=True)
         raise
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
