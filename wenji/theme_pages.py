@@ -2,64 +2,269 @@
 
 Made from the result of the theme step (``wenji.themes.Themes``); geometry and grouping are
 computed here so that the templates only draw.
+
+These pages list every hit of every theme (tens of megabytes for a large archive) and are made
+on every build, since the theme step runs on every build; yet an edit of one speech changes few
+of their entries. So each page is a frame around fragments (a speech's hits on a theme page, an
+entry of the keyword index, a row of the heatmap), each drawn by a macro of
+``_theme_parts.html``. A fragment's key holds what determines it: the speech it shows (its
+digest, which stands for its text and metadata) and the values of the theme step it shows
+(weights as printed, terms, counts). The fragments of the previous build are kept in
+the cache as UTF-8, keyed by a hash of that key: a rebuild draws only fragments whose key
+changed, and a page made of kept fragments is byte for byte the page drawn from scratch.
 """
 from __future__ import annotations
 
+import hashlib
+import io
 import math
-from typing import Iterator
+import operator
+import pickle
+import re
+from typing import Callable, Iterator, NamedTuple
 
+import jinja2
 from jinja2 import Environment
+from markupsafe import Markup
 
-from .cache import Cache
-from .model import Archive
-from .themes import Themes
-
-# --- output ------------------------------------------------------------------------------------
+from .cache import Cache, key as cache_key
+from .keywords import Entry
+from .model import Archive, Speech
+from .themes import Hit, Themes
 
 CELL_W, CELL_H, LABEL_W, LINE_H = 34, 24, 300, 14  # px; theme names are drawn one character a line
-PALETTE = ["#f4f1e8", "#d6e6f2", "#a9cbe4", "#6fa6d0", "#3a7bb4", "#1d4f80"]
+PALETTE = ("#f4f1e8", "#d6e6f2", "#a9cbe4", "#6fa6d0", "#3a7bb4", "#1d4f80")
+PARTS = "_theme_parts.html"  # the macros that draw one fragment each
+STEP = "theme-fragments"  # cache step: one entry per page, replaced by each build
+TERMS_SHOWN = 8  # matched terms listed for a hit; the rest are counted
 
 
-def heatmap(themes: Themes) -> dict:
-    """Geometry of the theme x speech chart, computed here so the template only draws it."""
-    rows = themes.matrix()
-    peak = max((c for _, counts in rows for c in counts), default=0) or 1
-    head_h = LINE_H * max((len(t.name) for t in themes.themes), default=1) + 12
-    cells = []
-    for r, (speech, counts) in enumerate(rows):
-        for c, count in enumerate(counts):
-            level = 0 if count == 0 else max(1, math.ceil(5 * count / peak))
-            cells.append({"x": LABEL_W + c * CELL_W, "y": head_h + r * CELL_H, "count": count,
-                          "level": level, "fill": PALETTE[level], "speech": speech,
-                          "theme": themes.themes[c], "dark": level >= 4})
-    columns = [{"x": LABEL_W + c * CELL_W + CELL_W // 2, "theme": t, "chars": list(t.name)}
-               for c, t in enumerate(themes.themes)]
-    labels = [{"y": head_h + r * CELL_H + CELL_H // 2, "speech": s, "text": _short(s.meta.title or s.stem, 17)}
-              for r, (s, _) in enumerate(rows)]
-    return {"width": LABEL_W + CELL_W * len(themes.themes) + 8, "height": head_h + CELL_H * len(rows) + 8,
-            "cells": cells, "columns": columns, "labels": labels, "cell_w": CELL_W, "cell_h": CELL_H,
-            "label_w": LABEL_W, "line_h": LINE_H, "peak": peak, "rows": rows,
-            "legend": [{"level": i, "fill": PALETTE[i]} for i in range(len(PALETTE))]}
+class Column(NamedTuple):
+    left: int
+    name: str
+    slug: str
+
+
+class Chart(NamedTuple):
+    """What every row of the heatmap is drawn with besides its own values."""
+
+    root: str
+    label_w: int
+    cell_w: int
+    cell_h: int
+    line_h: int
+    palette: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+
+class Keys:
+    """Digests of fragment keys: of their pickle without the memo, so equal values give equal
+    bytes whatever objects hold them. With no cache there is nothing to key: every digest is None."""
+
+    def __init__(self, cache: Cache | None) -> None:
+        self.enabled = cache is not None and cache.enabled
+        self._buf = io.BytesIO()
+        self._pickler = pickle.Pickler(self._buf, protocol=5)
+        self._pickler.fast = True
+
+    def __call__(self, key) -> bytes | None:
+        if not self.enabled or key is None:
+            return None
+        buf = self._buf
+        buf.seek(0)
+        buf.truncate()
+        self._pickler.dump(key)
+        return hashlib.blake2b(buf.getvalue(), digest_size=16).digest()
+
+
+class Fragments:
+    """The fragments of one page, in order, as UTF-8.
+
+    ``add(digest, draw, *args)`` takes the fragment over from the previous build when one had
+    the same key, else draws it with ``draw(*context, *args)``; the key must hold everything the
+    drawing depends on besides ``context`` (the same for the whole page) and the template. The
+    cache entry is replaced by this build's fragments, so it never grows."""
+
+    def __init__(self, cache: Cache | None, env: Environment, page: str, context: tuple) -> None:
+        self.context = context
+        self.cache = cache if cache is not None and cache.enabled else None
+        self.old_index: dict[bytes, tuple[int, int]] = {}
+        self.old = memoryview(b"")
+        self.index: dict[bytes, tuple[int, int]] = {}
+        self.pieces: list = []
+        self.size = self.drawn = 0
+        if self.cache is not None:
+            self.key = cache_key(STEP, page)
+            self.salt = cache_key(env.loader.get_source(env, PARTS)[0], jinja2.__version__, repr(context))
+            stored = self.cache.get(STEP, self.key)
+            if isinstance(stored, tuple) and len(stored) == 3 and stored[0] == self.salt:
+                self.old_index, self.old = stored[1], memoryview(stored[2])
+
+    def add(self, digest: bytes | None, draw: Callable[..., str], *args) -> None:
+        """Append a fragment; ``digest`` (see ``Keys``) None: draw it and do not keep it."""
+        span = self.old_index.get(digest) if digest is not None else None
+        if span is None:
+            piece = draw(*self.context, *args).encode("utf-8")
+            self.drawn += 1
+        else:
+            piece = self.old[span[0]:span[1]]
+        if digest is not None:
+            self.index.setdefault(digest, (self.size, self.size + len(piece)))
+        self.pieces.append(piece)
+        self.size += len(piece)
+
+    def text(self) -> bytes:
+        """The fragments joined; kept for the next build unless they are those kept already."""
+        blob = b"".join(self.pieces)
+        if self.cache is not None and (self.drawn or len(self.index) != len(self.old_index)):
+            self.cache.put(STEP, self.key, (self.salt, self.index, blob))
+        return blob
+
+
+SLOT = re.compile("<wenji-slot ([0-9]+)\0>")
+
+
+def fill(env: Environment, template: str, context: Callable[[Callable[[bytes], Markup]], dict]) -> bytes:
+    """Render a page frame around fragments given as UTF-8, without decoding them:
+    ``context(slot)`` builds the template's context, ``slot(fragments)`` standing for them."""
+    bodies: list[bytes] = []
+
+    def slot(body: bytes) -> Markup:
+        bodies.append(body)
+        return Markup(f"<wenji-slot {len(bodies) - 1}\0>")  # escaped text can hold no "<"
+
+    html = env.get_template(template).render(context(slot))
+    found = list(SLOT.finditer(html))
+    if sorted(int(m.group(1)) for m in found) != list(range(len(bodies))):  # not each shown once
+        return env.get_template(template).render(context(lambda b: Markup(b.decode("utf-8")))).encode("utf-8")
+    out, pos = [], 0
+    for m in found:
+        out += [html[pos:m.start()].encode("utf-8"), bodies[int(m.group(1))]]
+        pos = m.end()
+    out.append(html[pos:].encode("utf-8"))
+    return b"".join(out)
+
+
+def level(count: int, peak: int) -> int:
+    """The colour step (0-5) of a heatmap cell."""
+    return 0 if count == 0 else max(1, math.ceil(5 * count / peak))
 
 
 def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def outputs(archive: Archive, themes: Themes, env: Environment, cache: Cache | None = None) -> Iterator[tuple[str, str]]:
+def _text(macro) -> Callable[..., str]:
+    return lambda *args: str(macro(*args))
+
+
+# What a hit shows besides its speech: the section, the weight as printed, the terms (which with
+# the section's text also determine the snippet, so a kept fragment needs no snippet made).
+_hit_key = operator.attrgetter("section.id", "weight_text", "terms")
+
+
+def _masker(env: Environment) -> Callable[[str], Markup]:
+    """The ``masked`` filter, applied once per distinct text: titles and headings recur on
+    every page that lists their sections."""
+    masked, done = env.filters["masked"], {}
+
+    def mask(text: str) -> Markup:
+        html = done.get(text)
+        if html is None:
+            html = done[text] = masked(text)
+        return html
+    return mask
+
+
+def _group(draw: Callable[..., str], mask: Callable[[str], Markup]) -> Callable[..., str]:
+    """Draws a speech's hits on a theme page from the speech and its hits."""
+    def group(root: str, speech: Speech, hits: list[Hit]) -> str:
+        return draw(root, speech.slug, mask(speech.meta.title), speech.meta.date, [
+            (h.anchor, h.href, [mask(p) for p in h.path], h.snippet, h.weight_text, h.terms[:TERMS_SHOWN],
+             len(h.terms)) for h in hits])
+    return group
+
+
+def _entry(draw: Callable[..., str], mask: Callable[[str], Markup]) -> Callable[..., str]:
+    """Draws an entry of the keyword index."""
+    def entry(root: str, e: Entry) -> str:
+        return draw(root, e.anchor, e.term, e.pinyin,
+                    [(r.speech.slug, r.section.id, mask(r.path[-1]), mask(r.speech.meta.title)) for r in e.refs],
+                    e.more)
+    return entry
+
+
+def outputs(archive: Archive, themes: Themes, env: Environment,
+            cache: Cache | None = None) -> Iterator[tuple[str, bytes]]:
     """themes/index.html, one themes/<slug>.html per theme, and keywords.html."""
-    def ctx(root: str, title: str, **extra) -> dict:
-        return {"root": root, "site": archive.config, "page_title": title, "archive": archive,
-                "themes": themes, **extra}
+    parts = env.get_template(PARTS).module
 
-    yield "themes/index.html", env.get_template("themes_index.html").render(
-        ctx("../", "主题索引", chart=heatmap(themes), body_class="themes-index"))
+    def frame(root: str, title: str, slots: Callable[[Callable], dict], **extra) -> Callable:
+        """The context of a page frame; ``slots(slot)`` gives the values that hold fragments."""
+        return lambda slot: {"root": root, "site": archive.config, "page_title": title, "archive": archive,
+                             "themes": themes, **extra, **slots(slot)}
+
+    keys = Keys(cache)
+    mask = _masker(env)
+    rows = themes.matrix()  # speeches newest first, with their sections per theme
+    order = [speech for speech, _ in rows]
+    by_theme: dict[str, dict[str, list[Hit]]] = {}
     for theme in themes.themes:
-        yield f"themes/{theme.slug}.html", env.get_template("theme.html").render(
-            ctx("../", theme.name, theme=theme, groups=themes.newest_first(theme.slug),
-                count=len(themes.hits[theme.slug]), body_class="theme-page"))
-    yield "keywords.html", env.get_template("keywords.html").render(
-        ctx("", "关键词索引", keywords=themes.keywords, groups=themes.keywords.letters(),
-            body_class="keywords-page"))
+        by_speech = by_theme[theme.slug] = {}
+        for hit in themes.hits[theme.slug]:
+            by_speech.setdefault(hit.speech.slug, []).append(hit)
 
+    # The theme index: a table of themes, then the heatmap and the same numbers as a table.
+    peak = max((c for _, counts in rows for c in counts), default=0) or 1
+    levels = {c: level(c, peak) for _, counts in rows for c in counts}
+    head_h = LINE_H * max((len(t.name) for t in themes.themes), default=1) + 12
+    chart = Chart("../", LABEL_W, CELL_W, CELL_H, LINE_H, PALETTE,
+                  tuple(Column(LABEL_W + c * CELL_W, t.name, t.slug) for c, t in enumerate(themes.themes)))
+    heat = []
+    for r, (s, counts) in enumerate(rows):
+        top, cells = head_h + r * CELL_H, tuple(zip(counts, map(levels.__getitem__, counts)))
+        heat.append((keys((top, s.digest, cells) if s.digest else None),
+                     (top, s.slug, s.meta.title, _short(s.meta.title or s.stem, 17), s.meta.date, cells)))
+    drawn = []
+    for name, macro in (("labels", parts.heatmap_label), ("cells", parts.heatmap_cells), ("rows", parts.heatmap_row)):
+        frag = Fragments(cache, env, f"themes/index.html#{name}", (chart,))
+        draw = _text(macro)
+        for digest, args in heat:
+            frag.add(digest, draw, *args)
+        drawn.append(frag.text())
+    theme_rows = [(t, len(themes.hits[t.slug]), len(by_theme[t.slug])) for t in themes.themes]
+    yield "themes/index.html", fill(env, "themes_index.html", frame(
+        "../", "主题索引", lambda slot: {"labels": slot(drawn[0]), "cells": slot(drawn[1]), "rows": slot(drawn[2])},
+        body_class="themes-index", chart=chart, theme_rows=theme_rows, peak=peak, speech_count=len(rows),
+        width=LABEL_W + CELL_W * len(themes.themes) + 8, height=head_h + CELL_H * len(rows) + 8))
 
+    # One page per theme: its hits grouped by speech, newest speech first.
+    group = _group(_text(parts.speech_group), mask)
+    for theme in themes.themes:
+        by_speech = by_theme[theme.slug]
+        frag = Fragments(cache, env, f"themes/{theme.slug}.html", ("../",))
+        for s in order:
+            mine = by_speech.get(s.slug)
+            if mine:
+                frag.add(keys((s.digest, list(map(_hit_key, mine))) if s.digest else None), group, s, mine)
+        body = frag.text()
+        yield f"themes/{theme.slug}.html", fill(env, "theme.html", frame(
+            "../", theme.name, lambda slot: {"body": slot(body)}, body_class="theme-page", theme=theme,
+            count=len(themes.hits[theme.slug]), speech_count=len(by_speech)))
+
+    # The keyword index, in pinyin order by letter.
+    entry = _entry(_text(parts.keyword_entry), mask)
+    letters = []
+    frag = Fragments(cache, env, "keywords.html", ("",))
+    for letter, entries in themes.keywords.letters():
+        start = len(frag.pieces)
+        for e in entries:
+            key = None if any(not r.speech.digest for r in e.refs) else (
+                e.term, e.pinyin, e.anchor, [(r.speech.digest, r.section.id) for r in e.refs], e.more)
+            frag.add(keys(key), entry, e)
+        letters.append((letter, start, len(frag.pieces)))
+    frag.text()
+    groups = [(letter, b"".join(frag.pieces[a:b])) for letter, a, b in letters]
+    yield "keywords.html", fill(env, "keywords.html", frame(
+        "", "关键词索引", lambda slot: {"groups": [(letter, slot(body)) for letter, body in groups]},
+        body_class="keywords-page", entry_count=len(themes.keywords.index)))
