@@ -248,7 +248,7 @@ def test_query_clauses_never_use_the_query_parser(seeds_index):
 
 
 def _files(archive, **kw) -> dict[str, str]:
-    return search.search_files(archive, **kw)
+    return {k: v.decode("utf-8") if isinstance(v, bytes) else v for k, v in search.search_files(archive, **kw).items()}
 
 
 def test_search_files_are_deterministic_and_compact(seeds_archive, tmp_path):
@@ -309,6 +309,144 @@ def test_editing_one_speech_recomputes_its_terms_and_one_block(synthetic_archive
     index = search.SearchIndex(search.documents(edited))
     hits = index.search("量子纠缠")
     assert hits and {index.docs[d].speech for d in hits} == {5}
+
+
+def test_a_rebuild_reads_only_the_edited_speech(synthetic_archive, tmp_path, monkeypatch, large_rules):
+    cache = Cache(tmp_path / "cache")
+    _files(synthetic_archive, cache=cache, workers=1)
+    read: list[str] = []
+    real = search.speech_documents
+    monkeypatch.setattr(search, "speech_documents",
+                        lambda si, speech, base=0: read.append(speech.slug) or real(si, speech, base))
+    edited = _edited(synthetic_archive, 5)
+    after = _files(edited, cache=cache, workers=1)
+    assert set(read) == {edited.speeches[5].slug}  # the others' documents, texts and terms come from the state
+    monkeypatch.setattr(search, "speech_documents", real)
+    assert after == _files(edited, workers=1)
+
+
+def _variants(archive: Archive) -> list[tuple[str, Archive]]:
+    """The archive after a series of edits, each a new version of the one before; the
+    speeches an edit touches get a new digest, as reading a changed file gives them."""
+    import copy
+
+    def bump(speech: Speech, tag: str) -> None:
+        speech.digest = f"{speech.digest}-{tag}"
+
+    out: list[tuple[str, Archive]] = []
+    a = copy.deepcopy(archive)
+
+    def step(name: str, change) -> None:
+        nonlocal a
+        a = copy.deepcopy(a)
+        change(a.speeches)
+        out.append((name, a))
+
+    def text(sp):  # same documents, other text
+        sp[5].paragraphs()[2].text = "这是修改后新加的一句话。" + sp[5].paragraphs()[2].text
+        bump(sp[5], "text")
+
+    def swap(sp):  # text moves between two documents: no term is new, few postings change
+        one, two = sp[11].paragraphs()[1], sp[11].paragraphs()[3]
+        one.text, two.text = two.text, one.text
+        bump(sp[11], "swap")
+
+    def paragraph(sp):  # one more document in the middle of the archive
+        body = sp[6].body
+        n = max(int(p.id[1:]) for p in sp[6].paragraphs()) + 1
+        body.blocks.insert(1, Paragraph(f"p{n}", "新增的一段话，说到营商环境和花卉产业。", 1))
+        bump(sp[6], "paragraph")
+
+    def heading(sp):  # a heading changes (terms in headings, heading characters)
+        sec = next(s for s, _ in sp[8].sections())
+        sec.heading = "一、关于𠮷野与ＡＢＣ的新标题"
+        bump(sp[8], "heading")
+
+    def section(sp):  # a new section with its paragraph: two more documents
+        n = max(int(p.id[1:]) for p in sp[9].paragraphs()) + 1
+        sp[9].body.blocks.append(Section("s99", "九十九、新增一节", 1, "cn",
+                                         blocks=[Paragraph(f"p{n}", "新增一节的正文，鼗鼙齐鸣。", 2)]))
+        bump(sp[9], "section")
+
+    def new_terms(sp):  # characters no speech held: new terms, a larger alphabet
+        sp[0].paragraphs()[0].text += "龘靐齉爩，麤𪚥。"
+        bump(sp[0], "new-terms")
+
+    def insert(sp):  # a new speech: its block splits or grows
+        extra = copy.deepcopy(sp[4])
+        extra.stem = extra.slug = "s99999"
+        bump(extra, "inserted")
+        sp.insert(7, extra)
+
+    def remove(sp):
+        del sp[10]
+
+    def move(sp):  # a speech changes place (its date changed): the documents after it renumbered
+        sp[1], sp[12] = sp[12], sp[1]
+        bump(sp[1], "moved")
+        bump(sp[12], "moved")
+
+    def lose_terms(sp):  # the only speech with some terms loses them
+        sp[0].paragraphs()[0].text = sp[0].paragraphs()[0].text.replace("龘靐齉爩，麤𪚥。", "")
+        bump(sp[0], "lost")
+
+    for name, change in [("text", text), ("swap", swap), ("paragraph", paragraph), ("heading", heading), ("section", section),
+                         ("new terms", new_terms), ("insert", insert), ("remove", remove), ("move", move),
+                         ("lose terms", lose_terms)]:
+        step(name, change)
+    out.append(("the first version again", archive))
+    return out
+
+
+@pytest.mark.parametrize("large", [True, False], ids=["every-bigram", "small-archive"])
+def test_rebuilds_after_edits_give_the_files_of_a_build_from_nothing(synthetic_archive, tmp_path, monkeypatch,
+                                                                    large):
+    """Each version built on the state the one before left (in one cache) gives byte for byte
+    the files of a build without any cache, whatever the edit did to blocks and terms."""
+    if large:
+        monkeypatch.setattr(search, "SMALL", 0)
+    monkeypatch.setattr(search, "BLOCK", 3)
+    monkeypatch.setattr(search_shards, "SHARD", 3_000)
+    cache = Cache(tmp_path / "cache")
+    before = _files(synthetic_archive, cache=cache, workers=1)
+    for name, version in _variants(synthetic_archive):
+        got = _files(version, cache=cache, workers=1)
+        assert got == _files(version, workers=1), name
+        assert got != before or name == "the first version again", name
+        before = got
+    # Without the blocks' postings of the last build the state is still used, joining anew
+    # every term of a changed block.
+    shutil.rmtree(tmp_path / "cache" / "search-postings")
+    name, version = _variants(synthetic_archive)[0]
+    assert _files(version, cache=cache, workers=1) == _files(version, workers=1)
+
+
+def test_numpy_fragments_equal_the_plain_encoding(synthetic_archive):
+    """A block's postings coded all at once equal vint applied posting by posting."""
+    vint = search_shards.vint
+    for dropped_rule in (False, True):
+        terms = [t for ts in (search.speech_terms([(d.heading, d.text) for d in search.speech_documents(i, s)])
+                              for i, s in enumerate(synthetic_archive.speeches[:4])) for t in ts]
+        dropped = search.dropped_bigrams(terms, 1) if dropped_rule else set()
+        frag = search_shards.block_fragment(terms, dropped)
+        block = search.block_postings(terms, dropped)
+        want = {}
+        for k, post in block.post.items():
+            docs, vals = [v >> 32 for v in post], [v & ((1 << 32) - 1) for v in post]
+            tfs = [v & search.TF for v in vals]
+            rest = "".join(vint(2 * (d - p - 1) + (tf > 1)) + (vint(tf - 2) if tf > 1 else "")
+                           for d, p, tf in zip(docs[1:], docs, tfs[1:]))
+            heads = tuple(i for i, v in enumerate(vals) if v & search.HEAD)
+            want[k] = (len(post), docs[0], tfs[0], rest, docs[-1], heads)
+        assert frag.terms == want
+        assert list(frag.lengths) == list(block.lengths) and frag.docs == len(terms)
+        assert {c: list(ds) for c, ds in frag.heads.items()} == {c: list(ds) for c, ds in block.heads.items()}
+    import numpy as np
+    xs = np.array(list(range(3000)) + [10**6, 2**31 - 1, 2**40], np.int64)
+    ys = np.arange(len(xs), dtype=np.int64) % 900
+    chars, offsets = search_shards.vints([xs, ys], [None, ys % 3 == 0])
+    rows = [vint(int(x)) + (vint(int(y)) if y % 3 == 0 else "") for x, y in zip(xs, ys)]
+    assert chars == "".join(rows) and list(offsets) == [0, *np.cumsum([len(r) for r in rows])]
 
 
 def test_serialized_terms_are_in_utf16_order(seeds_index):

@@ -26,15 +26,20 @@ the browser's hits, scores and order against one lunr.py ``Builder`` over the wh
 Build cost: lunr.py's Builder tokenises, runs a pipeline and deep-copies metadata per token:
 13 s per 100 speeches, and 3 GB for 1,000. Here a document's bigrams are counted by reading
 its folded text as 64-bit pairs (C loops), per speech, in worker processes, and cached by
-the speech's content; postings are inverted and encoded per block of about 32 speeches and
-cached by the block's content, so editing one speech recomputes one speech's terms and one
-block. The weights are lunr.py's: ``SearchIndex`` assembles lunr.py ``Index`` objects from
-the postings with lunr's ``idf`` and its Builder's formula; the browser repeats the same
-arithmetic on the same numbers.
+the speech's content; postings are inverted and encoded per block of about 32 speeches (in
+numpy) and cached by the block's content. The archive's postings, joined term by term, are
+kept from one build to the next with where each block's part of each term lies
+(``search_shards.Assembly``), with every speech's part of the manifest and its text file, so
+editing one speech recomputes that speech's terms and its block, re-joins only the terms the
+edit reached, spells only their shards again and reads no other speech (at 1,000 speeches:
+0.2-0.4 s instead of 3.5). The weights are lunr.py's: ``SearchIndex`` assembles lunr.py
+``Index`` objects from the postings with lunr's ``idf`` and its Builder's formula; the
+browser repeats the same arithmetic on the same numbers.
 """
 from __future__ import annotations
 
 import gc
+import hashlib
 import re
 import unicodedata
 from array import array
@@ -43,7 +48,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, compress, repeat
-from typing import Any, Callable, Iterator, NamedTuple
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from lunr.idf import idf as lunr_idf
 from lunr.index import Index
@@ -58,7 +63,7 @@ K1 = 1.2  # lunr's defaults, written into the index so the browser uses the same
 B = 0.75
 MASK = "×"
 DATA_VARIABLE = "wenjiSearchData"
-BLOCK = 32  # speeches per block of postings, on average (boundaries depend on content)
+BLOCK = 32  # speeches per block of postings, about (boundaries depend on their names)
 SMALL = 500_000  # characters of text up to which an archive counts as small (see min_df)
 
 _XRUN = re.compile(r"(?<![a-z])x+(?![a-z])")
@@ -283,26 +288,33 @@ def _title_in_body(speech: Speech) -> bool:
     return not title or (first is not None and title in first.text)
 
 
+def speech_documents(si: int, speech: Speech, base: int = 0) -> list[Doc]:
+    """The search documents of one speech, numbered from ``base`` (their parents are)."""
+    docs: list[Doc] = []
+
+    def walk(sec: Section, parent: int) -> None:
+        for b in sec.blocks:
+            if isinstance(b, Section):
+                own = [(int(p.id[1:]), p.text) for p in b.paragraphs]
+                docs.append(Doc(si, parent, b.id, b.heading, own))
+                walk(b, base + len(docs) - 1)
+            elif sec.depth == 0:
+                docs.append(Doc(si, parent, b.id, "", [(int(b.id[1:]), b.text)]))
+
+    if not _title_in_body(speech):
+        docs.append(Doc(si, -1, "", speech.meta.title, []))
+    walk(speech.body, -1)
+    return docs
+
+
 def documents(archive: Archive) -> list[Doc]:
     """The archive's search documents in reading order (their order breaks score ties).
 
     A speech's documents are consecutive, so a document range stands for a speech.
     """
     docs: list[Doc] = []
-
-    def walk(si: int, sec: Section, parent: int) -> None:
-        for b in sec.blocks:
-            if isinstance(b, Section):
-                own = [(int(p.id[1:]), p.text) for p in b.paragraphs]
-                docs.append(Doc(si, parent, b.id, b.heading, own))
-                walk(si, b, len(docs) - 1)
-            elif sec.depth == 0:
-                docs.append(Doc(si, parent, b.id, "", [(int(b.id[1:]), b.text)]))
-
     for si, speech in enumerate(archive.speeches):
-        if not _title_in_body(speech):
-            docs.append(Doc(si, -1, "", speech.meta.title, []))
-        walk(si, speech.body, -1)
+        docs += speech_documents(si, speech, len(docs))
     return docs
 
 
@@ -342,8 +354,7 @@ def dropped_bigrams(terms: list[DocTerms], chars: int) -> set[int]:
     return {k for k, v in n.items() if v < m}
 
 
-def kept_terms(terms: list[DocTerms], dropped: set[int]) -> Iterator[tuple[list[int], list[int], list[int],
-                                                                          list[int], int]]:
+def kept_terms(terms: list[DocTerms], dropped: set[int]) -> Iterator[tuple[array, array, array, array, int]]:
     """Each document's terms under the archive-wide rule: (bigram keys, their values, lone
     characters, heading characters that start no kept heading bigram, field length).
 
@@ -358,9 +369,9 @@ def kept_terms(terms: list[DocTerms], dropped: set[int]) -> Iterator[tuple[list[
             keep = [k not in dropped for k in keys]
             keys = array("q", compress(keys, keep))
             vals = array("q", compress(vals, keep))
-            lone = sorted(chars.difference(map(_LOW.__and__, keys)))
-            hlone = sorted(hchars.difference(map(_LOW.__and__, compress(keys, map(HEAD.__and__, vals)))))
-        yield keys.tolist(), vals.tolist(), list(lone), list(hlone), sum(map(TF.__and__, vals)) + len(lone)
+            lone = array("l", sorted(chars.difference(map(_LOW.__and__, keys))))
+            hlone = array("l", sorted(hchars.difference(map(_LOW.__and__, compress(keys, map(HEAD.__and__, vals))))))
+        yield keys, vals, lone, hlone, sum(map(TF.__and__, vals)) + len(lone)
 
 
 def block_postings(terms: list[DocTerms], dropped: set[int]) -> Block:
@@ -378,14 +389,15 @@ def block_postings(terms: list[DocTerms], dropped: set[int]) -> Block:
     return Block(dict(post), lengths, dict(heads))
 
 
-def block_bounds(keys: list[str], size: int | None = None) -> list[tuple[int, int]]:
-    """Cut a sequence of speeches (given by their cache keys) into blocks of about ``size``
-    (BLOCK): a block ends after a speech whose key is 0 modulo ``size`` (or at 4 x size), so
-    inserting or editing a speech moves no boundary but its own."""
+def block_bounds(names: list[str], size: int | None = None) -> list[tuple[int, int]]:
+    """Cut a sequence of speeches (given by their slugs) into blocks of about ``size`` (BLOCK):
+    a block ends after a speech whose slug hashes to 0 modulo ``size`` (or at 2 x size), so
+    editing a speech moves no boundary, and inserting one only its own block's."""
     size = size or BLOCK
     out, start = [], 0
-    for i, k in enumerate(keys):
-        if int(k[:8], 16) % size == 0 or i + 1 - start >= 4 * size or i + 1 == len(keys):
+    for i, name in enumerate(names):
+        h = int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big")
+        if h % size == 0 or i + 1 - start >= 2 * size or i + 1 == len(names):
             out.append((start, i + 1))
             start = i + 1
     return out
@@ -528,29 +540,75 @@ class SearchIndex:
 # --- the build step ------------------------------------------------------------------------
 
 
-def _speech_docs(docs: list[Doc], n: int) -> list[list[Doc]]:
-    out: list[list[Doc]] = [[] for _ in range(n)]
-    for d in docs:
-        out[d.speech].append(d)
-    return out
+class Plan(NamedTuple):
+    """What the search files are made from, known before any postings: each speech's part,
+    the blocks of speeches and the cache key of each block's postings."""
+
+    parts: list  # search_shards.Part of each speech
+    texts: dict[int, bytes]  # search_shards.speech_text of the speeches read in making the plan
+    chars: int  # characters of text in all (see min_df)
+    bounds: list[tuple[int, int]]  # speech ranges of the blocks
+    keys: list[str]  # per block: the cache key of its postings
+    dropped: list[list[int]]  # per block: bigrams its speeches hold that are no index terms
+    terms: list[list[DocTerms]]  # every speech's terms when the archive is small, else []
 
 
 class Prepared(NamedTuple):
-    """What the search files are made from: documents, blocks of postings and their bounds."""
+    """A plan and the postings of every block."""
 
-    docs: list[Doc]
-    by_speech: list[list[Doc]]
-    blocks: list  # finish(Block) of each block
-    bounds: list[tuple[int, int]]  # speech ranges of the blocks
-    keys: list[str]  # per block: the cache key of its postings
+    plan: Plan
+    blocks: list  # finish(terms, dropped) of each block
+
+    @property
+    def bounds(self) -> list[tuple[int, int]]:
+        return self.plan.bounds
 
 
-def _terms_cached(texts: list[tuple[str, str]], key: str, cache: Cache) -> list[DocTerms]:
-    got = cache.get("search-terms", key)
-    if got is None or len(got) != len(texts):
-        got = speech_terms(texts)
-        cache.put("search-terms", key, got)
+def _texts(speech: Speech) -> list[tuple[str, str]]:
+    return [(d.heading, d.text) for d in speech_documents(0, speech)]
+
+
+def speech_part(speech: Speech) -> tuple[Any, bytes]:
+    """A speech's search_shards.Part and its text, its documents read once."""
+    from . import search_shards
+
+    ds = speech_documents(0, speech)
+    texts = [] if speech.digest else [p for d in ds for p in (d.heading, d.text)]
+    part = search_shards.Part(len(ds), text_size(ds), " ".join(d.id for d in ds),
+                              cache_key("search-terms", speech.digest, str(len(ds)), *texts))
+    return part, search_shards.speech_text(ds)
+
+
+def _terms_cached(speech: Speech, part, cache: Cache) -> list[DocTerms]:
+    got = cache.get("search-terms", part.key)
+    if got is None or len(got) != part.docs:
+        got = speech_terms(_texts(speech))
+        cache.put("search-terms", part.key, got)
     return got
+
+
+def plan(archive: Archive, cache: Cache, known: dict | None = None,
+         finish: Callable[[list[DocTerms], set[int]], Any] = block_postings) -> Plan:
+    """Each speech's part (from ``known``, by digest, where it is there), the blocks and their
+    keys; in a small archive also every speech's terms, for the bigrams too rare to keep."""
+    known = known or {}
+    parts = [known.get(s.digest) if s.digest else None for s in archive.speeches]
+    texts = {}
+    for i, s in enumerate(archive.speeches):
+        if parts[i] is None:
+            parts[i], texts[i] = speech_part(s)
+    chars = sum(p.chars for p in parts)
+    bounds = block_bounds([s.slug for s in archive.speeches])
+    terms: list[list[DocTerms]] = []
+    mine: list[list[int]] = [[] for _ in bounds]
+    if min_df(chars) > 1:  # a small archive: its terms are quick to get, here
+        terms = [_terms_cached(s, p, cache) for s, p in zip(archive.speeches, parts)]
+        dropped = dropped_bigrams([t for ts in terms for t in ts], chars)
+        mine = [sorted(dropped.intersection(k for ts in terms[a:b] for t in ts for k in t.keys)) for a, b in bounds]
+    keys = [cache_key("search-postings", f"{finish.__module__}.{finish.__qualname__}", str(min_df(chars)),
+                      *(p.key for p in parts[a:b]), array("q", mine[j]).tobytes())
+            for j, (a, b) in enumerate(bounds)]
+    return Plan(parts, texts, chars, bounds, keys, mine, terms)
 
 
 @contextmanager
@@ -566,80 +624,143 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+_WORKER: dict = {}  # the archive, for block workers (inherited when they are forked)
+
+
+def _start_block_worker(archive: Archive) -> None:
+    _WORKER["archive"] = archive
+
+
 def _blocks(jobs: list[tuple]) -> list:
     """Worker: per block, the terms of its speeches (cached), then ``finish`` of them."""
+    speeches = _WORKER["archive"].speeches
     out = []
     with gc_paused():
-        for finish, speeches, skeys, dropped, cache, pkey in jobs:
-            terms = [t for texts, k in zip(speeches, skeys) for t in _terms_cached(texts, k, cache)]
+        for finish, parts, dropped, cache, pkey in jobs:
+            terms = [t for si, part in parts for t in _terms_cached(speeches[si], part, cache)]
             out.append(finish(terms, dropped))
             cache.put("search-postings", pkey, out[-1])
     return out
 
 
+def block_postings_of(archive: Archive, pl: Plan, which: Iterable[int], cache: Cache, workers: int | None = None,
+                      finish: Callable[[list[DocTerms], set[int]], Any] = block_postings) -> dict[int, Any]:
+    """``finish(terms, dropped)`` of the blocks ``which``, from the cache where it is there;
+    the others on ``workers`` processes, each block whole in one, so only a block's speech
+    numbers go to a worker and only the finished block comes back."""
+    out: dict[int, Any] = {}
+    jobs = []
+    for j in which:
+        a, b = pl.bounds[j]
+        got = cache.get("search-postings", pl.keys[j])
+        if got is None and pl.terms:
+            with gc_paused():
+                got = finish([t for ts in pl.terms[a:b] for t in ts], set(pl.dropped[j]))
+            cache.put("search-postings", pl.keys[j], got)
+        if got is None:
+            jobs.append((j, (finish, [(i, pl.parts[i]) for i in range(a, b)], set(pl.dropped[j]), cache, pl.keys[j])))
+        else:
+            out[j] = got
+    size = sum(p.chars for _, job in jobs for _, p in job[1])
+    try:
+        done = parallel.map_chunks(_blocks, [job for _, job in jobs], (workers or parallel.cores()) if size > 300_000 else 1,
+                                   _start_block_worker, (archive,))
+    finally:
+        _WORKER.clear()
+    for (j, _), got in zip(jobs, done):
+        out[j] = got
+    return out
+
+
 def prepare(archive: Archive, cache: Cache | None = None, workers: int | None = None,
             finish: Callable[[list[DocTerms], set[int]], Any] = block_postings) -> Prepared:
-    """Documents and postings of the archive, from the cache where their inputs are known.
+    """The plan and every block's postings, from the cache where their inputs are known.
 
     Per speech, its terms (keyed by what the speech was made from); per block of speeches,
-    ``finish(terms, dropped)`` (keyed by the block's speeches and the bigrams dropped from
-    them). Blocks not cached are made on ``workers`` processes, each block whole in one, so
-    only texts go to a worker and only the finished block comes back.
+    ``finish(terms, dropped)`` (keyed by the block's speeches and the bigrams dropped from them).
     """
     cache = cache or Cache(enabled=False)
-    workers = workers or parallel.cores()
-    docs = documents(archive)
-    by_speech = _speech_docs(docs, len(archive.speeches))
-    chars = text_size(docs)
-    skeys = []
-    for s, ds in zip(archive.speeches, by_speech):
-        texts = [] if s.digest else [p for d in ds for p in (d.heading, d.text)]
-        skeys.append(cache_key("search-terms", s.digest, str(len(ds)), *texts))
-    bounds = block_bounds(skeys)
-
-    def texts_of(i: int) -> list[tuple[str, str]]:
-        return [(d.heading, d.text) for d in by_speech[i]]
-
-    dropped: set[int] = set()
-    terms: list[list[DocTerms]] = []
-    mine: list[list[int]] = [[] for _ in bounds]
-    if min_df(chars) > 1:  # a small archive: its terms are quick to get, here
-        terms = [_terms_cached(texts_of(i), skeys[i], cache) for i in range(len(by_speech))]
-        dropped = dropped_bigrams([t for ts in terms for t in ts], chars)
-        mine = [sorted(dropped.intersection(k for ts in terms[a:b] for t in ts for k in t.keys)) for a, b in bounds]
-    blocks: list = []
-    pkeys = []
-    jobs = []
-    for j, (a, b) in enumerate(bounds):
-        k = cache_key("search-postings", f"{finish.__module__}.{finish.__qualname__}", str(min_df(chars)),
-                      *skeys[a:b], array("q", mine[j]).tobytes())
-        pkeys.append(k)
-        blocks.append(cache.get("search-postings", k))
-        if blocks[j] is None and terms:
-            with gc_paused():
-                blocks[j] = finish([t for ts in terms[a:b] for t in ts], set(mine[j]))
-            cache.put("search-postings", k, blocks[j])
-        elif blocks[j] is None:
-            jobs.append((j, (finish, [texts_of(i) for i in range(a, b)], skeys[a:b], set(), cache, k)))
-    size = sum(len(t) for _, job in jobs for texts in job[1] for _, t in texts)
-    done = parallel.map_chunks(_blocks, [job for _, job in jobs], workers if size > 300_000 else 1)
-    for (j, _), got in zip(jobs, done):
-        blocks[j] = got
-    return Prepared(docs, by_speech, blocks, bounds, pkeys)
+    pl = plan(archive, cache, finish=finish)
+    got = block_postings_of(archive, pl, range(len(pl.bounds)), cache, workers, finish)
+    return Prepared(pl, [got[j] for j in range(len(pl.bounds))])
 
 
-def search_files(archive: Archive, cache: Cache | None = None, workers: int | None = None) -> dict[str, str]:
-    """The search data files, by path relative to the site root."""
+def _state_key(archive: Archive) -> str:
+    """Where the search state of an archive is kept: one entry per seeds and content folder,
+    replaced by each build (what it holds says what it was made from)."""
+    seeds = str(archive.speeches[0].source.parent) if archive.speeches else ""
+    return cache_key("search-state", str(archive.content), seeds)
+
+
+def _speech_files(archive: Archive, pl: Plan, old_keys: list[str], cache: Cache) -> list[bytes]:
+    """Every speech's search/d/S.js: kept per block of speeches under the block's key, so a
+    rebuild reads them back and makes those of a changed block's speeches only."""
     from . import search_shards
 
-    prep = prepare(archive, cache, workers, search_shards.block_fragment)
+    out: list[bytes] = []
+    by_digest: dict[str, tuple[int, bytes]] | None = None
+    for j, (a, b) in enumerate(pl.bounds):
+        named = all(s.digest for s in archive.speeches[a:b])  # else nothing says what a text was made from
+        got = cache.get("search-texts", pl.keys[j]) if named else None
+        if not isinstance(got, dict) or len(got) != b - a:
+            if by_digest is None:  # the files of the blocks that are no more
+                by_digest = {}
+                for k in set(old_keys).difference(pl.keys):
+                    was = cache.get("search-texts", k)
+                    by_digest.update(was if isinstance(was, dict) else {})
+            got = {}
+            for i in range(a, b):
+                s = archive.speeches[i]
+                text = pl.texts.get(i)
+                if text is None and s.digest in by_digest:
+                    text = search_shards.file_text(*by_digest[s.digest])
+                if text is None:
+                    text = speech_part(s)[1]
+                got[s.digest or str(i)] = (i, search_shards.speech_file(i, text))
+            if named:
+                cache.put("search-texts", pl.keys[j], got)
+        for i, (si, file) in enumerate(got.values(), a):
+            out.append(file if si == i else search_shards.speech_file(i, search_shards.file_text(si, file)))
+    return out
+
+
+def search_files(archive: Archive, cache: Cache | None = None, workers: int | None = None) -> dict[str, str | bytes]:
+    """The search data files, by path relative to the site root (all but the manifest as
+    UTF-8 bytes).
+
+    The previous build's state (its postings term by term, the speeches' parts, the shards)
+    is updated where blocks of speeches changed: a one-speech edit joins one block's postings
+    anew and spells again the shards whose terms it reached, not the whole archive.
+    """
+    from . import search_shards
+
+    cache = cache or Cache(enabled=False)
+    where = _state_key(archive)
+    old = cache.get("search-state", where)
+    old = old._replace(assembly=search_shards.unpacked(old.assembly)) if isinstance(old, search_shards.State) else None
+    pl = plan(archive, cache, old.parts if old else None, search_shards.block_fragment)
+    asm = old.assembly if old else search_shards.empty_assembly()
+    p, oe, ne = search_shards.region(asm.blocks, pl.keys)
+    frags = block_postings_of(archive, pl, range(p, ne), cache, workers, search_shards.block_fragment)
+    # The blocks replaced, when as many, say which terms changed (else every term they hold did).
+    old_frags: dict | None = None
+    if oe - p == ne - p:
+        old_frags = {j: cache.get("search-postings", asm.blocks[j]) for j in range(p, oe)}
+        if not all(isinstance(f, search_shards.Fragment) for f in old_frags.values()):
+            old_frags = None
     with gc_paused():
-        return search_shards.files(archive, prep.docs, prep.by_speech, prep.blocks)
+        texts = _speech_files(archive, pl, asm.blocks, cache)
+        asm, changed = search_shards.assemble(asm, pl.keys, frags, old_frags, search_shards._Codes())
+        out, state = search_shards.files(archive, pl.parts, texts, asm, changed, old)
+    if not (p == oe == ne and old is not None and state.parts == old.parts):  # else the state is the same
+        cache.put("search-state", where, state._replace(assembly=search_shards.packed(state.assembly)))
+    return out
 
 
 def outputs(archive: Archive, env, cache: Cache | None = None,
             workers: int | None = None) -> Iterator[tuple[str, str | bytes]]:
-    """The search page and its data files; called by ``wenji.site.outputs``.
+    """The search page and its data files (shards and texts as UTF-8 bytes); called by
+    ``wenji.site.outputs``.
 
     ``cache`` defaults to the build cache in its default place (``Cache()``).
     """
