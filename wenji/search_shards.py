@@ -319,19 +319,22 @@ def region(blocks: list[str], new: list[str]) -> tuple[int, int, int]:
     return p, len(blocks) - q, len(new) - q
 
 
+POSTINGS, IN_HEADING, MOVED = 1, 2, 4  # what differs from the term at the same index before
+
+
 def assemble(old: Assembly, keys: list[str], frags: dict[int, Fragment], old_frags: dict[int, Fragment] | None,
              codes: _Codes) -> tuple[Assembly, bytearray]:
     """``old`` with the blocks that are not in it (``frags``, by new block index) put in place
-    of those that are no more: the assembly of ``keys``, and per term 1 unless ``old`` has
-    the same term with the same postings at the same index. ``old_frags`` (by old block
-    index), when known, tell which terms an edit reached; without them every term of the
-    changed blocks is joined anew."""
+    of those that are no more: the assembly of ``keys``, and per term what differs from the
+    term at the same index in ``old`` (POSTINGS | IN_HEADING | MOVED). ``old_frags`` (by old
+    block index), when known, tell which terms an edit reached; without them every term of
+    the changed blocks is joined anew, and the first posting after them re-coded in all."""
     p, oe, ne = region(old.blocks, keys)
     tfc = _TfCodes()
     nf = [frags[j] for j in range(p, ne)]
     docs = old.docs[:p] + [f.docs for f in nf] + old.docs[oe:]
     noff, ooff = _offsets(docs), _offsets(old.docs)
-    shift_b, delta = ne - oe, noff[ne] - ooff[oe]
+    shift_b = ne - oe
     fterms = [f.terms for f in nf]
     index = {k: i for i, k in enumerate(old.vocab)}
     region_terms: set[int] = set().union(*fterms)
@@ -353,6 +356,7 @@ def assemble(old: Assembly, keys: list[str], frags: dict[int, Fragment], old_fra
                                                         array("b"), array("i"))
     changed = bytearray()
     run = [0, 0]  # old terms [a, b) kept as they are, not yet copied
+    recoded: list[tuple[int, int, bytes]] = []  # in the run: (term, where in post, a code of the same length)
 
     def flush() -> None:
         a, b = run
@@ -369,9 +373,16 @@ def assemble(old: Assembly, keys: list[str], frags: dict[int, Fragment], old_fra
             n_vocab.extend(vocab_old[a:b])
             base = n_poff[-1] - poff[a]
             n_poff.extend(map(base.__add__, poff[a + 1:b + 1]))
-            n_post.append(post[poff[a]:poff[b]])
             n_inhead.extend(inhead[a:b])
-            changed.extend(bytes(b - a) if len(changed) == a else b"\1" * (b - a))
+            first = len(changed)
+            changed.extend(bytes(b - a) if first == a else bytes([MOVED]) * (b - a))
+            at = poff[a]
+            for i, where, code in recoded:
+                n_post.extend((post[at:where], code))
+                at = where + len(code)
+                changed[first + i - a] |= POSTINGS
+            n_post.append(post[at:poff[b]])
+        recoded.clear()
         run[0] = run[1] = b
 
     vocab_old = old.vocab
@@ -394,7 +405,41 @@ def assemble(old: Assembly, keys: list[str], frags: dict[int, Fragment], old_fra
             else:
                 i1 = bisect_left(eb, p, s, e)
                 i2 = bisect_left(eb, oe, i1, e)
-                if i1 == i2 and k not in region_terms and (i2 == e or (delta == 0 and shift_b == 0)):
+                if i1 == i2 and k not in region_terms:  # no part in the blocks replaced, before or now
+                    if i2 < e:  # the first posting after them, counted from the one before, may move
+                        bits = ecode[i2]
+                        prev = ooff[eb[i2 - 1]] + elast[i2 - 1] if i2 > s else -1
+                        c = codes[2 * (noff[eb[i2] + shift_b] + efirst[i2] - prev - 1) + (bits & 1)]
+                        was = codes[2 * (ooff[eb[i2]] + efirst[i2] - prev - 1) + (bits & 1)]
+                        if not shift_b and c != was and len(c) == bits >> 1:  # kept, but for one code
+                            if run[1] != i:
+                                flush()
+                                run[0] = run[1] = i
+                            recoded.append((i, poff[i] + epos[i2], c.encode("ascii")))
+                            run[1] = i + 1
+                            continue
+                        if shift_b or c != was:
+                            flush()
+                            at, cl = poff[i] + epos[i2], bits >> 1
+                            n_post.append(post[poff[i]:at] + c.encode("ascii") + post[at + cl:poff[i + 1]])
+                            n_poff.append(n_poff[-1] + len(n_post[-1]))
+                            n_vocab.append(k)
+                            n_inhead.append(inhead[i])
+                            n_eb.extend(eb[s:i2])
+                            n_eb.extend(map(shift_b.__add__, eb[i2:e]) if shift_b else eb[i2:e])
+                            dpos = len(c) - cl
+                            n_epos.extend(epos[s:i2 + 1])
+                            n_epos.extend(map(dpos.__add__, epos[i2 + 1:e]) if dpos else epos[i2 + 1:e])
+                            n_efirst.extend(efirst[s:e])
+                            n_elast.extend(elast[s:e])
+                            n_ecode.extend(ecode[s:i2])
+                            n_ecode.append(len(c) << 1 | (bits & 1))
+                            n_ecode.extend(ecode[i2 + 1:e])
+                            n_ecnt.extend(ecnt[s:e])
+                            n_start.append(len(n_eb))
+                            changed.append(MOVED if i != len(changed) else POSTINGS * (c != was))
+                            run[0] = run[1] = i + 1
+                            continue
                     if run[1] != i:
                         flush()
                         run[0] = run[1] = i
@@ -464,7 +509,7 @@ def assemble(old: Assembly, keys: list[str], frags: dict[int, Fragment], old_fra
         n_post.append(joined.encode("ascii") + b",")
         n_poff.append(n_poff[-1] + len(n_post[-1]))
         n_inhead.append(hs_out)
-        changed.append(i != len(changed) or joined != P or hs_out != H)
+        changed.append(MOVED if i != len(changed) else POSTINGS * (joined != P) | IN_HEADING * (hs_out != H))
         if i is not None:
             run[0] = run[1] = i + 1
     flush()
@@ -556,12 +601,9 @@ def _bounds(poff: array) -> list[int]:
     return bounds
 
 
-def _shard(a: int, b: int, spelled: list[str], in_heading: list, heads: dict[str, array],
-           first_of_group: dict[str, int], rank: dict[str, int], codes: _Codes) -> tuple[str, str, str]:
-    """The terms [a, b) of a shard: how it spells them (per first character: its rank gap in
-    the alphabet, 2 x number of bigrams + whether it is a term alone, the second characters'
-    rank gaps), which of their postings are in a heading, and for each character whose terms
-    start in it, the headings that hold it but start none of its terms."""
+def _lex(a: int, b: int, spelled: list[str], rank: dict[str, int], codes: _Codes) -> str:
+    """How a shard spells its terms [a, b): per first character, its rank gap in the alphabet,
+    2 x number of bigrams + whether it is a term alone, the second characters' rank gaps."""
     lex, prev_rank, i = [], -1, a
     while i < b:
         c, j = spelled[i][0], i
@@ -571,17 +613,32 @@ def _shard(a: int, b: int, spelled: list[str], in_heading: list, heads: dict[str
         seconds = [rank[t[1]] for t in spelled[i + alone:j]]
         lex.append(codes[rank[c] - prev_rank - 1] + codes[2 * len(seconds) + alone] + ints(gaps(seconds), codes))
         prev_rank, i = rank[c], j
+    return "".join(lex)
+
+
+def _in_heading(a: int, b: int, in_heading: list, codes: _Codes) -> str:
+    """Which postings of the terms [a, b) are in a heading."""
     hl, prev_t = [], a - 1
     for t in range(a, b):
         if in_heading[t]:
             hl.append(codes[t - prev_t - 1] + codes[len(in_heading[t]) - 1] + ints(gaps(in_heading[t]), codes))
             prev_t = t
+    return "".join(hl)
+
+
+def _group_chars(a: int, b: int, spelled: list[str], first_of_group: dict[str, int]) -> list[str]:
+    """The characters whose terms start in [a, b)."""
+    return sorted({t[0] for t in spelled[a:b] if first_of_group[t[0]] >= a}, key=utf16_key)
+
+
+def _heading_chars(chars: list[str], heads: dict[str, array], rank: dict[str, int], codes: _Codes) -> str:
+    """For each of the characters, the headings that hold it but start none of its terms."""
     hc, prev_c = [], -1
-    for c in sorted({t[0] for t in spelled[a:b]}, key=utf16_key):
-        if first_of_group[c] >= a and c in heads:
+    for c in chars:
+        if c in heads:
             hc.append(codes[rank[c] - prev_c - 1] + codes[len(heads[c]) - 1] + ints(gaps(heads[c]), codes))
             prev_c = rank[c]
-    return "".join(lex), "".join(hl), "".join(hc)
+    return "".join(hc)
 
 
 def files(archive: Archive, parts: list[Part], texts: list[bytes], asm: Assembly, changed: bytearray,
@@ -598,7 +655,8 @@ def files(archive: Archive, parts: list[Part], texts: list[bytes], asm: Assembly
     rank = {c: i for i, c in enumerate(alphabet)}
     same = old is not None and asm.docs == old.assembly.docs and asm.heads == old.assembly.heads
     heads = old.heads if same else _heads(asm)
-    reuse = old is not None and old.alphabet == alphabet and old.heads == heads
+    same_heads = {c for c, ds in heads.items() if old is not None and old.heads.get(c) == ds}
+    same_chars = old is not None and old.alphabet == alphabet
     bounds = _bounds(asm.poff)
     first_of_group: dict[str, int] = {}
     for i, t in enumerate(spelled):
@@ -608,10 +666,20 @@ def files(archive: Archive, parts: list[Part], texts: list[bytes], asm: Assembly
     for s in range(len(bounds) - 1):
         a, b = bounds[s], bounds[s + 1]
         firsts.append(spelled[a] if a < b else "")  # one empty shard when there are no terms at all
-        got = old.shards.get((s, a, b)) if reuse and not any(changed[max(a - 1, 0):b]) else None
-        if got is None:
-            got = _shard(a, b, spelled, asm.inhead, heads, first_of_group, rank, codes)
-        shards[(s, a, b)] = got
+        was = old.shards.get((s, a, b)) if same_chars else None
+        if was is not None:  # the same terms, spelled alike, unless one was inserted or removed before
+            moved = 0
+            for x in set(changed[max(a - 1, 0):b]):
+                moved |= x
+            lex = was[0] if not moved & MOVED else _lex(a, b, spelled, rank, codes)
+            hl = was[1] if not moved & (MOVED | IN_HEADING) else _in_heading(a, b, asm.inhead, codes)
+            chars = _group_chars(a, b, spelled, first_of_group)
+            hc = was[2] if not moved & MOVED and same_heads.issuperset(chars) else _heading_chars(chars, heads,
+                                                                                               rank, codes)
+        else:
+            lex, hl = _lex(a, b, spelled, rank, codes), _in_heading(a, b, asm.inhead, codes)
+            hc = _heading_chars(_group_chars(a, b, spelled, first_of_group), heads, rank, codes)
+        shards[(s, a, b)] = got = (lex, hl, hc)
         # what _script would write: every string here is made of DIGITS and commas, nothing to escape
         out[f"search/t/{s}.js"] = b'%s["t/%d"]={"s":%d,"t":"%s","p":"%s","h":"%s","c":"%s"};\n' % (
             DATA_VARIABLE.encode(), s, a, got[0].encode(), asm.post[asm.poff[a]:max(asm.poff[b] - 1, asm.poff[a])],
