@@ -189,13 +189,13 @@ def keyword_mask(corpus: Corpus, segmenter: Segmenter) -> "np.ndarray":
     return np.fromiter((segmenter.is_keyword(t) for t in corpus.vocab), dtype=bool, count=len(corpus.vocab))
 
 
-def _top_per_group(group: "np.ndarray", weights: "np.ndarray", n: int) -> "np.ndarray":
-    """Indices of the n heaviest entries of each group, ties broken by the term so the order is
-    reproducible, ordered by group, then weight. The entries come grouped, terms ascending
-    in each group: a stable sort by (group, weight) keeps that order among equal weights."""
+def _top_per_group(group: "np.ndarray", weights: "np.ndarray", n: int,
+                   tie: "np.ndarray | None" = None) -> "np.ndarray":
+    """Indices of the n heaviest entries of each group, ordered by group, then weight; equal
+    weights keep the entries' order (which is by term within a group), or go by ``tie``."""
     import numpy as np
 
-    order = np.lexsort((-weights, group))
+    order = np.lexsort((-weights, group) if tie is None else (tie, -weights, group))
     g = group[order]
     rank = np.arange(len(g)) - np.searchsorted(g, g, side="left")
     return order[rank < n]
@@ -235,10 +235,7 @@ def build_keywords(corpus: Corpus, pinyin: Pinyin, segmenter: Segmenter) -> Keyw
     n_refs = np.bincount(s_ids, minlength=len(c.vocab))
     chosen_ids = np.nonzero((n_refs > 0) & (candidates | (n_refs >= 2)))[0]
     # The places an entry lists: its REFS_PER_ENTRY heaviest (ties: the earlier), in reading order.
-    order = np.lexsort((s_row, -s_w, s_ids))
-    g = s_ids[order]
-    rank = np.arange(len(g)) - np.searchsorted(g, g, side="left")
-    shown = order[rank < REFS_PER_ENTRY]
+    shown = _top_per_group(s_ids, s_w, REFS_PER_ENTRY, tie=s_row)
     shown = shown[np.lexsort((s_row[shown], s_ids[shown]))]
     refs: dict[int, list[Ref]] = {}
     for r, t, weight in zip(s_row[shown].tolist(), s_ids[shown].tolist(), s_w[shown].tolist()):

@@ -69,60 +69,13 @@ def map_chunks(fn: Callable[[list[T]], list[R]], items: Iterable[T], workers: in
     return out
 
 
-class Background:
-    """``fn(*args)`` running in a forked process while this one goes on; ``result()`` waits
-    for it and returns its value or raises its exception. Only the (small) result crosses."""
-
-    def __init__(self, fn: Callable, *args) -> None:
-        ctx = multiprocessing.get_context("fork")
-        self._recv, send = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_run_and_send, args=(send, fn, args))
-        self._proc.start()
-        send.close()
-
-    def result(self):
-        try:
-            ok, value = self._recv.recv()
-        except EOFError:
-            self._proc.join()
-            raise RuntimeError(f"a build process ended without a result (exit code {self._proc.exitcode})") from None
-        finally:
-            self._recv.close()
-        self._proc.join()
-        if ok:
-            return value
-        raise value
-
-    def cancel(self) -> None:
-        if self._proc.is_alive():
-            self._proc.terminate()
-        self._proc.join()
-
-
-class Done:
-    """A result computed at once, in this process (the Background interface)."""
-
-    def __init__(self, fn: Callable, *args) -> None:
-        self.value = fn(*args)
-
-    def result(self):
-        return self.value
-
-    def cancel(self) -> None:
-        pass
-
-
-def background(fn: Callable, *args, fork: bool = True) -> Background | Done:
-    return Background(fn, *args) if fork else Done(fn, *args)
-
-
-def _run_and_send(conn, fn: Callable, args: tuple) -> None:
-    try:
-        conn.send((True, fn(*args)))
-    except BaseException as e:  # delivered to whoever asks for the result
-        try:
-            conn.send((False, e))
-        except Exception:  # an exception that cannot be pickled
-            conn.send((False, RuntimeError(repr(e))))
-    finally:
-        conn.close()
+def background(fn: Callable, *args, fork: bool = True) -> Future:
+    """``fn(*args)`` in a forked process of its own while this one goes on (or here, at once,
+    when ``fork`` is false); its Future gives the value or raises the error. Only the (small)
+    result crosses between the processes."""
+    if not fork:
+        return InProcess().submit(fn, *args)
+    ex = pool(1)
+    future = ex.submit(fn, *args)
+    ex.shutdown(wait=False)  # the process ends when the job is done
+    return future

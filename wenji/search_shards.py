@@ -354,6 +354,13 @@ def assemble(old: Assembly, keys: list[str], frags: dict[int, Fragment], old_fra
     n_start = array("i", [0])
     n_eb, n_epos, n_efirst, n_elast, n_ecode, n_ecnt = (array("i"), array("i"), array("i"), array("i"),
                                                         array("b"), array("i"))
+    old_entries = (eb, epos, efirst, elast, ecode, ecnt)
+    new_entries = (n_eb, n_epos, n_efirst, n_elast, n_ecode, n_ecnt)
+
+    def copy_entries(a: int, b: int) -> None:
+        """Entries a..b of the old state, unchanged."""
+        for new_, old_ in zip(new_entries, old_entries):
+            new_.extend(old_[a:b])
     changed = bytearray()
     run = [0, 0]  # old terms [a, b) kept as they are, not yet copied
     recoded: list[tuple[int, int, bytes]] = []  # in the run: (term, where in post, a code of the same length)
@@ -364,12 +371,7 @@ def assemble(old: Assembly, keys: list[str], frags: dict[int, Fragment], old_fra
             sa, sb = start[a], start[b]
             base = len(n_eb) - sa
             n_start.extend(map(base.__add__, start[a + 1:b + 1]))
-            n_eb.extend(eb[sa:sb])
-            n_epos.extend(epos[sa:sb])
-            n_efirst.extend(efirst[sa:sb])
-            n_elast.extend(elast[sa:sb])
-            n_ecode.extend(ecode[sa:sb])
-            n_ecnt.extend(ecnt[sa:sb])
+            copy_entries(sa, sb)
             n_vocab.extend(vocab_old[a:b])
             base = n_poff[-1] - poff[a]
             n_poff.extend(map(base.__add__, poff[a + 1:b + 1]))
@@ -452,12 +454,7 @@ def assemble(old: Assembly, keys: list[str], frags: dict[int, Fragment], old_fra
             cut = epos[i1] if i1 < e else len(P)
             pieces = [P[:cut] if i1 < e else P]
             pos, prev, seen = cut, ooff[eb[i1 - 1]] + elast[i1 - 1], ecnt[i1 - 1]
-            n_eb.extend(eb[s:i1])
-            n_epos.extend(epos[s:i1])
-            n_efirst.extend(efirst[s:i1])
-            n_elast.extend(elast[s:i1])
-            n_ecode.extend(ecode[s:i1])
-            n_ecnt.extend(ecnt[s:i1])
+            copy_entries(s, i1)
         else:
             pieces, pos, prev, seen = [], 0, -1, 0
         hs_out = array("i", H[:bisect_left(H, seen)]) if H else array("i")

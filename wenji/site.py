@@ -11,6 +11,7 @@ import re
 import shutil
 import tempfile
 import time
+from concurrent import futures
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
@@ -389,7 +390,7 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
         _swap(tmp, out)
     except BaseException:
         if early is not None:
-            early.cancel()
+            futures.wait([early])  # it writes into tmp: let it end before tmp goes
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     cache.put("manifest", manifest_key, new)
