@@ -57,10 +57,12 @@ class Section:
 
     def walk(self, path: tuple[str, ...] = ()) -> Iterator[tuple["Section", tuple[str, ...]]]:
         """Depth-first, in reading order: (section, heading path including itself)."""
-        here = path + ((self.heading,) if self.depth else ())
-        yield self, here
-        for sub in self.sections:
-            yield from sub.walk(here)
+        stack = [(self, path)]  # not recursive: nested generators cost a step per level per section
+        while stack:
+            section, above = stack.pop()
+            here = above + ((section.heading,) if section.depth else ())
+            yield section, here
+            stack.extend((sub, here) for sub in reversed(section.sections))
 
     def all_paragraphs(self) -> Iterator[Paragraph]:
         for b in self.blocks:
