@@ -1,8 +1,6 @@
 #!/usr/bin/env python3
 """Build the wenji site: ``python build.py --help`` lists the options."""
-import sys
-
-from wenji.cli import main
+from wenji.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

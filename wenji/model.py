@@ -124,6 +124,14 @@ class Speech:
     def paragraphs(self) -> list[Paragraph]:
         return list(self.body.all_paragraphs())
 
+    def size(self) -> tuple[int, int]:
+        """(sections, paragraphs), counted in one walk."""
+        sections = paragraphs = 0
+        for sec, _ in self.body.walk():
+            sections += sec.depth > 0
+            paragraphs += sum(1 for b in sec.blocks if isinstance(b, Paragraph))
+        return sections, paragraphs
+
     @property
     def chars(self) -> int:
         """Length in characters of the speech text (headings and paragraphs, no whitespace)."""

@@ -38,13 +38,11 @@ browser repeats the same arithmetic on the same numbers.
 """
 from __future__ import annotations
 
-import gc
 import hashlib
 import re
 import unicodedata
 from array import array
 from collections import Counter, defaultdict, deque
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain, compress, repeat
@@ -611,19 +609,6 @@ def plan(archive: Archive, cache: Cache, known: dict | None = None,
     return Plan(parts, texts, chars, bounds, keys, mine, terms)
 
 
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """Cyclic garbage collection off while millions of small objects are made and kept:
-    it would otherwise rescan them again and again (a third of the time of a block)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 _WORKER: dict = {}  # the archive, for block workers (inherited when they are forked)
 
 
@@ -635,7 +620,7 @@ def _blocks(jobs: list[tuple]) -> list:
     """Worker: per block, the terms of its speeches (cached), then ``finish`` of them."""
     speeches = _WORKER["archive"].speeches
     out = []
-    with gc_paused():
+    with parallel.gc_paused():
         for finish, parts, dropped, cache, pkey in jobs:
             terms = [t for si, part in parts for t in _terms_cached(speeches[si], part, cache)]
             out.append(finish(terms, dropped))
@@ -654,7 +639,7 @@ def block_postings_of(archive: Archive, pl: Plan, which: Iterable[int], cache: C
         a, b = pl.bounds[j]
         got = cache.get("search-postings", pl.keys[j])
         if got is None and pl.terms:
-            with gc_paused():
+            with parallel.gc_paused():
                 got = finish([t for ts in pl.terms[a:b] for t in ts], set(pl.dropped[j]))
             cache.put("search-postings", pl.keys[j], got)
         if got is None:
@@ -748,7 +733,7 @@ def search_files(archive: Archive, cache: Cache | None = None, workers: int | No
         old_frags = {j: cache.get("search-postings", asm.blocks[j]) for j in range(p, oe)}
         if not all(isinstance(f, search_shards.Fragment) for f in old_frags.values()):
             old_frags = None
-    with gc_paused():
+    with parallel.gc_paused():
         texts = _speech_files(archive, pl, asm.blocks, cache)
         asm, changed = search_shards.assemble(asm, pl.keys, frags, old_frags, search_shards._Codes())
         out, state = search_shards.files(archive, pl.parts, texts, asm, changed, old)

@@ -11,7 +11,6 @@ import re
 import shutil
 import tempfile
 import time
-from concurrent import futures
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
@@ -97,6 +96,7 @@ def sort_key(s: Speech) -> tuple:
 class QuietReporter:
     """The reporter used when nobody listens (tests, benchmarks)."""
 
+
     def warn(self, msg: str) -> None:
         pass
 
@@ -179,8 +179,10 @@ def load_archive(seeds: Path, content: Path, report=None, base_url: str | None =
             errors.append(result)
         else:
             speeches.append(result)
-            report.detail(f"  {path.name}: {result.meta.title} — {sum(1 for _ in result.sections())} sections, "
-                          f"{len(result.paragraphs())} paragraphs, encoding {result.encoding}")
+            if getattr(report, "verbose", False):
+                n_sections, n_paragraphs = result.size()
+                report.detail(f"  {path.name}: {result.meta.title} — {n_sections} sections, "
+                              f"{n_paragraphs} paragraphs, encoding {result.encoding}")
     by_slug: dict[str, Speech] = {}
     for s in speeches:
         key = s.slug.lower()  # case-insensitive file systems would merge Foo.html and foo.html
@@ -321,6 +323,12 @@ def _write(dest: Path, rel: str, content: str | bytes) -> None:
 def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | None = None,
           cache: Cache | None = None, workers: int | None = None) -> Stats:
     """Build the site into ``out``; on any error raise and leave ``out`` untouched."""
+    with parallel.gc_paused():
+        return _build(seeds, content, out, report, base_url, cache, workers)
+
+
+def _build(seeds: Path, content: Path, out: Path, report, base_url: str | None, cache: Cache | None,
+           workers: int | None) -> Stats:
     start = time.perf_counter()
     report = report or QuietReporter()
     refused = _unsafe_out(out, seeds, content)
@@ -344,7 +352,7 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
         seg = seg or themes_mod.segmenter_for(archive.content)
     except BaseException:
         if warm is not None:  # waited for: a worker left behind would outlive a stopped server
-            warm.shutdown(wait=True, cancel_futures=True)
+            parallel.stop(warm)
         raise
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -352,7 +360,7 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
     old = cache.get("manifest", manifest_key) or {}
     new: dict[str, str] = {}
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    early = None
+    early = counting = None
     try:
         # jieba starts and counts terms in worker processes while what needs no themes is built:
         # here when counting takes every core, else in a process of its own beside this one.
@@ -364,9 +372,9 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
             counts = counting.finish()
         themes = themes_mod.analyse(archive, archive.content, segmenter=seg, cache=cache, workers=workers,
                                     counts=counts)
+        sizes = [s.size() for s in archive.speeches]
         stats = Stats(themes=len(themes.themes), speeches=len(archive.speeches),
-                      sections=sum(1 for s in archive.speeches for _ in s.sections()),
-                      paragraphs=sum(len(s.paragraphs()) for s in archive.speeches),
+                      sections=sum(n for n, _ in sizes), paragraphs=sum(n for _, n in sizes),
                       base_url=archive.config.get("base_url", ""))
         todo: list[tuple[str, Deferred]] = []
         for rel, item in speech_outputs(archive, themes):
@@ -376,8 +384,11 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
             else:
                 todo.append((rel, item))
         size = sum(len(archive.speeches[item.index].paragraphs()) for _, item in todo)
-        rendered = parallel.map_chunks(_render_chunk, [item for _, item in todo],
-                                       workers if size > 2000 else 1, _start_render_worker, (archive, themes))
+        try:
+            rendered = parallel.map_chunks(_render_chunk, [item for _, item in todo],
+                                           workers if size > 2000 else 1, _start_render_worker, (archive, themes))
+        finally:
+            _RENDER.clear()  # rendered here, it would keep the archive alive until the process ends
         for (rel, _), data in zip(todo, rendered):
             _write(tmp, rel, data)
             stats.files += 1
@@ -390,9 +401,14 @@ def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | No
         _swap(tmp, out)
     except BaseException:
         if early is not None:
-            futures.wait([early])  # it writes into tmp: let it end before tmp goes
+            early.wait()  # it writes into tmp: let it end before tmp goes
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:  # no worker outlives the build
+        if counting is not None:
+            counting.close()
+        elif warm is not None:
+            parallel.stop(warm)
     cache.put("manifest", manifest_key, new)
     stats.seconds = time.perf_counter() - start
     cache.put("fingerprint", manifest_key, (fingerprint, _out_state(out), stats))
@@ -423,14 +439,18 @@ def _unsafe_out(out: Path, seeds: Path, content: Path) -> str:
 
 def _reuse(out: Path, tmp: Path, rel: str) -> bool:
     """Take a file over from the previous site (a hard link where the file system allows)."""
-    src, dst = out / rel, tmp / rel
-    if not src.is_file():
+    src, dst = os.path.join(out, rel), os.path.join(tmp, rel)
+    if not os.path.isfile(src):
         return False
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copyfile(src, dst)
+    for _ in range(2):
+        try:
+            os.link(src, dst)
+            return True
+        except FileNotFoundError:  # its folder is not made yet
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
+        except OSError:  # no hard links on this file system
+            break
+    shutil.copyfile(src, dst)
     return True
 
 

@@ -106,11 +106,10 @@ class PendingCounts:
             else:
                 self.results.append(None)
                 self.todo.append((i, k, docs))
-        self.executor = self.futures = None
+        self.executor = self.futures = self.spare = None
         self.processes = 0  # worker processes cutting
         if not self.todo or workers <= 1:
-            if warm is not None:
-                warm.shutdown(wait=False, cancel_futures=True)
+            self._spare(warm)
             return  # nothing to cut, or one core: cut here in finish()
         size = sum(len(p) for _, _, docs in self.todo for _, ps in docs for p in ps)
         n = max(1, min(workers, len(self.todo), 1 + size // 300_000))  # jieba starts in 0.6 s a process
@@ -119,10 +118,20 @@ class PendingCounts:
         if warm is not None and n == 1:
             self.executor = warm
         else:
-            if warm is not None:
-                warm.shutdown(wait=False, cancel_futures=True)
+            self._spare(warm)
             self.executor = parallel.pool(len(self.parts), _start_worker, (_config(seg),))
         self.futures = [self.executor.submit(_count_in_worker, part) for part in self.parts]
+
+    def _spare(self, warm: Executor | None) -> None:
+        """A warm pool not needed: stopped in ``close()``."""
+        self.spare = warm
+
+    def close(self) -> None:
+        """Wait for every process this counting started to end."""
+        if self.spare is not None:
+            parallel.stop(self.spare)
+        if self.executor is not None:
+            self.executor.shutdown(wait=True)
 
     def finish(self) -> list[SpeechCounts]:
         if self.todo:

@@ -292,16 +292,19 @@ def shares(themes: list[Theme], corpus: Corpus) -> tuple["np.ndarray", "np.ndarr
     mass = np.bincount(c.row, weights=c.tf * c.idf[c.ids], minlength=n_rows)
     share = np.zeros((len(themes), n_rows))
     found = np.zeros((len(themes), n_rows), dtype=np.int64)
-    entries = []
+    weights = np.zeros((len(themes), len(c.vocab)))
+    member = np.zeros((len(themes), len(c.vocab)), dtype=bool)
     for i, theme in enumerate(themes):
-        weight = np.zeros(len(c.vocab))
-        member = np.zeros(len(c.vocab), dtype=bool)
         for t, w in theme.weights.items():
             j = c.index.get(t)
             if j is not None:
-                weight[j], member[j] = w, True
-        e = np.nonzero(member[c.ids])[0]
-        score = weight[c.ids[e]] * c.tf[e] * c.idf[c.ids[e]]
+                weights[i, j], member[i, j] = w, True
+    # One pass over the matrix finds the entries of any theme's terms; each theme's are among them.
+    anywhere = np.nonzero(member.any(axis=0)[c.ids])[0]
+    entries = []
+    for i in range(len(themes)):
+        e = anywhere[member[i][c.ids[anywhere]]]
+        score = weights[i][c.ids[e]] * c.tf[e] * c.idf[c.ids[e]]
         np.divide(np.bincount(c.row[e], weights=score, minlength=n_rows), mass, out=share[i], where=mass > 0)
         found[i] = np.bincount(c.row[e], minlength=n_rows)
         entries.append((e, score))
