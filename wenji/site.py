@@ -11,6 +11,7 @@ import re
 import shutil
 import tempfile
 import time
+from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
@@ -321,14 +322,19 @@ def _write(dest: Path, rel: str, content: str | bytes) -> None:
 
 
 def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | None = None,
-          cache: Cache | None = None, workers: int | None = None) -> Stats:
-    """Build the site into ``out``; on any error raise and leave ``out`` untouched."""
+          cache: Cache | None = None, workers: int | None = None, warm: Executor | None = None) -> Stats:
+    """Build the site into ``out``; on any error raise and leave ``out`` untouched. ``warm``: a
+    pool from ``termcounts.warm_up`` for this content, its jieba starting (stopped if unused)."""
     with parallel.gc_paused():
-        return _build(seeds, content, out, report, base_url, cache, workers)
+        try:
+            return _build(seeds, content, out, report, base_url, cache, workers, warm)
+        finally:
+            if warm is not None:
+                parallel.stop(warm)  # used or not, its process ends with the build
 
 
 def _build(seeds: Path, content: Path, out: Path, report, base_url: str | None, cache: Cache | None,
-           workers: int | None) -> Stats:
+           workers: int | None, warm: Executor | None) -> Stats:
     start = time.perf_counter()
     report = report or QuietReporter()
     refused = _unsafe_out(out, seeds, content)
@@ -345,8 +351,8 @@ def _build(seeds: Path, content: Path, out: Path, report, base_url: str | None, 
         seg = themes_mod.segmenter_for(content)
     except BuildError:
         seg = None  # reported after the speeches' own problems, below
-    # A rebuild: start a jieba now, in case an edited speech needs cutting.
-    warm = termcounts.warm_up(seg) if seg and last and workers > 1 else None
+    if warm is None and seg and last and workers > 1:
+        warm = termcounts.warm_up(seg)  # a rebuild: start a jieba now, in case an edited speech needs cutting
     try:
         archive = load_archive(seeds, content, report, base_url, cache, workers)
         seg = seg or themes_mod.segmenter_for(archive.content)
@@ -364,7 +370,7 @@ def _build(seeds: Path, content: Path, out: Path, report, base_url: str | None, 
     try:
         # jieba starts and counts terms in worker processes while what needs no themes is built:
         # here when counting takes every core, else in a process of its own beside this one.
-        counting = termcounts.PendingCounts(seg, archive.speeches, cache, workers, warm)
+        counting = termcounts.PendingCounts(seg, archive.speeches, cache, workers, warm, base_name=str(out))
         try:
             early = parallel.background(_write_early, archive, tmp, cache, workers,
                                         fork=workers > 1 and counting.processes < workers)

@@ -80,11 +80,43 @@ def count(seg: "Segmenter", docs: list[tuple[str, list[str]]]) -> SpeechCounts:
     return SpeechCounts("\n".join(vocab), ptr, ids, counts_, heads)
 
 
-def counts_key(seg: "Segmenter", speech: Speech, docs: list[tuple[str, list[str]]]) -> str:
+def counts_key(seg: "Segmenter", speech: Speech) -> str:
     """What a speech's counts depend on: its text (its digest, when it came from a file) and
     the segmenter's dictionary and stop words."""
-    text = [speech.digest] if speech.digest else [p for h, ps in docs for p in (h, *ps)]
-    return cache_key("counts", COUNTS_FORMAT, seg.dictionary_key, seg.stopwords_key, str(len(docs)), *text)
+    text = [speech.digest] if speech.digest else [p for h, ps in documents(speech) for p in (h, *ps)]
+    return cache_key("counts", COUNTS_FORMAT, seg.dictionary_key, seg.stopwords_key, *text)
+
+
+@dataclass
+class Base:
+    """The matrix of the last build, kept so that the next one joins anew only the speeches
+    that changed: per speech (by counts key) its rows and entries, ids in ``terms``' order."""
+
+    keys: list[str]
+    terms: str  # the vocabulary, one term a line
+    rows: "np.ndarray"  # per speech: its number of rows
+    ptr: "np.ndarray"
+    ids: "np.ndarray"
+    counts: "np.ndarray"
+    heads: "np.ndarray"
+    speech_ptr: "np.ndarray"
+    speech_ids: "np.ndarray"
+    speech_counts: "np.ndarray"
+
+
+@dataclass
+class Counted:
+    """Every speech's counts, ready to join: ``counts[i]`` is None when speech i is in ``base``
+    under the same key, unchanged since the last build."""
+
+    keys: list[str]
+    counts: list[SpeechCounts | None]
+    base: Base | None = None
+    base_key: str = ""  # where the joined matrix is kept for the next build ("" for nowhere)
+
+    def remember(self, cache: Cache, corpus: "Corpus") -> None:
+        if self.base_key:
+            cache.put("corpus-base", self.base_key, corpus.as_base(self.keys))
 
 
 class PendingCounts:
@@ -92,14 +124,23 @@ class PendingCounts:
     counts, in the order of the speeches."""
 
     def __init__(self, seg: "Segmenter", speeches: list[Speech], cache: Cache, workers: int,
-                 warm: Executor | None = None) -> None:
-        """``warm``: a one-process pool from ``warm_up`` whose jieba may be started already."""
+                 warm: Executor | None = None, base_name: str | None = None) -> None:
+        """``warm``: a one-process pool from ``warm_up`` whose jieba may be started already.
+        ``base_name``: the name under which the last build of this site kept its matrix (see
+        ``Base``); the speeches found there unchanged are not loaded at all."""
         self.seg, self.cache = seg, cache
+        self.keys = [counts_key(seg, speech) for speech in speeches]
+        self.base_key = cache_key("corpus-base", COUNTS_FORMAT, seg.dictionary_key, seg.stopwords_key,
+                                  base_name) if base_name is not None else ""
+        self.base: Base | None = cache.get("corpus-base", self.base_key) if self.base_key else None
+        in_base = set(self.base.keys) if self.base is not None else set()
         self.results: list[SpeechCounts | None] = []
         self.todo: list[tuple[int, str, list]] = []
-        for i, speech in enumerate(speeches):
+        for i, (speech, k) in enumerate(zip(speeches, self.keys)):
+            if k in in_base:
+                self.results.append(None)
+                continue
             docs = documents(speech)
-            k = counts_key(seg, speech, docs)
             got = cache.get("counts", k)
             if got is not None and len(got.ptr) == len(docs) + 1:
                 self.results.append(got)
@@ -133,7 +174,7 @@ class PendingCounts:
         if self.executor is not None:
             self.executor.shutdown(wait=True)
 
-    def finish(self) -> list[SpeechCounts]:
+    def finish(self) -> Counted:
         if self.todo:
             if self.executor is None:
                 fresh = [count(self.seg, docs) for _, _, docs in self.todo]
@@ -147,7 +188,7 @@ class PendingCounts:
                 self.cache.put("counts", k, got)
                 self.results[i] = got
             self.todo = []
-        return self.results  # type: ignore[return-value]
+        return Counted(self.keys, self.results, self.base, self.base_key)
 
 
 def warm_up(seg: "Segmenter") -> Executor:
@@ -215,24 +256,58 @@ class Corpus:
     def entries(self, r: int) -> range:
         return range(int(self.ptr[r]), int(self.ptr[r + 1]))
 
+    def as_base(self, keys: list[str]) -> Base:
+        """What the next build needs to join these speeches again without their counts."""
+        import numpy as np
 
-def build_corpus(archive: Archive, counts: list[SpeechCounts], heading_boost: float = 2.0) -> Corpus:
-    """Join the speeches' counts into the archive's matrix."""
+        return Base(keys, "\n".join(self.vocab), np.bincount(self.row_speech, minlength=len(self.speeches)),
+                    self.ptr, self.ids, self.counts.astype(np.int32), self.heads.astype(np.int32),
+                    self.speech_ptr, self.speech_ids, self.speech_counts)
+
+
+def build_corpus(archive: Archive, counted: Counted, heading_boost: float = 2.0) -> Corpus:
+    """Join the speeches' counts into the archive's matrix: fresh counts, and the unchanged
+    speeches' rows and entries as the last build joined them (ids mapped to the new vocabulary),
+    so a rebuild after an edit joins one speech, and gives the arrays a cold build gives."""
     import numpy as np
 
-    vocabs = [c.vocab for c in counts]
-    vocab = sorted(set(chain.from_iterable(vocabs)))
-    index = {t: i for i, t in enumerate(vocab)}
+    base = counted.base
+    vocabs = [c.vocab if c is not None else None for c in counted.counts]
+    base_vocab = base.terms.split("\n") if base is not None and base.terms else []
+    new_terms = set(chain.from_iterable(v for v in vocabs if v is not None))
+    merged = base_vocab if new_terms.issubset(base_vocab) else sorted(new_terms.union(base_vocab))
+    index = {t: i for i, t in enumerate(merged)}
+    if base is not None:
+        from_base = np.array([index[t] for t in base_vocab], dtype=np.int32) if merged is not base_vocab \
+            else np.arange(len(base_vocab), dtype=np.int32)
+        where = {k: i for i, k in enumerate(base.keys)}
+        row_at = np.concatenate([np.zeros(1, np.int64), np.cumsum(base.rows)])
     rows: list[tuple[Speech, Section, tuple[str, ...]]] = []
     ptr_parts, id_parts, count_parts, head_parts, row_speech = [], [], [], [], []
-    sp_ptr, sp_ids, sp_counts = [0], [], []
+    sp_ids, sp_counts, sp_sizes = [], [], []
     offset = 0
-    for s, (speech, c, local_vocab) in enumerate(zip(archive.speeches, counts, vocabs)):
+    for s, (speech, c, local_vocab, key) in enumerate(zip(archive.speeches, counted.counts, vocabs, counted.keys)):
         walked = list(speech.body.walk())
+        rows += [(speech, section, path) for section, path in walked]
+        row_speech.append(np.full(len(walked), s, dtype=np.int32))
+        if c is None:  # unchanged: as the last build joined it
+            b = where[key]
+            r0, r1 = int(row_at[b]), int(row_at[b + 1])
+            if r1 - r0 != len(walked):
+                raise ValueError(f"term counts of {speech.source} do not match its sections")
+            e0, e1 = int(base.ptr[r0]), int(base.ptr[r1])
+            id_parts.append(from_base[base.ids[e0:e1]])
+            count_parts.append(base.counts[e0:e1])
+            head_parts.append(base.heads[e0:e1])
+            ptr_parts.append(base.ptr[r0 + 1:r1 + 1] - e0 + offset)
+            offset += e1 - e0
+            f0, f1 = int(base.speech_ptr[b]), int(base.speech_ptr[b + 1])
+            sp_ids.append(from_base[base.speech_ids[f0:f1]])
+            sp_counts.append(base.speech_counts[f0:f1])
+            sp_sizes.append(f1 - f0)
+            continue
         if len(walked) + 1 != len(c.ptr):
             raise ValueError(f"term counts of {speech.source} do not match its sections")
-        rows += [(speech, section, path) for section, path in walked]
-        row_speech += [s] * len(walked)
         local = np.array([index[t] for t in local_vocab], dtype=np.int32)
         ids = local[np.frombuffer(c.ids, dtype=np.int32)] if len(c.ids) else np.zeros(0, np.int32)
         n = np.frombuffer(c.counts, dtype=np.int32) if len(c.counts) else np.zeros(0, np.int32)
@@ -246,23 +321,29 @@ def build_corpus(archive: Archive, counts: list[SpeechCounts], heading_boost: fl
         used = np.nonzero(whole)[0]
         sp_ids.append(local[used])  # local vocabulary is sorted: so are these
         sp_counts.append(whole[used])
-        sp_ptr.append(sp_ptr[-1] + len(used))
+        sp_sizes.append(len(used))
     cat = (lambda parts, dtype: np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype))
     ptr = np.concatenate([np.zeros(1, np.int64), cat(ptr_parts, np.int64)])
     ids = cat(id_parts, np.int32)
+    speech_ids = cat(sp_ids, np.int32)
+    df = np.bincount(ids, minlength=len(merged))
+    vocab = merged
+    if not df.all():  # terms only the changed speeches had: gone, as from a cold build's vocabulary
+        present = df > 0
+        renumber = (np.cumsum(present) - 1).astype(np.int32)
+        ids, speech_ids, df = renumber[ids], renumber[speech_ids], df[present]
+        vocab = [t for t, p in zip(merged, present.tolist()) if p]
+        index = {t: i for i, t in enumerate(vocab)}
     counts_ = cat(count_parts, np.float64)
     heads = cat(head_parts, np.float64)
     tf = counts_ + heads * (heading_boost - 1)
     row = np.repeat(np.arange(len(rows), dtype=np.int32), np.diff(ptr))
-    df = np.bincount(ids, minlength=len(vocab))
     idf = np.log((len(rows) + 1) / (df + 1.0))
-    speech_ids = cat(sp_ids, np.int32)
     sdf = np.bincount(speech_ids, minlength=len(vocab))
     n_speeches = len(archive.speeches)
     speech_idf = np.log((n_speeches + 1) / (sdf + 1.0)) if n_speeches >= 3 else np.ones(len(vocab))
     return Corpus(vocab, index, list(archive.speeches), rows,
                   np.array([sec.depth > 0 for _, sec, _ in rows], dtype=bool),
-                  np.array(row_speech, dtype=np.int32), ptr, row, ids, counts_, tf, heads, idf,
-                  np.array(sp_ptr, dtype=np.int64), speech_ids, cat(sp_counts, np.float64), speech_idf)
-
-
+                  cat(row_speech, np.int32), ptr, row, ids, counts_, tf, heads, idf,
+                  np.concatenate([np.zeros(1, np.int64), np.cumsum(np.array(sp_sizes, dtype=np.int64))]),
+                  speech_ids, cat(sp_counts, np.float64), speech_idf)

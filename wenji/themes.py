@@ -249,7 +249,7 @@ def make_segmenter(content_dir: Path | None, themes: list[Theme]) -> Segmenter:
 
 def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | None = None,
             cache: Cache | None = None, workers: int = 1,
-            counts: list[termcounts.SpeechCounts] | None = None) -> Themes:
+            counts: termcounts.Counted | None = None) -> Themes:
     """Compute the theme assignment and the keywords of ``archive`` (from ``counts``, the
     speeches' term counts, when the build has them already)."""
     themes, settings = load_taxonomy(content_file(content_dir, "themes.toml"))
@@ -260,6 +260,7 @@ def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | N
     for theme in themes:  # a seed that is a stop word can never match: leave it out
         theme.seeds = {t: w for t, w in theme.seeds.items() if seg.is_term(t)}
     corpus = termcounts.build_corpus(archive, counts, settings.heading_boost)
+    counts.remember(cache, corpus)
     if settings.expand:
         expand(themes, corpus, settings, seg)
     hits = assign(themes, corpus, settings)
