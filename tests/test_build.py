@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import signal
 import shutil
 import subprocess
 import sys
@@ -249,3 +251,49 @@ def test_a_rebuild_after_an_edit_gives_every_file_of_a_build_from_scratch(tmp_pa
     rebuilt, cold = _files(out), _files(cold_out)
     assert sorted(rebuilt) == sorted(cold)
     assert [name for name in cold if rebuilt[name] != cold[name]] == []
+
+
+def _processes_naming(text: str) -> list[int]:
+    """Live processes whose command line holds ``text`` (a build's workers are forked: they
+    keep the command line of the build that started them)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            if proc.name.isdigit() and text in (proc / "cmdline").read_bytes().decode("utf-8", "replace"):
+                found.append(int(proc.name))
+        except OSError:
+            pass
+    return found
+
+
+def test_build_py_leaves_no_process_behind(tmp_path, repo_root):
+    """build.py starts jieba workers and a second process, then exits without the interpreter's
+    clean-up: every one of them must have ended by then, after a cold build, after a rebuild
+    that cuts nothing or finds the site up to date (its jieba worker was started for nothing)
+    and after a failed build."""
+    content = tmp_path / "content"
+    shutil.copytree(repo_root / "content", content)
+    out = tmp_path / "site-no-leftovers"
+
+    def build_py() -> tuple[int, str]:
+        log = tmp_path / "log.txt"
+        with open(log, "w", encoding="utf-8") as f:  # a file, not a pipe a leftover would hold open
+            code = subprocess.run([sys.executable, "build.py", "--seeds", str(repo_root / "seeds"), "--content",
+                                   str(content), "--out", str(out)], cwd=repo_root, stdout=f, stderr=f,
+                                  timeout=300).returncode
+        left = _processes_naming(str(out))
+        for pid in left:
+            os.kill(pid, signal.SIGKILL)
+        assert left == [], "processes left behind"
+        return code, log.read_text(encoding="utf-8")
+
+    assert build_py()[0] == 0
+    with open(content / "site.toml", "a", encoding="utf-8") as f:
+        f.write("\n# edited\n")
+    code, said = build_py()
+    assert code == 0 and "up to date" not in said
+    code, said = build_py()
+    assert code == 0 and "up to date" in said
+    (content / "themes.toml").write_text("[[theme]]\nslug = 'Bad Slug'\n", encoding="utf-8")
+    code, said = build_py()
+    assert code == 1 and "themes.toml" in said
