@@ -26,7 +26,16 @@ def cores() -> int:
 
 def pool(workers: int, initializer: Callable | None = None, initargs: tuple = ()) -> Executor:
     return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("fork"),
-                               initializer=initializer, initargs=initargs)
+                               initializer=_start_worker, initargs=(initializer, initargs))
+
+
+def _start_worker(initializer: Callable | None, initargs: tuple) -> None:
+    """A forked worker collects its own garbage (rendering makes cycles), while what it
+    inherited is frozen out of collection: never scanned, so its pages stay shared."""
+    gc.freeze()
+    gc.enable()
+    if initializer is not None:
+        initializer(*initargs)
 
 
 def chunks(items: list[T], n: int) -> list[list[T]]:
