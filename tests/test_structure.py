@@ -87,10 +87,18 @@ def test_dash_lines_are_list_items_not_sections():
     assert [p.kind for p in s1.paragraphs] == ["item", "item"]
 
 
-def test_mid_text_salutation_closes_open_sections():
-    root = tree("各位代表：\n一、回顾\n（一）甲\n内容。\n各位代表！过去五年……\n二、展望\n内容。")
+def test_mid_text_salutation_leaves_numbered_sections_open():
+    root = tree("各位代表：\n二、任务\n（一）甲\n内容。\n各位代表！\n（二）乙\n内容。\n（三）丙\n三、展望\n内容。")
     assert root.paragraphs[0].kind == "salutation"
-    assert [p.text[:4] for p in root.paragraphs] == ["各位代表", "各位代表"]
+    # the (二) after the salutation stays inside 二、: its id ends with its own number
+    assert [i for i, _ in ids(root)] == ["s2", "s2-1", "s2-2", "s2-3", "s3"]
+    assert [p.kind for p in root.sections[0].sections[0].paragraphs] == ["text", "salutation"]
+
+
+def test_mid_text_salutation_closes_a_run_in_group():
+    root = tree("一要甲。内容。\n二要乙。内容。\n各位代表！\n总结的话。")
+    assert [s.heading for s in root.sections] == ["一要甲。", "二要乙。"]
+    assert [p.text for p in root.paragraphs] == ["各位代表！", "总结的话。"]
 
 
 def test_paragraph_ids_number_every_paragraph_in_reading_order():

@@ -25,7 +25,8 @@ class Paragraph:
     id: str
     text: str
     line: int
-    kind: str = "text"  # "text" | "salutation" | "item" (a ——… enumeration line)
+    kind: str = "text"  # "text" | "salutation" | "item" (a ——… enumeration line) | "note"
+    note: int = 0  # for a note (kind "note"): its number, the n of its anchor #fnN
 
 
 @dataclass
@@ -41,9 +42,10 @@ class Section:
     id: str
     heading: str
     depth: int
-    marker: str  # "root" | "part" | "cn" | "paren-cn" | "arabic" | "paren-arabic" | "circled" | "ordinal" | "lead"
+    marker: str  # "root" | "part" | "cn" | "paren-cn" | "arabic" | "paren-arabic" | "circled" | "ordinal" | "lead" | "heading" (an unnumbered heading line)
     line: int = 0
     runin: bool = False  # the heading ran into its paragraph (first sentence of it)
+    number: int = 0  # the number its marker gives (二、 -> 2); 0 for unnumbered and lead heads
     blocks: list[Union["Paragraph", "Section"]] = field(default_factory=list)
 
     @property
@@ -114,6 +116,10 @@ class Speech:
     body: Section  # root section
     masks: int = 0  # number of masked (anonymised) passages
     digest: str = ""  # hash of the source bytes, its metadata and wenji's code: what the speech was made from
+    footnotes: dict[str, int] = field(default_factory=dict)  # reference mark as written ("1", "①") -> note number
+    dropped: list[Line] = field(default_factory=list)  # boilerplate left out of the page, as written
+    log: list[str] = field(default_factory=list)  # what reading it did, for -v and check
+    warnings: list[str] = field(default_factory=list)  # owner corrections that matched nothing, boilerplate found
 
     def sections(self) -> Iterator[tuple[Section, tuple[str, ...]]]:
         """Every section with its heading path, root excluded, in reading order."""

@@ -22,10 +22,16 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
 ]
 # Run-in ordinal heads of leaders' speeches: 一要…, 一是…, 第一，…
 ORDINAL = re.compile(rf"^({_CN})(是|要)|^第({_CN})[，,、]")
+# 第一、关于基本建设 or 第一， on a line of its own: an ordinal used as a heading marker.
+ORDINAL_MARKER = re.compile(rf"^第({_CN})[，,、]")
+# A numeral alone on its line (一, 二…) numbers the part that follows, as 一、 does.
+LONE_NUMERAL = re.compile(r"^([一二三四五六七八九十]{1,3})$")
 DASH_ITEM = re.compile(r"^(——|--|－－|—\s?—)")
 SALUTATION = re.compile(
     r"^(各位(代表|委员|同志|来宾|领导|嘉宾|朋友)[^。！？：:!]{0,20}|同志们|同志们、朋友们|女士们、先生们)[：:！!]"
 )
+SENTENCE_END = "。！？!?；;：:…"
+CLOSERS = "”’」』）)》〉】"
 
 
 def cn_number(s: str) -> int:
@@ -58,6 +64,14 @@ def marker_of(text: str) -> tuple[str, int, int] | None:
         if m:
             return kind, cn_number(m.group(1)), m.end()
     return None
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether a line ends a sentence (``。`` ``！`` ``：`` …, maybe inside closing quotes)."""
+    core = text.rstrip(CLOSERS)
+    if not core:
+        return True
+    return core[-1] in SENTENCE_END or (core != text and text[-1] in "）)")
 
 
 def starts_block(text: str) -> bool:
