@@ -7,15 +7,16 @@ start with an indent (full-width spaces ``　　``).
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 
 from .model import Line
-from .structure_patterns import marker_of, starts_block
+from .structure_patterns import SENTENCE_END, ends_sentence, marker_of, starts_block
 
-INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u200c\u200d\u2060"))
+INVISIBLE_CHARS = "\ufeff\u200b\u200c\u200d\u2060"
+INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS))
 BLANK = " \t\u3000\u00a0\f\v"
-SENTENCE_END = "。！？!?；;：:…"
 
 
 def width(s: str) -> int:
@@ -62,17 +63,37 @@ def _bracketed(text: str) -> bool:
     return text[0] in "（(" and text[-1] in "）)" and len(text) <= 40
 
 
-def paragraphs(text: str) -> list[Line]:
-    """Split decoded text into paragraphs, each with the 1-based line it starts on."""
-    text = text.translate(INVISIBLE).replace("\r\n", "\n").replace("\r", "\n")
+def _invisible_only(line: str) -> bool:
+    """A line holding nothing but zero-width characters (and blanks): debris of a web page."""
+    return any(c in INVISIBLE_CHARS for c in line) and not line.translate(INVISIBLE).strip(BLANK)
+
+
+def _mark_piece(text: str) -> bool:
+    """A piece of a reference mark a web page broke over lines: ``[`` ``1`` ``]`` ``[注1]``."""
+    return bool(MARK_PIECE.match(text))
+
+
+MARK_PIECE = re.compile(r"^(\[|\]|\[?(注|CPC|注释)?\s?\d{1,3}\]?)$")
+
+
+def paragraphs(text: str, stats: dict | None = None) -> list[Line]:
+    """Split decoded text into paragraphs, each with the 1-based line it starts on.
+
+    ``stats`` counts the repairs: lines joined across a line of invisible characters."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     blocks: list[list[tuple[int, str, int, bool]]] = [[]]  # (line no, text, raw width, indented)
-    for n, line in enumerate(text.split("\n"), 1):
+    soft: set[int] = set()  # blocks that follow a gap holding a line of invisible characters only
+    for n, raw in enumerate(text.split("\n"), 1):
+        line = raw.translate(INVISIBLE)
         stripped = line.strip(BLANK)
         if not stripped or stripped.isspace():  # only other blanks (U+2028, U+2003…): a blank line
             if blocks[-1]:
                 blocks.append([])
+            if _invisible_only(raw):
+                soft.add(len(blocks) - 1)
             continue
         blocks[-1].append((n, stripped, width(line.rstrip(BLANK)), line[:1] in BLANK))
+    soft_firsts = {blocks[k][0][0] for k in soft if k < len(blocks) and blocks[k]}
     blocks = [b for b in blocks if b]
     lines = [item for block in blocks for item in block]
     wrap = wrap_width([(t, w) for _, t, w, _ in lines])
@@ -95,6 +116,8 @@ def paragraphs(text: str) -> list[Line]:
             if pwidth < wrap - 2:
                 return False
             return not (starts_block(ctext) and ptext[-1] in SENTENCE_END)
+        if ptext.endswith("[") or ctext.startswith("]") or (_mark_piece(ctext) and not ends_sentence(ptext)):
+            return True  # a reference mark broken over lines: 会议 / [ / 1 / ]
         if starts_block(ctext) or _standalone_heading(ptext) or _bracketed(ptext) or _bracketed(ctext):
             return False
         if indent_marks:  # flush continuation lines under indented first lines (回行顶格)
@@ -104,6 +127,11 @@ def paragraphs(text: str) -> list[Line]:
     out: list[Line] = []
     for block in blocks:
         start, acc = block[0][0], block[0][1]
+        if block[0][0] in soft_firsts and out and not ends_sentence(out[-1].text) and not starts_block(acc):
+            # a sentence cut by a line of invisible characters (a web page's debris): one paragraph
+            start, acc = out[-1].line, _join(out.pop().text, acc, False)
+            if stats is not None:
+                stats["joined"] = stats.get("joined", 0) + 1
         for prev, cur in zip(block, block[1:]):
             if continues(prev, cur):
                 acc = _join(acc, cur[1], wrap is not None)

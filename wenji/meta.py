@@ -17,6 +17,8 @@ from .model import Meta
 
 FIELDS = {"title", "date", "kind", "place", "speaker", "occasion", "source", "slug", "summary",
           "date_note", "encoding"}
+# The owner's corrections to how the text is read: lists of lines (by text, or line number).
+CORRECTIONS = {"headings", "not_headings", "drop", "drop_from"}
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 SITE_DEFAULTS = {
@@ -40,13 +42,22 @@ def load_front_matter(path: Path) -> dict | InputError:
         reason = getattr(e, "problem", None) or str(e).splitlines()[0]
         return InputError(path, f"invalid front matter: {reason}", mark.line + 1 if mark else None)
     data = dict(post.metadata)
-    unknown = sorted(set(data) - FIELDS)
+    unknown = sorted(set(data) - FIELDS - CORRECTIONS)
     if unknown:
-        return InputError(path, f"unknown metadata field(s) {', '.join(unknown)}; known: {', '.join(sorted(FIELDS))}",
-                          _line_of_key(path, unknown[0]))
+        return InputError(path, f"unknown metadata field(s) {', '.join(unknown)}; "
+                                f"known: {', '.join(sorted(FIELDS | CORRECTIONS))}", _line_of_key(path, unknown[0]))
     out: dict = {}
     for key, value in data.items():
         if value is None:
+            continue
+        if key in CORRECTIONS:
+            items = value if isinstance(value, list) else [value]
+            bad = [v for v in items if isinstance(v, bool) or not isinstance(v, (str, int))]
+            if bad or (key in ("drop", "drop_from") and any(not _is_pattern(v) for v in items)):
+                return InputError(path, f"{key} must be a list of lines (text or line number)"
+                                        + (" as regular expressions" if key in ("drop", "drop_from") else ""),
+                                  _line_of_key(path, key))
+            out[key] = tuple(v.strip() if isinstance(v, str) else v for v in items)
             continue
         if key == "date":
             if isinstance(value, (dt.date, dt.datetime)):
@@ -67,6 +78,37 @@ def load_front_matter(path: Path) -> dict | InputError:
     return out
 
 
+def _is_pattern(value) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        re.compile(value)
+    except re.error:
+        return False
+    return True
+
+
+def boilerplate_rules(config: dict) -> tuple[tuple[str, ...], tuple[str, ...]] | str:
+    """(drop, drop_from) patterns of ``[boilerplate]`` in site.toml, or the reason they are invalid.
+
+    ``drop``: a paragraph matching one of these is left out wherever it stands; ``drop_from``:
+    a paragraph matching one of these in the second half of a speech is left out with
+    everything after it (a licence notice copied with every text)."""
+    table = config.get("boilerplate", {})
+    if not isinstance(table, dict):
+        return "[boilerplate] must be a table with drop = [...] and drop_from = [...]"
+    rules = []
+    for key in ("drop", "drop_from"):
+        items = table.get(key, [])
+        if not isinstance(items, list) or not all(_is_pattern(v) for v in items):
+            return f"[boilerplate] {key} must be a list of regular expressions"
+        rules.append(tuple(items))
+    unknown = sorted(set(table) - {"drop", "drop_from"})
+    if unknown:
+        return f"[boilerplate] has unknown key(s) {', '.join(unknown)}; known: drop, drop_from"
+    return rules[0], rules[1]
+
+
 def _line_of_key(path: Path, key: str) -> int | None:
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if line.startswith(f"{key}:"):
@@ -79,7 +121,12 @@ def merge(inferred: dict, given: dict) -> Meta:
     names = {f.name for f in fields(Meta)}
     values = {k: v for k, v in inferred.items() if k in names}
     values.update({k: v for k, v in given.items() if k in names})
-    taken = tuple(sorted(k for k in inferred if k in names and k not in given and inferred[k]))
+    taken = sorted(k for k in inferred if k in names and k not in given and inferred[k])
+    text_date, given_date = inferred.get("date", ""), given.get("date", "")
+    if given_date and len(text_date) > len(given_date) and text_date.startswith(given_date):
+        values["date"] = text_date  # the text's own date line is more precise and agrees
+        taken.append("date")
+    taken = tuple(sorted(taken))
     return replace(Meta(**values), inferred=taken)
 
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
-from . import clean, downloads, feeds, header, masks, meta as metadata, parallel, render, search, structure, termcounts, theme_pages
+from . import (boilerplate, clean, downloads, feeds, footnotes, header, masks, meta as metadata, parallel, render, search,
+               structure, termcounts, theme_pages)
 from . import themes as themes_mod
 from .cache import Cache, key as cache_key
 from .errors import BuildError, InputError
@@ -64,29 +65,57 @@ def _seed_files(seeds: Path) -> tuple[list[Path], list[InputError], list[str]]:
     return files, errors, skipped
 
 
-def load_speech(path: Path, given: dict) -> Speech | InputError:
-    """One raw text -> a Speech (decoded, cleaned, header taken out, sectioned)."""
+def load_speech(path: Path, given: dict, rules: tuple = ((), ())) -> Speech | InputError:
+    """One raw text -> a Speech (decoded, cleaned, header taken out, sectioned). ``rules``: the
+    archive's boilerplate patterns (drop, drop_from), to which the speech's own are added."""
     decoded = read_file(path, given.get("encoding", ""))
     if isinstance(decoded, InputError):
         return decoded
     text, encoding = decoded
-    lines = clean.paragraphs(text)
+    repairs: dict = {}
+    lines = clean.paragraphs(text, repairs)
     inferred, head, body = header.split_header(lines)
+    from_header = [k for k in ("title", "occasion", "date", "speaker") if inferred.get(k)]
+    body, dropped = boilerplate.drop(body, rules[0] + given.get("drop", ()), rules[1] + given.get("drop_from", ()))
+    body, notes, marks = footnotes.split_notes(body)
     if not body:
         return InputError(path, "no speech text after the header lines", head[-1].line if head else None)
     inferred.setdefault("title", header.fallback_title(body))
     inferred["kind"] = header.infer_kind(inferred.get("title", ""), text)
     m = metadata.merge(inferred, given)
     m = replace(m, encoding=encoding)
-    root = structure.build(body)
+    fixes = structure.Corrections(list(given.get("headings", ())), list(given.get("not_headings", ())))
+    found: dict = {}
+    root = structure.build(body, fixes, found, notes)
     slug = m.slug or path.stem
     if not m.slug and UNSAFE_NAME.search(slug):
         return InputError(path, "the file name cannot be a page name (it holds a space or one of # ? % / \\ \" < >): "
                                 "rename the file, or give a slug in its metadata")
-    speech = Speech(stem=path.stem, slug=slug, source=path, encoding=encoding, meta=m, header=head, body=root)
+    speech = Speech(stem=path.stem, slug=slug, source=path, encoding=encoding, meta=m, header=head, body=root,
+                    footnotes=marks, dropped=dropped)
     speech.masks = sum(masks.count(p.text) for p in speech.paragraphs()) + sum(
         masks.count(s.heading) for s, _ in speech.sections())
+    speech.log = _reading_log(speech, from_header, found, repairs, notes)
+    speech.warnings = [f"{path.name}: {w}" for w in fixes.unmatched()]
     return speech
+
+
+def _reading_log(speech: Speech, read: list[str], found: dict, repairs: dict, notes: list) -> list[str]:
+    """What reading the speech did, one line each, for -v and check."""
+    sections, paragraphs = speech.size()
+    log = [f"{sections} sections, {paragraphs} paragraphs",
+           f"header lines read: {len(speech.header)}" + (f" ({', '.join(read)})" if read else "")]
+    if found.get("unnumbered headings"):
+        log.append(f"unnumbered headings taken: {found['unnumbered headings']}")
+    if found.get("bare markers"):
+        log.append(f"markers alone on their line joined to their paragraph: {found['bare markers']}")
+    if repairs.get("joined"):
+        log.append(f"lines joined across a line of invisible characters: {repairs['joined']}")
+    if notes:
+        log.append(f"footnotes: {len(notes)}, linked from {len(speech.footnotes)} marks")
+    for line in speech.dropped:
+        log.append(f"dropped as boilerplate, line {line.line}: {line.text[:40]}")
+    return log
 
 
 def sort_key(s: Speech) -> tuple:
@@ -108,9 +137,9 @@ class QuietReporter:
         return items
 
 
-def _load_one(job: tuple[Path, dict, str]) -> Speech | InputError:
-    path, given, _ = job
-    return load_speech(path, given)
+def _load_one(job: tuple[Path, dict, str, tuple]) -> Speech | InputError:
+    path, given, _, rules = job
+    return load_speech(path, given, rules)
 
 
 def _load_chunk(jobs: list) -> list:
@@ -118,14 +147,14 @@ def _load_chunk(jobs: list) -> list:
 
 
 def load_speeches(files: list[Path], given_by_stem: dict[str, dict], cache: Cache, workers: int,
-                  report) -> list[Speech | InputError]:
+                  report, rules: tuple = ((), ())) -> list[Speech | InputError]:
     """Every file read and sectioned: from the cache where its bytes and metadata are known,
     the rest on ``workers`` processes."""
     jobs, results = [], {}
     for path in files:
         given = given_by_stem.get(path.stem, {})
         try:
-            k = cache_key("speech", str(path.name), path.read_bytes(), repr(sorted(given.items())))
+            k = cache_key("speech", str(path.name), path.read_bytes(), repr(sorted(given.items())), repr(rules))
         except OSError:
             k = ""
         got = cache.get("speech", k) if k else None
@@ -133,10 +162,10 @@ def load_speeches(files: list[Path], given_by_stem: dict[str, dict], cache: Cach
             got.source = path
             results[path] = got
         else:
-            jobs.append((path, given, k))
-    size = sum(p.stat().st_size for p, _, _ in jobs)
+            jobs.append((path, given, k, rules))
+    size = sum(p.stat().st_size for p, _, _, _ in jobs)
     fresh = parallel.map_chunks(_load_chunk, jobs, workers if size > 1_000_000 else 1)
-    for (path, _, k), result in zip(jobs, fresh):
+    for (path, _, k, _), result in zip(jobs, fresh):
         results[path] = result
         if k and isinstance(result, Speech):
             result.digest = k
@@ -158,6 +187,10 @@ def load_archive(seeds: Path, content: Path, report=None, base_url: str | None =
     url_error = metadata.check_base_url(config)
     if url_error:
         errors.append(InputError(content / "site.toml", url_error))
+    rules = metadata.boilerplate_rules(config)
+    if isinstance(rules, str):
+        errors.append(InputError(content / "site.toml", rules))
+        rules = ((), ())
     files, file_errors, skipped = _seed_files(seeds)
     errors += file_errors
     for s in skipped:
@@ -175,15 +208,22 @@ def load_archive(seeds: Path, content: Path, report=None, base_url: str | None =
             else:
                 given_by_stem[mpath.stem] = given
     speeches: list[Speech] = []
-    for path, result in zip(files, load_speeches(files, given_by_stem, cache or Cache(enabled=False), workers, report)):
+    loaded = load_speeches(files, given_by_stem, cache or Cache(enabled=False), workers, report, rules)
+    for path, result in zip(files, loaded):
         if isinstance(result, InputError):
             errors.append(result)
         else:
             speeches.append(result)
+            for w in result.warnings:
+                report.warn(w)
             if getattr(report, "verbose", False):
-                n_sections, n_paragraphs = result.size()
-                report.detail(f"  {path.name}: {result.meta.title} — {n_sections} sections, "
-                              f"{n_paragraphs} paragraphs, encoding {result.encoding}")
+                report.detail(f"  {path.name}: {result.meta.title} — encoding {result.encoding}")
+                for line in result.log:
+                    report.detail(f"    {line}")
+    for where, passage, n in boilerplate.repeated_edges(speeches):
+        report.warn(f"{n} speeches {where.replace('opens', 'open').replace('closes', 'close')} with the same "
+                    f"paragraph {passage[:40]!r}: boilerplate? leave it out with [boilerplate] drop or drop_from "
+                    f"in site.toml")
     by_slug: dict[str, Speech] = {}
     for s in speeches:
         key = s.slug.lower()  # case-insensitive file systems would merge Foo.html and foo.html

@@ -12,7 +12,8 @@ its line numbers the paragraph that follows.
 
 A short line of its own with no sentence-final punctuation, standing between sentences
 (``关于外交工作``, ``结束语``), is an unnumbered heading: a run of them are siblings, inside a
-numbered section they nest. It takes its ordinal among its siblings, after the numbered ones.
+numbered section they nest (but never inside a ``第一，…`` item). It takes its ordinal among its
+siblings, after the numbered ones.
 
 A section with no explicit subsections may still be structured by run-in heads:
 - an ordinal series ``一要…。`` ``二要…。`` (or ``一是``, ``第一，``) at paragraph starts;
@@ -175,8 +176,8 @@ class _Builder:
                 continue
             if kind[0] == "heading":
                 self.log["unnumbered headings"] = self.log.get("unnumbered headings", 0) + 1
-                if stack[-1][0].marker == "heading":
-                    stack.pop()
+                while stack[-1][0].marker in FLOATING:
+                    stack.pop()  # a heading line is never inside a 第一，… item, and a run of them are siblings
                 if line.text in OUTER_HEADINGS:
                     del stack[1:]
                 parent, rank = stack[-1]
