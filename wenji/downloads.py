@@ -19,7 +19,8 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that builds stay byte-identical
 
 def plain_text(speech: Speech) -> str:
     """The cleaned text with its structure kept as plain text: headings on their own lines,
-    blank lines between blocks, each paragraph prefixed by nothing (its number is its order)."""
+    blank lines between blocks, each paragraph prefixed by nothing (its number is its order),
+    footnotes last, then what the owner left off the page as boilerplate."""
     m = speech.meta
     lines = [m.title]
     if m.occasion:
@@ -39,6 +40,7 @@ def plain_text(speech: Speech) -> str:
                 out.append(block.text)
 
     walk(speech.body)
+    out += [line.text for line in speech.dropped]  # left off the page as boilerplate, kept here as written
     return "\n\n".join(out) + "\n"
 
 

@@ -75,5 +75,5 @@ def _printed_notes(lines: list[Line], head: int) -> tuple[list[Line], list[Parag
     body = lines[:head + 1] + lines[end:]  # the 注： line stays, as written
     text = "".join(l.text for l in lines[:head])
     # marks the text really uses; a bare number (1.) would link every 1 of the text
-    pairs = {m: n for m, n in pairs.items() if not m.isdigit() and m in text}
+    pairs = {m: n for m, n in pairs.items() if not re.fullmatch(r"[0-9]+", m) and m in text}
     return body, notes, pairs

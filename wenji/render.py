@@ -13,7 +13,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from . import cite, masks
-from .model import Archive, Speech
+from .header import DATE_LINE, parse_date
+from .model import Archive, Paragraph, Speech
 
 MASK_TITLE = "此处原文已隐去（匿名处理）"
 
@@ -27,6 +28,60 @@ def masked(text: str) -> Markup:
         else:
             out.append(escape(piece))
     return Markup("").join(out)
+
+
+def with_marks(text: str, marks: dict[str, int]) -> Markup:
+    """Speech text as ``masked`` gives it, each reference mark a link to its note (``#fnN``);
+    the first mark of a note is where the note links back to (``#fnrefN``). A mark at the very
+    start of a paragraph is a list marker, not a reference."""
+    if not marks:
+        return masked(text)
+    rx = re.compile("|".join(re.escape(m) for m in sorted(marks, key=len, reverse=True)))
+    out, at = [], 0
+    for m in rx.finditer(text):
+        if m.start() == 0:
+            continue
+        n = marks[m.group(0)]
+        out.append(masked(text[at:m.start()]))
+        out.append(Markup('<sup class="fnref"><a href="#fn{0}" id="fnref{0}-{1}" aria-label="注{0}">{2}</a></sup>')
+                   .format(n, m.start(), m.group(0)))
+        at = m.end()
+    out.append(masked(text[at:]))
+    return Markup("").join(out)
+
+
+def source_lines(speech: Speech) -> list[str]:
+    """Header lines of the text that the page header does not already show (in the title, the
+    occasion, the speaker or the date): kept visible as written, so no line of the source is lost."""
+    m = speech.meta
+    shown = [_squeeze(v) for v in (m.title, m.occasion, m.speaker) if v]
+    out = []
+    for line in speech.header:
+        t = _squeeze(line.text).lstrip("—-－")
+        dated = bool(DATE_LINE.match(line.text)) and parse_date(line.text) == m.date
+        if not dated and not any(t in v for v in shown):
+            out.append(line.text)
+    return out
+
+
+def _squeeze(text: str) -> str:
+    return re.sub(r"[\s\u3000]+", "", text)
+
+
+def first_marks(speech: Speech) -> dict[int, str]:
+    """Note number -> the id of the first mark that points to it (the note's back link)."""
+    out: dict[int, str] = {}
+    if not speech.footnotes:
+        return out
+    rx = re.compile("|".join(re.escape(m) for m in sorted(speech.footnotes, key=len, reverse=True)))
+    for sec, _ in speech.body.walk():
+        for p in sec.paragraphs:
+            if p.kind == "note":
+                continue
+            for m in rx.finditer(p.text):
+                if m.start():
+                    out.setdefault(speech.footnotes[m.group(0)], f"fnref{speech.footnotes[m.group(0)]}-{m.start()}")
+    return out
 
 
 def cn_date(date: str) -> str:
@@ -64,6 +119,7 @@ def environment(templates: Path) -> Environment:
         keep_trailing_newline=True,
     )
     env.filters["masked"] = masked
+    env.filters["with_marks"] = with_marks
     env.filters["cn_date"] = cn_date
     env.filters["md"] = md
     env.globals["h_level"] = lambda depth: min(depth + 1, 6)
@@ -83,8 +139,11 @@ def speech_page(env: Environment, archive: Archive, speech: Speech, prev: Speech
     cites = {"": (cite.gbt7714(config, speech), cite.bibtex(config, speech))}
     for sec, path in toc:
         cites[sec.id] = (cite.gbt7714(config, speech, sec, path), cite.bibtex(config, speech, sec, path))
+    notes = [b for b in speech.body.blocks if isinstance(b, Paragraph) and b.kind == "note"]
+    blocks = [b for b in speech.body.blocks if not (isinstance(b, Paragraph) and b.kind == "note")]
     return env.get_template("speech.html").render(
         base_context(archive, "../", speech.meta.title, speech=speech, toc=toc, prev=prev, next=nxt,
+                     blocks=blocks, notes=notes, backlinks=first_marks(speech), source_lines=source_lines(speech),
                      themes=themes, body=speech.body, paragraph_count=len(speech.paragraphs()),
                      section_count=len(toc), body_class="speech", cites=cites,
                      canonical=cite.speech_url(config, speech), author=cite.responsible(speech),

@@ -12,8 +12,8 @@ its line numbers the paragraph that follows.
 
 A short line of its own with no sentence-final punctuation, standing between sentences
 (``关于外交工作``, ``结束语``), is an unnumbered heading: a run of them are siblings, inside a
-numbered section they nest (but never inside a ``第一，…`` item). It takes its ordinal among its
-siblings, after the numbered ones.
+numbered section they nest (but never inside a ``第一，…`` item, and a numbered part is never
+inside them). It takes its ordinal among its siblings, after the numbered ones.
 
 A section with no explicit subsections may still be structured by run-in heads:
 - an ordinal series ``一要…。`` ``二要…。`` (or ``一是``, ``第一，``) at paragraph starts;
@@ -38,7 +38,7 @@ RANK = {"part": 0, "cn": 1, "paren-cn": 2, "arabic": 3, "paren-arabic": 4, "circ
 # 第一， and unnumbered headings have no fixed level: they sit just below the section they open in.
 FLOATING = {"ordinal", "heading"}
 LEAD_MAX = 40
-HEADING_MAX = 30  # the longest unnumbered heading line in 37 national reports has 19 characters
+HEADING_MAX = 40  # the longest unnumbered heading line in 37 national reports has 39 characters
 FIRST_SENTENCE = re.compile(r"^[^。！？!?]*[。！？!?]")
 LEAD = re.compile(r"^[^。：:；;！？!?]{4,%d}。" % LEAD_MAX)
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -99,8 +99,10 @@ def _heading_shaped(text: str) -> bool:
 
 
 def _plain_heading(text: str) -> bool:
-    """An unnumbered heading line by its own look (its neighbours are checked by the caller)."""
-    return (_heading_shaped(text) and len(CJK.findall(text)) >= 2 and not SALUTATION.match(text)
+    """An unnumbered heading line by its own look (its neighbours are checked by the caller):
+    terse, at most two commas (an opening sentence that lost its 。 has more)."""
+    return (_heading_shaped(text) and len(CJK.findall(text)) >= 2 and text.count("，") + text.count(",") <= 2
+            and not SALUTATION.match(text)
             and not DASH_ITEM.match(text) and not (text[0] in "（(" and text[-1] in "）)")
             and not ORDINAL.match(text))
 
@@ -248,8 +250,8 @@ def _close_to_parent(stack: list[tuple[Section, float]], kind: str, number: int)
     if kind in FLOATING:
         return  # a new ordinal series opens inside the current section
     rank = RANK[kind]
-    while len(stack) > 1 and stack[-1][1] >= rank:
-        stack.pop()
+    while len(stack) > 1 and (stack[-1][1] >= rank or stack[-1][0].marker == "heading"):
+        stack.pop()  # a numbered part is never inside an unnumbered heading
 
 
 @dataclass
