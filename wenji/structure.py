@@ -311,7 +311,8 @@ def _lead_runs(paras: list[Paragraph]) -> list[_Group]:
 
     for p in paras:
         m = LEAD.match(p.text) if p.kind == "text" else None
-        lead_ok = bool(m) and m.end() < len(p.text) and not SALUTATION.match(p.text)
+        # 二是… after an 一是 inside the paragraph before: a numbered clause, never an unnumbered lead
+        lead_ok = bool(m) and m.end() < len(p.text) and not SALUTATION.match(p.text) and not ORDINAL.match(p.text)
         c = m.group(0).count("，") if lead_ok else None
         if lead_ok and (not run or c == commas):
             run.append(p)
