@@ -74,3 +74,21 @@ def test_line_numbers_point_at_the_first_line_of_each_paragraph():
 def test_a_line_of_other_unicode_blanks_is_a_blank_line_not_an_empty_paragraph():
     text = "发展\n\u2028\n改革\n\u2003\u2029 \n开放"
     assert [(p.text, p.line) for p in paragraphs(text)] == [("发展", 1), ("改革", 3), ("开放", 5)]
+
+
+def test_a_line_of_invisible_characters_does_not_cut_a_sentence():
+    stats: dict = {}
+    text = "目前三四线城市房地产库存仍然较多，要\n\u200b\n支持居民自住和进城人员购房需求。\n\n第二段。"
+    got = [(p.text, p.line) for p in paragraphs(text, stats)]
+    assert got == [("目前三四线城市房地产库存仍然较多，要支持居民自住和进城人员购房需求。", 1), ("第二段。", 5)]
+    assert stats == {"joined": 1}
+
+
+def test_a_line_of_invisible_characters_after_a_sentence_end_or_before_a_heading_still_breaks():
+    text = "第一段结束了。\n\u200b\n第二段。\n\n一些话，\n\u200b\n一、标题\n内容。"
+    assert [p.text for p in paragraphs(text)] == ["第一段结束了。", "第二段。", "一些话，", "一、标题", "内容。"]
+
+
+def test_a_reference_mark_broken_over_lines_is_joined_into_its_sentence():
+    text = "现在我代表中央委员会作关于上届代表会议\n[\n1\n]\n以来的工作报告。\n\n第二段。"
+    assert [p.text for p in paragraphs(text)] == ["现在我代表中央委员会作关于上届代表会议[1]以来的工作报告。", "第二段。"]

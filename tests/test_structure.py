@@ -186,3 +186,88 @@ def test_ten_thousand_repeated_markers_take_the_next_free_numbers_quickly():
     assert [s.id for s in root.sections] == [f"s{n}" for n in range(1, 10001)]
     assert all([c.id for c in s.sections] == [f"{s.id}-1"] for s in root.sections)
     assert time.perf_counter() - start < 10  # was quadratic: a minute and more
+
+
+# Patterns of real archives (tests/corpus-real): each with a small text of its own.
+
+
+def test_a_series_restarting_inside_a_section_nests_under_it():
+    root = tree("五、甲\n内容。\n六、乙\n内容：\n一、子一。内容。\n二、子二。内容。\n三、子三。\n四、子四。\n七、丙\n内容。")
+    assert [i for i, _ in ids(root)] == ["s5", "s6", "s6-1", "s6-2", "s6-3", "s6-4", "s7"]
+
+
+def test_a_restart_inside_a_subsection_nests_there_and_the_outer_series_goes_on():
+    root = tree("三、问题\n（一）甲\n一、子。\n二、子。\n（二）乙\n内容。\n四、结论\n内容。")
+    assert [i for i, _ in ids(root)] == ["s3", "s3-1", "s3-1-1", "s3-1-2", "s3-2", "s4"]
+
+
+def test_ordinal_heads_are_markers_that_nest_where_they_stand():
+    root = tree("三、加快建设\n第一，全国动员，大办农业\n（一）抓好两头。内容。\n（二）开垦荒地。内容。\n"
+                "第二，发展工业\n内容。\n四、科学\n内容。")
+    assert ids(root) == [("s3", "三、加快建设"), ("s3-1", "第一，全国动员，大办农业"), ("s3-1-1", "（一）抓好两头。"),
+                         ("s3-1-2", "（二）开垦荒地。"), ("s3-2", "第二，发展工业"), ("s4", "四、科学")]
+    root = tree("（三）安排\n第一、关于基本建设\n内容。\n第二、关于工业生产\n内容。")
+    assert [i for i, _ in ids(root)] == ["s3", "s3-1", "s3-2"]
+
+
+def test_a_lone_numeral_line_numbers_the_paragraph_after_it():
+    root = tree("各位代表：\n引言。\n一\n纲要是一个伟大的纲领。内容。\n二\n下面说执行情况。内容。")
+    assert ids(root) == [("s1", "一\u3000纲要是一个伟大的纲领。"), ("s2", "二\u3000下面说执行情况。")]
+    assert [p.text for p in root.sections[0].paragraphs] == ["内容。"]
+
+
+def test_a_marker_alone_on_its_line_numbers_the_next_paragraph():
+    root = tree("理由如下：\n\n一、\n开垦宜于耕种的荒地。我国的人口很多。\n\n二、\n兴修水利。内容。")
+    assert ids(root) == [("s1", "一、开垦宜于耕种的荒地。"), ("s2", "二、兴修水利。")]
+    assert all(s.heading not in ("一、", "二、") for s, _ in root.walk())
+
+
+UNNUMBERED = ("同志们！\n开场的话。\n\n关于九大路线\n\n党的九大是重要的会议。\n\n关于形势和任务\n\n"
+              "当前形势很好。\n\n我们要继续努力。")
+
+
+def test_unnumbered_heading_lines_become_sibling_sections():
+    root = tree(UNNUMBERED)
+    assert ids(root) == [("s1", "关于九大路线"), ("s2", "关于形势和任务")]
+    assert [p.text for p in root.sections[1].paragraphs] == ["当前形势很好。", "我们要继续努力。"]
+    assert all(s.marker == "heading" for s in root.sections)
+
+
+def test_unnumbered_headings_nest_inside_a_numbered_section_and_numbers_keep_their_ids():
+    root = tree("一、关于革命\n内容。\n二、关于建设\n内容。\n关于教育改革问题\n内容。\n关于向科学进军\n内容。\n三、关于生活\n内容。")
+    assert [i for i, _ in ids(root)] == ["s1", "s2", "s2-1", "s2-2", "s3"]
+    root = tree("前言\n这是前言的内容。\n一、甲\n内容。\n二、乙\n内容。\n结束语\n这是结束的话。")
+    got = {h: i for i, h in ids(root)}
+    assert got["一、甲"] == "s1" and got["二、乙"] == "s2"
+    assert got["结束语"] not in ("s1", "s2") and "-" not in got["结束语"]  # frames the text: top level
+
+
+def test_lines_that_are_not_unnumbered_headings():
+    cases = [
+        "开场的话，\n没有标点的一行\n接着的句子。",  # continues a sentence
+        "开场的话。\n同志们\n接着的句子。",  # too short to be a title? a salutation word
+        "开场的话。\n——经济实力提升进位\n接着的句子。",  # a —— item
+        "开场的话。\n（掌声）\n接着的句子。",  # bracketed
+        "主要内容是：\n关于九大路线\n接着的句子。",  # after a colon: a list item
+        "开场的话。\nPublic domain\nfalse",  # nothing follows it
+        "现在，我代表国务院，向大会报告政府工作，请各位代表审议，并请全国政协委员提出意见\n一、回顾\n内容。",
+    ]
+    for text in cases:
+        root = tree(text)
+        assert all(s.marker != "heading" for s, _ in root.walk()), text
+
+
+def test_run_in_groups_use_a_declared_field_not_an_attribute_on_paragraphs():
+    root = tree("一要甲。内容。\n二要乙。内容。")
+    assert [s.marker for s in root.sections] == ["ordinal", "ordinal"]
+    assert all("kind_hint" not in vars(p) for p in root.all_paragraphs())
+
+
+def test_owner_corrections_by_text_and_line_number():
+    from wenji.structure import Corrections
+    lines = paragraphs("开场的话。\n一、不是标题的一句话。\n有些人说的话\n内容。\n新的话题\n内容。")
+    fixes = Corrections(headings=["有些人说的话", 5], not_headings=["一、不是标题的一句话。", "不存在的一行"])
+    root = build(lines, fixes)
+    assert [(s.heading, s.marker) for s in root.sections] == [("有些人说的话", "heading"), ("新的话题", "heading")]
+    assert root.paragraphs[1].text == "一、不是标题的一句话。"
+    assert fixes.unmatched() == ["not_headings: '不存在的一行' matches no line"]

@@ -83,7 +83,8 @@ def main(argv: list[str] | None = None, warm=None) -> int:
     args = parser().parse_args(argv)
     from .site import build
 
-    report = Reporter(args.quiet, args.verbose)
+    checking = args.command == "check" or args.check
+    report = Reporter(args.quiet, args.verbose or (checking and not args.quiet))  # check reviews every speech
     if args.command == "serve":
         from .serve import serve
 
@@ -94,8 +95,12 @@ def main(argv: list[str] | None = None, warm=None) -> int:
         report.errors(e, args.out)
         return 1
     report.summary(stats, args.out)
-    if args.command == "check" or args.check:
+    if checking:
         from .check import check_site
+        from .site import load_archive
+
+        if stats.up_to_date and report.verbose:  # nothing was read: say per speech what reading does
+            load_archive(args.seeds, args.content, report, base_url=args.base_url)
 
         problems = check_site(args.out, stats.base_url)
         for problem in problems:

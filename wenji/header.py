@@ -54,7 +54,7 @@ def _bracketed(text: str) -> bool:
 def _is_title(text: str) -> bool:
     return (len(text) <= 40 and text[-1] not in TITLE_END and not marker_of(text)
             and not SALUTATION.match(text) and not DASH_ITEM.match(text) and not _bracketed(text)
-            and not DATED_OCCASION.match(text))
+            and not DATED_OCCASION.match(text) and not SPACED_NAME.match(text))
 
 
 def speaker_of(text: str) -> str:
