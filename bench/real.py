@@ -37,8 +37,10 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=2, help="cold builds and jieba floors, alternating")
     args = ap.parse_args()
     code = args.code.resolve()
-    sys.path[:0] = [str(code), str(ROOT / "tests"), str(ROOT / "bench")]
-    import scale  # bench/scale.py: timed_build, jieba_floor
+    sys.path[:0] = [str(ROOT / "tests"), str(ROOT / "bench")]
+    import scale  # bench/scale.py: timed_build, jieba_floor (it puts this checkout first on the path)
+
+    sys.path.insert(0, str(code))  # the wenji measured is the one in --code
     import realpages as rp
 
     work = Path(tempfile.mkdtemp(prefix="wenji-real-"))
@@ -49,6 +51,7 @@ def main() -> None:
         _, cut = scale.jieba_floor(CORPUS / "seeds")
         timings.append((cold, cut))
     site = importlib.import_module("wenji.site")
+    assert Path(site.__file__).resolve().parent.parent == code, site.__file__
     archive = site.load_archive(CORPUS / "seeds", CORPUS / "content")
     labels = rp.labels()
     totals = dict(sentences=0, lost=0, numbered=0, contradicting=0, bare=0, labelled=0, labelled_found=0,

@@ -102,9 +102,7 @@ def load_speech(path: Path, given: dict, rules: tuple = ((), ())) -> Speech | In
 
 def _reading_log(speech: Speech, read: list[str], found: dict, repairs: dict, notes: list) -> list[str]:
     """What reading the speech did, one line each, for -v and check."""
-    sections, paragraphs = speech.size()
-    log = [f"{sections} sections, {paragraphs} paragraphs",
-           f"header lines read: {len(speech.header)}" + (f" ({', '.join(read)})" if read else "")]
+    log = [f"header lines read: {len(speech.header)}" + (f" ({', '.join(read)})" if read else "")]
     if found.get("unnumbered headings"):
         log.append(f"unnumbered headings taken: {found['unnumbered headings']}")
     if found.get("bare markers"):
@@ -217,7 +215,9 @@ def load_archive(seeds: Path, content: Path, report=None, base_url: str | None =
             for w in result.warnings:
                 report.warn(w)
             if getattr(report, "verbose", False):
-                report.detail(f"  {path.name}: {result.meta.title} — encoding {result.encoding}")
+                n_sections, n_paragraphs = result.size()
+                report.detail(f"  {path.name}: {result.meta.title} — {n_sections} sections, "
+                              f"{n_paragraphs} paragraphs, encoding {result.encoding}")
                 for line in result.log:
                     report.detail(f"    {line}")
     for where, passage, n in boilerplate.repeated_edges(speeches):

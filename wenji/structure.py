@@ -101,8 +101,10 @@ def _heading_shaped(text: str) -> bool:
 
 def _plain_heading(text: str) -> bool:
     """An unnumbered heading line by its own look (its neighbours are checked by the caller):
-    terse, at most two commas (an opening sentence that lost its 。 has more)."""
+    terse, at most two commas (an opening sentence that lost its 。 has more), opening with a
+    Chinese character or quote, free of markup-like symbols (``> 引用``, ```代码```)."""
     return (_heading_shaped(text) and len(CJK.findall(text)) >= 2 and text.count("，") + text.count(",") <= 2
+            and (CJK.match(text) or text[0] in "“《「‘") and not any(c in text for c in "`*#>|[]<\\")
             and not SALUTATION.match(text) and not ADDRESS.match(text)
             and not DASH_ITEM.match(text) and not (text[0] in "（(" and text[-1] in "）)")
             and not ORDINAL.match(text))
