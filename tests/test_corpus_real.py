@@ -6,6 +6,7 @@ import pytest
 
 from realpages import (CORPUS, bare_marker_headings, contradicting_ids, labels, lost_header_lines, lost_sentences,
                        mark_only_paragraphs, read_page, split_cuts, squeeze)
+from test_validity import run_vnu
 from wenji import site
 from wenji.cache import Cache
 from wenji.check import check_site
@@ -96,3 +97,8 @@ def test_the_licence_is_left_out_of_the_pages_and_kept_in_the_plain_text(built):
 
 def test_the_built_site_is_sound(built):
     assert check_site(built.out) == []
+
+
+def test_pages_with_notes_and_header_lines_are_valid_html(built):
+    pages = [built.out / "speeches" / f"{stem}.html" for stem in ("cpc-03-0", "cpc-12-0", "gwr-1957", "cpc-19-0")]
+    assert [m for m in run_vnu(pages) if m.get("type") == "error"] == []

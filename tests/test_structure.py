@@ -4,7 +4,7 @@ import re
 import pytest
 
 from wenji.clean import paragraphs
-from wenji.structure import build
+from wenji.structure import Corrections, build
 
 
 def tree(text: str):
@@ -250,6 +250,7 @@ def test_lines_that_are_not_unnumbered_headings():
         "开场的话。\n（掌声）\n接着的句子。",  # bracketed
         "主要内容是：\n关于九大路线\n接着的句子。",  # after a colon: a list item
         "开场的话。\nPublic domain\nfalse",  # nothing follows it
+        "开场的话。\n二〇一九年三月五日\n接着的句子。",  # a date
         "现在，我代表国务院，向大会报告政府工作，请各位代表审议，并请全国政协委员提出意见\n一、回顾\n内容。",
     ]
     for text in cases:
@@ -264,7 +265,6 @@ def test_run_in_groups_use_a_declared_field_not_an_attribute_on_paragraphs():
 
 
 def test_owner_corrections_by_text_and_line_number():
-    from wenji.structure import Corrections
     lines = paragraphs("开场的话。\n一、不是标题的一句话。\n有些人说的话\n内容。\n新的话题\n内容。")
     fixes = Corrections(headings=["有些人说的话", 5], not_headings=["一、不是标题的一句话。", "不存在的一行"])
     root = build(lines, fixes)

@@ -42,6 +42,7 @@ HEADING_MAX = 40  # the longest unnumbered heading line in 37 national reports h
 FIRST_SENTENCE = re.compile(r"^[^。！？!?]*[。！？!?]")
 LEAD = re.compile(r"^[^。：:；;！？!?]{4,%d}。" % LEAD_MAX)
 CJK = re.compile(r"[\u4e00-\u9fff]")
+DATE_ONLY = re.compile(r"^[〇零一二三四五六七八九十○]{2,4}年([一二三四五六七八九十]{1,2}月)?([一二三四五六七八九十]{1,3}日)?$")
 ADDRESS = re.compile(r"^(各位|同志们|朋友们|女士们|先生们)")  # a salutation that lost its punctuation
 # Headings that frame the whole text: never nested inside the numbered section before them.
 OUTER_HEADINGS = {"前言", "引言", "序言", "导言", "结束语", "结语", "结束", "结论", "附录", "附件", "后记"}
@@ -105,6 +106,7 @@ def _plain_heading(text: str) -> bool:
     Chinese character or quote, free of markup-like symbols (``> 引用``, ```代码```)."""
     return (_heading_shaped(text) and len(CJK.findall(text)) >= 2 and text.count("，") + text.count(",") <= 2
             and (CJK.match(text) or text[0] in "“《「‘") and not any(c in text for c in "`*#>|[]<\\")
+            and not DATE_ONLY.match(text)
             and not SALUTATION.match(text) and not ADDRESS.match(text)
             and not DASH_ITEM.match(text) and not (text[0] in "（(" and text[-1] in "）)")
             and not ORDINAL.match(text))
