@@ -92,3 +92,9 @@ def test_a_line_of_invisible_characters_after_a_sentence_end_or_before_a_heading
 def test_a_reference_mark_broken_over_lines_is_joined_into_its_sentence():
     text = "现在我代表中央委员会作关于上届代表会议\n[\n1\n]\n以来的工作报告。\n\n第二段。"
     assert [p.text for p in paragraphs(text)] == ["现在我代表中央委员会作关于上届代表会议[1]以来的工作报告。", "第二段。"]
+
+
+def test_a_bracketed_insertion_inside_a_sentence_stays_in_it_a_bracketed_line_after_one_does_not():
+    text = "开头的话\n还没说完。\n\n毛主席说：“她\n（指江青）\n算上海帮！”\n\n会议结束了。\n（掌声）\n\n最后一段\n说完了。"
+    assert [p.text for p in paragraphs(text)] == [
+        "开头的话还没说完。", "毛主席说：“她（指江青）算上海帮！”", "会议结束了。", "（掌声）", "最后一段说完了。"]

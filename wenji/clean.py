@@ -104,7 +104,8 @@ def paragraphs(text: str, stats: dict | None = None) -> list[Line]:
     inner = [t for b in blocks for _, t, _, _ in b[:-1] if not _standalone_heading(t)]
     ragged = len(blocks) > 1 and bool(inner) and sum(t[-1] not in SENTENCE_END for t in inner) >= len(inner) / 2
 
-    def continues(prev: tuple[int, str, int, bool], cur: tuple[int, str, int, bool]) -> bool:
+    def continues(prev: tuple[int, str, int, bool], cur: tuple[int, str, int, bool], acc: str) -> bool:
+        """Whether ``cur`` goes on the paragraph ``acc`` that ``prev`` ends."""
         _, ptext, pwidth, _ = prev
         _, ctext, _, cindent = cur
         if indent_marks and cindent:
@@ -118,6 +119,10 @@ def paragraphs(text: str, stats: dict | None = None) -> list[Line]:
             return not (starts_block(ctext) and ptext[-1] in SENTENCE_END)
         if ptext.endswith("[") or ctext.startswith("]") or (_mark_piece(ctext) and not ends_sentence(ptext)):
             return True  # a reference mark broken over lines: 会议 / [ / 1 / ]
+        if ragged and not starts_block(ctext) and (
+                (_bracketed(ctext) and not ends_sentence(ptext))
+                or (_bracketed(ptext) and len(acc) > len(ptext) and not ends_sentence(acc[:-len(ptext)]))):
+            return True  # a bracketed insertion inside a sentence: 毛主席说：“她 / （指江青） / 算上海帮
         if starts_block(ctext) or _standalone_heading(ptext) or _bracketed(ptext) or _bracketed(ctext):
             return False
         if indent_marks:  # flush continuation lines under indented first lines (回行顶格)
@@ -133,7 +138,7 @@ def paragraphs(text: str, stats: dict | None = None) -> list[Line]:
             if stats is not None:
                 stats["joined"] = stats.get("joined", 0) + 1
         for prev, cur in zip(block, block[1:]):
-            if continues(prev, cur):
+            if continues(prev, cur, acc):
                 acc = _join(acc, cur[1], wrap is not None)
             else:
                 out.append(Line(acc, start))
