@@ -119,35 +119,36 @@ def _reads_as_prose(text: str) -> bool:
 
 def _classify(lines: list[Line], fixes: Corrections) -> list[tuple | None]:
     """Per line: ("numbered", kind, number, marker length), ("heading",) or None (a paragraph)."""
+    numbered = [_numbered(l.text) for l in lines]
+    plain = [num is None and _plain_heading(l.text) for l, num in zip(lines, numbered)]
+    # prose_after[j]: from line j on, past a run of heading-shaped lines, comes prose or a
+    # numbered heading (one backward pass: a long run of short lines costs no rescans)
+    prose_after = [False] * (len(lines) + 1)
+    for j in range(len(lines) - 1, -1, -1):
+        prose_after[j] = bool(numbered[j]) or (prose_after[j + 1] if plain[j] else _reads_as_prose(lines[j].text))
     out: list[tuple | None] = []
     for i, line in enumerate(lines):
-        text = line.text
         verdict = fixes.says(line)
-        num = _numbered(text)
+        num = numbered[i]
         if verdict is False:
             out.append(None)
         elif verdict is True:
             out.append(("numbered", *num) if num else ("heading",))
         elif num:
             out.append(("numbered", *num))
-        elif _plain_heading(text) and _between_sentences(lines, out, i):
+        elif plain[i] and _after_a_sentence(lines, out, i) and prose_after[i + 1]:
             out.append(("heading",))
         else:
             out.append(None)
     return out
 
 
-def _between_sentences(lines: list[Line], done: list, i: int) -> bool:
-    """The line before ends a sentence (or is a heading or the salutation), and prose follows
-    the run of heading-shaped lines this one belongs to."""
-    if i:
-        prev = lines[i - 1].text
-        if not (done[i - 1] or SALUTATION.match(prev) or (ends_sentence(prev) and prev[-1] not in "：:")):
-            return False
-    j = i + 1
-    while j < len(lines) and (_numbered(lines[j].text) is None and _plain_heading(lines[j].text)):
-        j += 1
-    return j < len(lines) and (_numbered(lines[j].text) is not None or _reads_as_prose(lines[j].text))
+def _after_a_sentence(lines: list[Line], done: list, i: int) -> bool:
+    """The line before ends a sentence (not with a colon), or is a heading or the salutation."""
+    if not i:
+        return True
+    prev = lines[i - 1].text
+    return bool(done[i - 1] or SALUTATION.match(prev) or (ends_sentence(prev) and prev[-1] not in "：:"))
 
 
 def _merge_bare_markers(lines: list[Line], kinds: list) -> tuple[list[Line], list]:
