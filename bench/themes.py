@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from synthetic import make_archive  # noqa: E402
-from wenji import parallel, render, termcounts, theme_pages, themes  # noqa: E402
+from wenji import render, termcounts, theme_pages, themes  # noqa: E402
 from wenji.cache import Cache  # noqa: E402
 from wenji.site import TEMPLATES, build, load_archive  # noqa: E402
 
@@ -63,8 +63,8 @@ def theme_step(seeds: Path, content: Path, cache: Cache) -> tuple[Clock, dict]:
     clock = Clock()
     taxonomy, settings = themes.load_taxonomy(themes.content_file(content, "themes.toml"))
     seg = themes.make_segmenter(content, taxonomy)
-    counts = termcounts.PendingCounts(seg, archive.speeches, cache, parallel.cores()).finish()
-    clock.lap(f"cutting and counting every section ({parallel.cores()} cores, jieba start-up included)")
+    counts = termcounts.count_archive(seg, archive.speeches, cache)
+    clock.lap("cutting and counting every section (one core, the dictionary's loading included)")
     result = themes.analyse(archive, content, segmenter=seg, cache=cache, counts=counts)
     clock.lap("scoring, expansion, keywords, pinyin index")
     pages = list(theme_pages.outputs(archive, result, env))

@@ -401,8 +401,8 @@ def test_reader_goes_from_a_chip_to_the_theme_page_and_back(page, built_site, fi
 
 
 def test_a_rebuild_reuses_the_term_counts_without_starting_jieba(tmp_path):
-    """The counts cache: the same counts cut on two cores as here, and a rebuild of unchanged
-    speeches needs no jieba; another dictionary has its own entries."""
+    """The counts cache: a rebuild of unchanged speeches loads no dictionary and gets the
+    counts of the first build; another dictionary has its own entries."""
     from wenji import termcounts
     from wenji.cache import Cache
     from wenji.site import load_archive
@@ -411,7 +411,7 @@ def test_a_rebuild_reuses_the_term_counts_without_starting_jieba(tmp_path):
     cache = Cache(tmp_path / "cache")
     userdict = REPO / "content" / "userdict.txt"
     first = Segmenter(userdict, words=["政务服务"], cache_dir=tmp_path / "jieba")
-    counted = termcounts.PendingCounts(first, archive.speeches, cache, workers=2).finish().counts
+    counted = termcounts.count_archive(first, archive.speeches, cache).counts
     here = [termcounts.count(first, termcounts.documents(s)) for s in archive.speeches]
     assert counted == here
     speech = archive.speeches[0]
@@ -420,11 +420,11 @@ def test_a_rebuild_reuses_the_term_counts_without_starting_jieba(tmp_path):
     assert sorted(words) == sorted(t for i, n in zip(c.ids[:c.ptr[1]], c.counts[:c.ptr[1]])
                                    for t in [c.vocab[i]] * n)  # the preamble's terms, every one counted
     again = Segmenter(userdict, words=["政务服务"], cache_dir=tmp_path / "jieba")
-    assert termcounts.PendingCounts(again, archive.speeches, cache, workers=2).finish().counts == counted
-    assert not again.tokenizer.initialized
+    assert termcounts.count_archive(again, archive.speeches, cache).counts == counted
+    assert not again.started
     other = Segmenter(userdict, words=["放管服改革"], cache_dir=tmp_path / "jieba")
-    termcounts.PendingCounts(other, archive.speeches[:1], cache, workers=1).finish()  # another dictionary
-    assert other.tokenizer.initialized
+    termcounts.count_archive(other, archive.speeches[:1], cache)  # another dictionary
+    assert other.started
 
 
 def test_a_rebuild_joins_the_unchanged_speeches_as_the_last_build_did(tmp_path):
@@ -443,7 +443,7 @@ def test_a_rebuild_joins_the_unchanged_speeches_as_the_last_build_did(tmp_path):
     seg = Segmenter(REPO / "content" / "userdict.txt", cache_dir=tmp_path / "jieba")
     cache = Cache(tmp_path / "cache")
     archive = load_archive(seeds, REPO / "content")
-    first = termcounts.PendingCounts(seg, archive.speeches, cache, workers=1, base_name="site").finish()
+    first = termcounts.count_archive(seg, archive.speeches, cache, base_name="site")
     assert first.base is None
     corpus = termcounts.build_corpus(archive, first)
     first.remember(cache, corpus)
@@ -462,12 +462,11 @@ def test_a_rebuild_joins_the_unchanged_speeches_as_the_last_build_did(tmp_path):
     victim.source.write_text("\n".join(kept), encoding=victim.encoding)
 
     edited = load_archive(seeds, REPO / "content")
-    again = termcounts.PendingCounts(seg, edited.speeches, cache, workers=1, base_name="site").finish()
+    again = termcounts.count_archive(seg, edited.speeches, cache, base_name="site")
     assert again.base is not None
     assert [c is None for c in again.counts] == [s.stem != victim.stem for s in edited.speeches]
     spliced = termcounts.build_corpus(edited, again)
-    cold = termcounts.build_corpus(edited, termcounts.PendingCounts(seg, edited.speeches, Cache(enabled=False),
-                                                                    workers=1).finish())
+    cold = termcounts.build_corpus(edited, termcounts.count_archive(seg, edited.speeches, Cache(enabled=False)))
     assert gone not in spliced.vocab and new_terms.issubset(spliced.vocab)
     assert spliced.vocab == cold.vocab and spliced.index == cold.index
     for name in ("is_section", "row_speech", "ptr", "row", "ids", "counts", "tf", "heads", "idf", "speech_ptr",

@@ -78,8 +78,7 @@ class Reporter:
         self.detail(f"  {stats.rendered} speech files rendered, the rest unchanged from the last build")
 
 
-def main(argv: list[str] | None = None, warm=None) -> int:
-    """``warm``: a jieba worker already starting, for the build to use (see ``run``)."""
+def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     from .site import build
 
@@ -90,7 +89,7 @@ def main(argv: list[str] | None = None, warm=None) -> int:
 
         return serve(args.seeds, args.content, args.out, args.port, args.base_url, report)
     try:
-        stats = build(args.seeds, args.content, args.out, report, base_url=args.base_url, warm=warm)
+        stats = build(args.seeds, args.content, args.out, report, base_url=args.base_url)
     except BuildError as e:
         report.errors(e, args.out)
         return 1
@@ -117,28 +116,12 @@ def run(argv: list[str] | None = None) -> None:
     """``python build.py``: ``main`` in a process that ends with it. A build keeps what it
     makes until it is done, so the cyclic garbage collector stays off, and the process then
     exits without collecting or tearing down its objects one by one: that saves 0.5 s of a
-    rebuild of 1,000 speeches. ``serve`` builds again and again, so it runs as usual.
-
-    A jieba worker is started first, before the rest of wenji is imported: jieba's start
-    (0.35 s) then overlaps those imports and the reading of the archive instead of following
-    them. A build that needs no cutting stops it."""
+    rebuild of 1,000 speeches. ``serve`` builds again and again, so it runs as usual."""
     args = parser().parse_args(argv)
-    warm = None
     if args.command != "serve":
         gc.disable()
-        warm = _start_jieba(args.content)
-    code = main(argv, warm)
+    code = main(argv)
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
 
-
-def _start_jieba(content: Path):
-    from . import parallel, termcounts, themes
-
-    if parallel.cores() < 2:
-        return None
-    try:
-        return termcounts.warm_up(themes.segmenter_for(content))
-    except BuildError:
-        return None  # the build reports it

@@ -1,7 +1,8 @@
 """Run a build step over many items on every core.
 
-Workers are forked, so they start with everything the parent has imported and loaded (jieba's
-modules, the archive) without pickling it; only items and results cross between processes.
+Workers are forked, so they start with everything the parent has imported and loaded (the
+archive, the theme step's results) without pickling it; only items and results cross between
+processes.
 Small jobs run in-process: starting workers costs more than it saves.
 """
 from __future__ import annotations
@@ -78,15 +79,6 @@ def map_chunks(fn: Callable[[list[T]], list[R]], items: Iterable[T], workers: in
     for i, part_result in enumerate(results):
         out[i::len(parts)] = part_result
     return out
-
-
-def stop(executor: Executor) -> None:
-    """End a pool's processes now, without waiting for what they are doing (a warm pool's jieba
-    still starting), and wait for them to be gone."""
-    if isinstance(executor, ProcessPoolExecutor):
-        for process in list((getattr(executor, "_processes", None) or {}).values()):
-            process.terminate()  # the pool has no public way to do this before Python 3.14
-    executor.shutdown(wait=True, cancel_futures=True)
 
 
 class Background:

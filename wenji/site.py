@@ -11,7 +11,6 @@ import re
 import shutil
 import tempfile
 import time
-from concurrent.futures import Executor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
@@ -366,19 +365,14 @@ def _write(dest: Path, rel: str, content: str | bytes) -> None:
 
 
 def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | None = None,
-          cache: Cache | None = None, workers: int | None = None, warm: Executor | None = None) -> Stats:
-    """Build the site into ``out``; on any error raise and leave ``out`` untouched. ``warm``: a
-    pool from ``termcounts.warm_up`` for this content, its jieba starting (stopped if unused)."""
+          cache: Cache | None = None, workers: int | None = None) -> Stats:
+    """Build the site into ``out``; on any error raise and leave ``out`` untouched."""
     with parallel.gc_paused():
-        try:
-            return _build(seeds, content, out, report, base_url, cache, workers, warm)
-        finally:
-            if warm is not None:
-                parallel.stop(warm)  # used or not, its process ends with the build
+        return _build(seeds, content, out, report, base_url, cache, workers)
 
 
 def _build(seeds: Path, content: Path, out: Path, report, base_url: str | None, cache: Cache | None,
-           workers: int | None, warm: Executor | None) -> Stats:
+           workers: int | None) -> Stats:
     start = time.perf_counter()
     report = report or QuietReporter()
     refused = _unsafe_out(out, seeds, content)
@@ -395,32 +389,20 @@ def _build(seeds: Path, content: Path, out: Path, report, base_url: str | None, 
         seg = themes_mod.segmenter_for(content)
     except BuildError:
         seg = None  # reported after the speeches' own problems, below
-    if warm is None and seg and last and workers > 1:
-        warm = termcounts.warm_up(seg)  # a rebuild: start a jieba now, in case an edited speech needs cutting
-    try:
-        archive = load_archive(seeds, content, report, base_url, cache, workers)
-        seg = seg or themes_mod.segmenter_for(archive.content)
-    except BaseException:
-        if warm is not None:  # waited for: a worker left behind would outlive a stopped server
-            parallel.stop(warm)
-        raise
+    archive = load_archive(seeds, content, report, base_url, cache, workers)
+    seg = seg or themes_mod.segmenter_for(archive.content)
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     manifest_key = cache_key("manifest", str(out))
     old = cache.get("manifest", manifest_key) or {}
     new: dict[str, str] = {}
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    early = counting = None
+    early = None
     try:
-        # jieba starts and counts terms in worker processes while what needs no themes is built:
-        # here when counting takes every core, else in a process of its own beside this one.
-        counting = termcounts.PendingCounts(seg, archive.speeches, cache, workers, warm, base_name=str(out))
-        try:
-            early = parallel.background(_write_early, archive, tmp, cache, workers,
-                                        fork=workers > 1 and counting.processes < workers)
-        finally:
-            counts = counting.finish()
-        themes = themes_mod.analyse(archive, archive.content, segmenter=seg, cache=cache, workers=workers,
+        # What needs no themes is built in a process of its own while this one counts terms.
+        early = parallel.background(_write_early, archive, tmp, cache, workers, fork=workers > 1)
+        counts = termcounts.count_archive(seg, archive.speeches, cache, base_name=str(out))
+        themes = themes_mod.analyse(archive, archive.content, segmenter=seg, cache=cache,
                                     counts=counts)
         sizes = [s.size() for s in archive.speeches]
         stats = Stats(themes=len(themes.themes), speeches=len(archive.speeches),
@@ -452,11 +434,6 @@ def _build(seeds: Path, content: Path, out: Path, report, base_url: str | None, 
             early.wait()  # it writes into tmp: let it end before tmp goes
         shutil.rmtree(tmp, ignore_errors=True)
         raise
-    finally:  # no worker outlives the build
-        if counting is not None:
-            counting.close()
-        elif warm is not None:
-            parallel.stop(warm)
     cache.put("manifest", manifest_key, new)
     stats.seconds = time.perf_counter() - start
     cache.put("fingerprint", manifest_key, (fingerprint, _out_state(out), stats))

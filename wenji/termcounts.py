@@ -1,12 +1,14 @@
 """Term counts: every section of every speech as counts of its jieba terms, and the archive's
 term-by-section matrix with its IDF.
 
-Cutting is the slow part of the theme step (about 1 MB/s a core), so each speech's counts are
-made once, on all cores, and kept in the build cache, keyed by what the speech was made from
-and by the dictionary: a rebuild cuts only the speeches that changed and starts jieba only if
-there are any. A speech's counts are a few compact arrays (its sorted vocabulary, and per
-section the vocabulary indices, plain counts and heading counts), small to store, to send
-between processes and to load.
+Each speech's counts are made once and kept in the build cache, keyed by what the speech was
+made from and by the dictionary: a rebuild cuts only the speeches that changed and loads the
+dictionary only if there are any. Cutting is native (``wenji.segment``, about 13 MB/s) and
+counting about 4 MB/s on one core, so it runs in the build's own process, beside the process
+that writes what needs no themes (the 37 real reports, 2.5 MB: 0.6 s; jieba 0.42.1 took 8 s,
+which is why it once ran in worker processes started ahead of the build). A speech's counts
+are a few compact arrays (its sorted vocabulary, and per section the vocabulary indices, plain
+counts and heading counts), small to store and to load.
 
 The archive's counts are then joined into one sparse matrix (numpy arrays: one entry per term
 present in a section, sections in archive then reading order, terms in code-point order), on
@@ -18,12 +20,10 @@ from __future__ import annotations
 
 from array import array
 from collections import Counter
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from . import parallel
 from .cache import Cache, key as cache_key
 from .model import Archive, Section, Speech
 
@@ -60,13 +60,13 @@ def documents(speech: Speech) -> list[tuple[str, list[str]]]:
 
 
 def count(seg: "Segmenter", docs: list[tuple[str, list[str]]]) -> SpeechCounts:
-    """Cut and count one speech's documents."""
+    """Cut and count one speech's documents (a document's paragraphs are cut in one piece: jieba
+    cuts a text at every line break, so that gives the tokens of each paragraph in turn)."""
     per_doc: list[tuple[Counter, Counter]] = []
     for heading, paragraphs in docs:
         head = Counter(seg.terms(heading)) if heading else Counter()
-        counts = Counter(head)
-        for text in paragraphs:
-            counts.update(seg.terms(text))
+        counts = Counter(seg.terms("\n".join(paragraphs)))
+        counts.update(head)
         per_doc.append((counts, head))
     vocab = sorted(set(chain.from_iterable(c for c, _ in per_doc)))
     index = {t: i for i, t in enumerate(vocab)}
@@ -119,106 +119,27 @@ class Counted:
             cache.put("corpus-base", self.base_key, corpus.as_base(self.keys))
 
 
-class PendingCounts:
-    """Counting under way in worker processes; ``finish()`` waits and returns every speech's
-    counts, in the order of the speeches."""
-
-    def __init__(self, seg: "Segmenter", speeches: list[Speech], cache: Cache, workers: int,
-                 warm: Executor | None = None, base_name: str | None = None) -> None:
-        """``warm``: a one-process pool from ``warm_up`` whose jieba may be started already.
-        ``base_name``: the name under which the last build of this site kept its matrix (see
-        ``Base``); the speeches found there unchanged are not loaded at all."""
-        self.seg, self.cache = seg, cache
-        self.keys = [counts_key(seg, speech) for speech in speeches]
-        self.base_key = cache_key("corpus-base", COUNTS_FORMAT, seg.dictionary_key, seg.stopwords_key,
-                                  base_name) if base_name is not None else ""
-        self.base: Base | None = cache.get("corpus-base", self.base_key) if self.base_key else None
-        in_base = set(self.base.keys) if self.base is not None else set()
-        self.results: list[SpeechCounts | None] = []
-        self.todo: list[tuple[int, str, list]] = []
-        for i, (speech, k) in enumerate(zip(speeches, self.keys)):
-            if k in in_base:
-                self.results.append(None)
-                continue
+def count_archive(seg: "Segmenter", speeches: list[Speech], cache: Cache, base_name: str | None = None) -> Counted:
+    """Every speech's counts, in the order of the speeches: from the last build's matrix or the
+    cache where the speech is unchanged, else cut and counted here (and cached).
+    ``base_name``: the name under which the last build of this site kept its matrix (see
+    ``Base``); the speeches found there unchanged are not loaded at all."""
+    keys = [counts_key(seg, speech) for speech in speeches]
+    base_key = cache_key("corpus-base", COUNTS_FORMAT, seg.dictionary_key, seg.stopwords_key,
+                         base_name) if base_name is not None else ""
+    base: Base | None = cache.get("corpus-base", base_key) if base_key else None
+    in_base = set(base.keys) if base is not None else set()
+    results: list[SpeechCounts | None] = []
+    for speech, k in zip(speeches, keys):
+        got = None
+        if k not in in_base:
             docs = documents(speech)
             got = cache.get("counts", k)
-            if got is not None and len(got.ptr) == len(docs) + 1:
-                self.results.append(got)
-            else:
-                self.results.append(None)
-                self.todo.append((i, k, docs))
-        self.executor = self.futures = self.spare = None
-        self.processes = 0  # worker processes cutting
-        if not self.todo or workers <= 1:
-            self._spare(warm)
-            return  # nothing to cut, or one core: cut here in finish()
-        size = sum(len(p) for _, _, docs in self.todo for _, ps in docs for p in ps)
-        n = max(1, min(workers, len(self.todo), 1 + size // 300_000))  # jieba starts in 0.6 s a process
-        self.parts = parallel.chunks([docs for _, _, docs in self.todo], n)
-        self.processes = len(self.parts)
-        if warm is not None and n == 1:
-            self.executor = warm
-        else:
-            self._spare(warm)
-            self.executor = parallel.pool(len(self.parts), _start_worker, (_config(seg),))
-        self.futures = [self.executor.submit(_count_in_worker, part) for part in self.parts]
-
-    def _spare(self, warm: Executor | None) -> None:
-        """A warm pool not needed: stopped in ``close()``."""
-        self.spare = warm
-
-    def close(self) -> None:
-        """Wait for every process this counting started to end."""
-        if self.spare is not None:
-            parallel.stop(self.spare)
-        if self.executor is not None:
-            self.executor.shutdown(wait=True)
-
-    def finish(self) -> Counted:
-        if self.todo:
-            if self.executor is None:
-                fresh = [count(self.seg, docs) for _, _, docs in self.todo]
-            else:
-                with self.executor:
-                    chunk_results = [f.result() for f in self.futures]
-                fresh = [None] * len(self.todo)
-                for i, part in enumerate(chunk_results):
-                    fresh[i::len(self.parts)] = part
-            for (i, k, _), got in zip(self.todo, fresh):
-                self.cache.put("counts", k, got)
-                self.results[i] = got
-            self.todo = []
-        return Counted(self.keys, self.results, self.base, self.base_key)
-
-
-def warm_up(seg: "Segmenter") -> Executor:
-    """A pool of one worker process that starts jieba at once, for a build that expects to cut
-    little (a rebuild after an edit): jieba's 0.6 s start then overlaps reading the archive."""
-    pool = parallel.pool(1, _start_worker, (_config(seg),))
-    pool.submit(int)  # makes the process start now
-    return pool
-
-
-def _config(seg: "Segmenter") -> tuple:
-    return (seg.userdict, tuple(seg.words), tuple(seg.extra_stopwords))
-
-
-# A worker process's own Segmenter, made once when the worker starts.
-_WORKER: dict = {}
-
-
-def _start_worker(config) -> None:
-    from .segment import Segmenter
-
-    userdict, words, stopwords = config
-    seg = Segmenter(userdict, words, stopwords)
-    seg.start()
-    _WORKER["segmenter"] = seg
-
-
-def _count_in_worker(jobs: list[list[tuple[str, list[str]]]]) -> list[SpeechCounts]:
-    seg = _WORKER["segmenter"]
-    return [count(seg, docs) for docs in jobs]
+            if got is None or len(got.ptr) != len(docs) + 1:
+                got = count(seg, docs)
+                cache.put("counts", k, got)
+        results.append(got)
+    return Counted(keys, results, base, base_key)
 
 
 # --- the archive's matrix ---------------------------------------------------------------------

@@ -248,15 +248,14 @@ def make_segmenter(content_dir: Path | None, themes: list[Theme]) -> Segmenter:
 
 
 def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | None = None,
-            cache: Cache | None = None, workers: int = 1,
-            counts: termcounts.Counted | None = None) -> Themes:
+            cache: Cache | None = None, counts: termcounts.Counted | None = None) -> Themes:
     """Compute the theme assignment and the keywords of ``archive`` (from ``counts``, the
     speeches' term counts, when the build has them already)."""
     themes, settings = load_taxonomy(content_file(content_dir, "themes.toml"))
     seg = segmenter or make_segmenter(content_dir, themes)
     cache = cache or Cache(enabled=False)
     if counts is None:
-        counts = termcounts.PendingCounts(seg, archive.speeches, cache, workers).finish()
+        counts = termcounts.count_archive(seg, archive.speeches, cache)
     for theme in themes:  # a seed that is a stop word can never match: leave it out
         theme.seeds = {t: w for t, w in theme.seeds.items() if seg.is_term(t)}
     corpus = termcounts.build_corpus(archive, counts, settings.heading_boost)

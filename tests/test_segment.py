@@ -1,0 +1,136 @@
+"""wenji.segment: jieba 0.42.1's tokens from the native segmenter, and what counts as a term."""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import jieba
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from wenji import segment
+from wenji.segment import Segmenter, normalise
+from wenji.site import load_archive
+from wenji.themes import segmenter_for
+
+REPO = Path(__file__).resolve().parent.parent
+ARCHIVES = [(REPO / "seeds", REPO / "content"),
+            (REPO / "tests" / "corpus-real" / "seeds", REPO / "tests" / "corpus-real" / "content")]
+
+
+def reference(seg: Segmenter) -> jieba.Tokenizer:
+    """jieba 0.42.1 set up as wenji set it up before it cut natively: the user dictionary
+    loaded with ``load_userdict``, then every taxonomy word it did not know added."""
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.initialize()
+    if seg.userdict:
+        tokenizer.load_userdict(str(seg.userdict))
+    for word in seg.words:
+        if not tokenizer.FREQ.get(word):
+            tokenizer.add_word(word)
+    return tokenizer
+
+
+def reference_cut(tokenizer: jieba.Tokenizer, text: str) -> list[str]:
+    return [t for t in tokenizer.cut(normalise(text)) if not t.isspace()]
+
+
+@pytest.fixture(scope="module")
+def pair() -> tuple[Segmenter, jieba.Tokenizer]:
+    seg = segmenter_for(REPO / "content")
+    return seg, reference(seg)
+
+
+def texts_of(seeds: Path, content: Path) -> list[str]:
+    texts = []
+    for speech in load_archive(seeds, content).speeches:
+        for section, _ in speech.body.walk():
+            texts += [section.heading] if section.depth else []
+            texts += [p.text for p in section.paragraphs]
+    return texts
+
+
+@pytest.mark.parametrize("seeds,content", ARCHIVES, ids=["seeds", "corpus-real"])
+def test_every_token_of_the_archives_is_jieba_0_42_1s(pair, seeds, content):
+    """Every heading and paragraph of the seeds and of the 37 real reports, cut with the
+    build's user dictionary and taxonomy words: the very tokens jieba 0.42.1 gives."""
+    seg, ref = pair
+    texts = texts_of(seeds, content)
+    assert sum(map(len, texts)) > 40_000
+    differing = [(t, seg.cut(t), reference_cut(ref, t)) for t in texts if seg.cut(t) != reference_cut(ref, t)]
+    assert differing == []
+
+
+# Han characters of the archive, letters, digits, the signs jieba keeps inside a block, spaces,
+# punctuation, and Han characters outside jieba's range (extension A, U+9FD6 on, the
+# supplementary planes, compatibility ideographs NFKC keeps).
+ALPHABET = ("的是在发展经济建设改革开放人民中国社会主义新冠肺炎疫情防控数字营商环境乡村振兴"
+            "abcxyzGDPC0123456789+#&._%- \t\n\r，。、“”（）—：ＡＢ１２①Ⅱ"
+            "㐀㐁䶵\u9fd6\u9fea\u9fff\ufa0e\ufa11𠀀𪚥ぁカ한")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=40))
+def test_any_text_is_cut_as_jieba_0_42_1_cuts_it(pair, text):
+    """Where jieba-rs departs from jieba (letters and digits across . _ -, Han outside
+    U+4E00-U+9FD5), the Segmenter still gives jieba's tokens."""
+    seg, ref = pair
+    assert seg.cut(text) == reference_cut(ref, text)
+
+
+@pytest.mark.parametrize("text,tokens", [
+    ("COVID-19疫情", ["COVID", "-", "19", "疫情"]),
+    ("2011-2020.5亿", ["2011", "-", "2020.5", "亿"]),
+    ("㐀㐁中国人", ["㐀", "㐁", "中国", "人"]),
+])
+def test_the_known_departures_of_jieba_rs_are_put_back(pair, text, tokens):
+    seg, ref = pair
+    assert seg.cut(text) == reference_cut(ref, text) == tokens
+
+
+def test_the_user_dictionary_and_taxonomy_words_stay_whole(tmp_path):
+    userdict = tmp_path / "userdict.txt"
+    userdict.write_text("# a comment line is no word\n营商环境\n放管服改革 5000 n\n", encoding="utf-8")
+    plain = Segmenter(cache_dir=tmp_path)
+    seg = Segmenter(userdict, words=["量子纠缠态"], cache_dir=tmp_path)
+    text = "优化营商环境，深化放管服改革，研究量子纠缠态。"
+    assert "营商环境" not in plain.cut(text) and "量子纠缠态" not in plain.cut(text)
+    assert {"营商环境", "放管服改革", "量子纠缠态"} <= set(seg.cut(text))
+    assert seg.dictionary_words == {"营商环境", "放管服改革", "量子纠缠态"}
+    assert seg.dictionary_key != plain.dictionary_key
+
+
+def test_stop_words_masks_and_numbers_are_no_terms(tmp_path):
+    seg = Segmenter(stopwords=["加快"], cache_dir=tmp_path)
+    terms = seg.terms("我们要加快发展数字经济，GDP增长6.5%，xx年××同志讲话，5G网络。")
+    assert "加快" not in terms and "我们" not in terms  # an extra stop word, and one of wenji's own
+    assert {"数字", "经济", "GDP", "5G"} <= set(terms)
+    assert not any(t in terms for t in ("6.5%", "xx", "××", "年"))
+
+
+def test_the_dictionary_lists_are_read_from_jiebas_dictionary(tmp_path):
+    seg = Segmenter(cache_dir=tmp_path)
+    common = seg.common_words(2001)
+    assert "发展" in common and "营商" not in common
+    assert not seg.is_keyword("接受") and seg.is_keyword("经济")  # a verb; a noun
+    assert Segmenter(cache_dir=tmp_path).common_words(2001) == common  # kept, read back
+    assert any(p.name.startswith("wenji-common-2001") for p in tmp_path.iterdir())
+
+
+def test_nothing_is_loaded_until_a_text_is_cut(tmp_path):
+    seg = Segmenter(cache_dir=tmp_path)
+    assert not seg.started
+    seg.terms("发展")
+    assert seg.started
+
+
+def test_the_default_cache_folder_follows_wenji_cache(tmp_path):
+    import subprocess
+    import sys
+
+    code = "from wenji import segment; print(segment.DEFAULT_CACHE)"
+    env = {"WENJI_CACHE": str(tmp_path / "elsewhere"), "PATH": "/usr/bin:/bin"}
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == str(tmp_path / "elsewhere")
+    assert segment.ENGINE.startswith("rjieba ")
