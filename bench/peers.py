@@ -344,6 +344,8 @@ def run(work: Path, runs: int, seeds: Path, content: Path, queries: bool = True)
     peaks = {k: 0 for k in times}
     for i in range(runs):
         shutil.rmtree(work / "wenji-cache-cold", ignore_errors=True)
+        for name in ("wenji", "mkdocs", "hugo"):  # Hugo keeps what it finds in its output folder
+            shutil.rmtree(work / f"{name}-{i}", ignore_errors=True)
         for name, cmd, cwd, env in (
             # cold: an empty build cache every time; warm: the cache of the previous builds
             ("wenji", wenji + ["--out", str(work / f"wenji-{i}")], ROOT,

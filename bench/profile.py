@@ -14,8 +14,11 @@ speeches (bench/synthetic.py), it prints:
   run one after the other, so they add up to the build and show what each one costs; on two
   cores the build runs the files that need no themes (search, downloads, home pages, feeds) in
   a second process beside the cutting and the theme step.
-- with ``--top K``: the K functions where the one-core build spends most of its own time
+- with ``--top K``: the K functions where the one-core build spends most of its own CPU time
   (cProfile, which slows Python code down about 1.5 times: a pointer, not a measurement).
+
+Step times are CPU seconds of the one process (``time.process_time``), which a busy machine
+changes far less than wall time; the fresh-process figures are wall times.
 
 Steps are found by name in wenji's modules and timed by wrapping them, so wenji itself is not
 changed; a step that is not found (renamed) is reported as such.
@@ -64,8 +67,9 @@ STEPS = [
 
 
 class Timer:
-    """Seconds spent inside each wrapped step (the outermost call only: a step that calls
-    itself, or a generator step, is counted once)."""
+    """CPU seconds spent inside each wrapped step (the outermost call only: a step that calls
+    itself, or a generator step, is counted once). CPU time, not wall time: on a machine
+    shared with other work it stays what the step costs."""
 
     def __init__(self) -> None:
         self.seconds: dict[str, float] = {}
@@ -99,12 +103,12 @@ class Timer:
         class _Span:
             def __enter__(self):
                 timer.depth[label] += 1
-                self.start = time.perf_counter()
+                self.start = time.process_time()
 
             def __exit__(self, *exc):
                 timer.depth[label] -= 1
                 if timer.depth[label] == 0:
-                    timer.seconds[label] += time.perf_counter() - self.start
+                    timer.seconds[label] += time.process_time() - self.start
                 return False
         return _Span()
 
@@ -154,9 +158,10 @@ def cold_cli(seeds: Path, content: Path, work: Path, runs: int) -> list[float]:
     return times
 
 
-def one_core_steps(seeds: Path, content: Path, work: Path, top: int) -> tuple[float, dict[str, float], list, str]:
+def one_core_steps(seeds: Path, content: Path, work: Path, top: int) -> tuple[float, float, dict[str, float], list, str]:
     """A cold build on one core in a child process (so that the wrapped steps and the loaded
-    modules do not outlive it): (wall, seconds per step, missing steps, cProfile lines)."""
+    modules do not outlive it): (CPU seconds, wall seconds, CPU seconds per step, missing
+    steps, cProfile lines)."""
     cmd = [sys.executable, __file__, "--child", str(seeds), str(content), str(work), str(top)]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "WENJI_CACHE": str(work / "steps-cache")})
@@ -164,14 +169,14 @@ def one_core_steps(seeds: Path, content: Path, work: Path, top: int) -> tuple[fl
         sys.exit(f"one-core build failed:\n{proc.stderr[-3000:]}")
     lines = proc.stdout.splitlines()
     marker = lines.index("--")
-    wall = float(lines[0])
+    cpu, wall = map(float, lines[0].split())
     steps = {}
     for line in lines[1:marker]:
         label, seconds = line.rsplit("\t", 1)
         steps[label] = float(seconds)
     missing = [line[len("missing "):] for line in lines[marker + 1:] if line.startswith("missing ")]
     prof = "\n".join(line for line in lines[marker + 1:] if not line.startswith("missing "))
-    return wall, steps, missing, prof
+    return cpu, wall, steps, missing, prof
 
 
 def child(seeds: str, content: str, work: str, top: int) -> None:
@@ -183,15 +188,14 @@ def child(seeds: str, content: str, work: str, top: int) -> None:
 
     out = Path(work) / "steps-site"
     shutil.rmtree(out, ignore_errors=True)
-    profiler = cProfile.Profile() if top else None
-    start = time.perf_counter()
+    profiler = cProfile.Profile(time.process_time) if top else None
+    start, cpu = time.perf_counter(), time.process_time()
     if profiler:
         profiler.enable()
     site.build(Path(seeds), Path(content), out, cache=Cache(Path(os.environ["WENJI_CACHE"])), workers=1)
     if profiler:
         profiler.disable()
-    wall = time.perf_counter() - start
-    print(f"{wall:.4f}")
+    print(f"{time.process_time() - cpu:.4f} {time.perf_counter() - start:.4f}")
     for label, _, _ in STEPS:
         if label in timer.seconds:
             print(f"{label}\t{timer.seconds[label]:.4f}")
@@ -210,12 +214,12 @@ def report(name: str, seeds: Path, content: Path, work: Path, runs: int, top: in
     cli = cold_cli(seeds, content, work, runs)
     print(f"  cold build, python build.py, {os.cpu_count()} cores: median {statistics.median(cli):.2f} s "
           f"(runs: {' '.join(f'{t:.2f}' for t in cli)})")
-    wall, steps, missing, prof = one_core_steps(seeds, content, work, top)
-    print(f"  cold build on one core, in process: {wall:.2f} s, of which:")
+    cpu, wall, steps, missing, prof = one_core_steps(seeds, content, work, top)
+    print(f"  cold build on one core, in process: {cpu:.2f} s of CPU ({wall:.2f} s wall), of which:")
     for label, seconds in sorted(steps.items(), key=lambda kv: -kv[1]):
-        print(f"    {label:<40} {seconds:7.2f} s  {seconds / wall:5.1%}")
-    rest = wall - sum(steps.values())
-    print(f"    {'(the rest: fingerprint, page signatures, writing)':<40} {rest:7.2f} s  {rest / wall:5.1%}")
+        print(f"    {label:<40} {seconds:7.2f} s  {seconds / cpu:5.1%}")
+    rest = cpu - sum(steps.values())
+    print(f"    {'(the rest: fingerprint, page signatures, writing)':<40} {rest:7.2f} s  {rest / cpu:5.1%}")
     if missing:
         print(f"  steps not found in wenji (renamed?): {', '.join(missing)}")
     if top:

@@ -66,7 +66,7 @@ def test_every_token_of_the_archives_is_jieba_0_42_1s(pair, seeds, content):
 # punctuation, and Han characters outside jieba's range (extension A, U+9FD6 on, the
 # supplementary planes, compatibility ideographs NFKC keeps).
 ALPHABET = ("的是在发展经济建设改革开放人民中国社会主义新冠肺炎疫情防控数字营商环境乡村振兴"
-            "abcxyzGDPC0123456789+#&._%- \t\n\r，。、“”（）—：ＡＢ１２①Ⅱ"
+            "abcxyzGDPCTBOK0123456789+#&._%- \t\n\r，。、“”（）—：ＡＢ１２①Ⅱ恤超卡拉"
             "㐀㐁䶵\u9fd6\u9fea\u9fff\ufa0e\ufa11𠀀𪚥ぁカ한")
 
 

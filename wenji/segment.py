@@ -20,7 +20,9 @@ import os
 import re
 import tempfile
 import unicodedata
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from itertools import accumulate
 from pathlib import Path
 
 from . import masks
@@ -147,7 +149,7 @@ class Segmenter:
         self.start()
         text = normalise(text)
         tokens = _cut_around_rare_han(self.jieba, text) if _RARE_HAN.search(text) else self.jieba.cut(text)
-        return _as_jieba(tokens, self.jieba.has_word) if _ASCII_NEXT_TO_SIGN.search(text) else tokens
+        return _as_jieba(tokens, text, self.jieba.has_word) if _ASCII_NEXT_TO_SIGN.search(text) else tokens
 
     def common_words(self, min_freq: int) -> frozenset[str]:
         """Words that jieba's dictionary counts at least ``min_freq`` times: ordinary Chinese."""
@@ -229,6 +231,7 @@ _RARE_HAN = re.compile("([\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U00
 # jieba-rs joins letters and digits across . _ - (COVID-19, 3-1, c.x) where jieba splits them.
 _ASCII_NEXT_TO_SIGN = re.compile(r"[A-Za-z0-9][+#&._%\-]|[+#&._%\-][A-Za-z0-9]")
 _ASCII_TOKEN = re.compile(r"[A-Za-z0-9+#&._%\-]+")
+_ASCII_STRETCH = re.compile(r"[A-Za-z0-9+#&._%\-]{2,}")
 # How jieba 0.42.1's HMM step splits a run of such characters (jieba/finalseg, re_skip).
 _JIEBA_ASCII_SPLIT = re.compile(r"([a-zA-Z0-9]+(?:\.\d+)?%?)")
 
@@ -243,9 +246,27 @@ def _cut_around_rare_han(jieba, text: str) -> list[str]:
     return tokens
 
 
-def _as_jieba(tokens: list[str], in_dictionary) -> list[str]:
-    """The tokens with every run of letters, digits and ``+#&._%-`` that did not come from the
-    dictionary split again as jieba 0.42.1 splits it."""
+def _as_jieba(tokens: list[str], text: str, in_dictionary) -> list[str]:
+    """``tokens`` (which spell ``text``) with every run of letters, digits and ``+#&._%-`` that
+    did not come from the dictionary split again as jieba 0.42.1 splits it. Only the stretches
+    of such characters that hold a sign are looked at, found in the text and then among the
+    tokens by their end offsets."""
+    ends = list(accumulate(map(len, tokens)))
+    out: list[str] = []
+    done = 0
+    for m in _ASCII_STRETCH.finditer(text):
+        if not _ASCII_NEXT_TO_SIGN.search(m.group()):
+            continue
+        first, last = max(bisect_right(ends, m.start()), done), bisect_left(ends, m.end())
+        if first > last:
+            continue
+        out += tokens[done:first]
+        out += _split_runs(tokens[first:last + 1], in_dictionary)
+        done = last + 1
+    return out + tokens[done:] if done else tokens
+
+
+def _split_runs(tokens: list[str], in_dictionary) -> list[str]:
     out: list[str] = []
     run: list[str] = []
     for token in tokens + [""]:

@@ -21,7 +21,7 @@ from __future__ import annotations
 from array import array
 from collections import Counter
 from dataclasses import dataclass
-from itertools import chain
+from itertools import chain, repeat
 from typing import TYPE_CHECKING
 
 from .cache import Cache, key as cache_key
@@ -71,11 +71,11 @@ def count(seg: "Segmenter", docs: list[tuple[str, list[str]]]) -> SpeechCounts:
     vocab = sorted(set(chain.from_iterable(c for c, _ in per_doc)))
     index = {t: i for i, t in enumerate(vocab)}
     ptr, ids, counts_, heads = array("i", [0]), array("i"), array("i"), array("i")
-    for counts, head in per_doc:
-        for t in sorted(counts):
-            ids.append(index[t])
-            counts_.append(counts[t])
-            heads.append(head.get(t, 0))
+    for counts, head in per_doc:  # a document's entries at C speed (one append each took 0.3 s of 0.9)
+        terms = sorted(counts)
+        ids.extend(map(index.__getitem__, terms))
+        counts_.extend(map(counts.__getitem__, terms))
+        heads.extend(map(head.__getitem__, terms) if head else repeat(0, len(terms)))
         ptr.append(len(ids))
     return SpeechCounts("\n".join(vocab), ptr, ids, counts_, heads)
 
