@@ -14,6 +14,8 @@ speeches (bench/synthetic.py), it prints:
   run one after the other, so they add up to the build and show what each one costs; on two
   cores the build runs the files that need no themes (search, downloads, home pages, feeds) in
   a second process beside the cutting and the theme step.
+- the rebuild after editing one speech, on one core, step by step as above (in the process
+  that made the first build, so its imports are done);
 - with ``--top K``: the K functions where the one-core build spends most of its own CPU time
   (cProfile, which slows Python code down about 1.5 times: a pointer, not a measurement).
 
@@ -158,11 +160,12 @@ def cold_cli(seeds: Path, content: Path, work: Path, runs: int) -> list[float]:
     return times
 
 
-def one_core_steps(seeds: Path, content: Path, work: Path, top: int) -> tuple[float, float, dict[str, float], list, str]:
+def one_core_steps(seeds: Path, content: Path, work: Path, top: int,
+                   edit: bool = False) -> tuple[float, float, dict[str, float], list, str]:
     """A cold build on one core in a child process (so that the wrapped steps and the loaded
     modules do not outlive it): (CPU seconds, wall seconds, CPU seconds per step, missing
-    steps, cProfile lines)."""
-    cmd = [sys.executable, __file__, "--child", str(seeds), str(content), str(work), str(top)]
+    steps, cProfile lines). ``edit``: the rebuild after one speech is edited, not the cold build."""
+    cmd = [sys.executable, __file__, "--child", str(seeds), str(content), str(work), str(top), "edit" if edit else "cold"]
     proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
                           env={**os.environ, "WENJI_CACHE": str(work / "steps-cache")})
     if proc.returncode:
@@ -179,8 +182,9 @@ def one_core_steps(seeds: Path, content: Path, work: Path, top: int) -> tuple[fl
     return cpu, wall, steps, missing, prof
 
 
-def child(seeds: str, content: str, work: str, top: int) -> None:
-    """Run one cold build on one core with the steps wrapped; print the figures."""
+def child(seeds: str, content: str, work: str, top: int, mode: str) -> None:
+    """Run one cold build (or a rebuild after one edit) on one core with the steps wrapped;
+    print the figures."""
     timer = Timer()
     missing = install(timer)
     from wenji import site
@@ -188,6 +192,14 @@ def child(seeds: str, content: str, work: str, top: int) -> None:
 
     out = Path(work) / "steps-site"
     shutil.rmtree(out, ignore_errors=True)
+    if mode == "edit":
+        copy = Path(work) / "edited-seeds"
+        shutil.rmtree(copy, ignore_errors=True)
+        shutil.copytree(seeds, copy)
+        seeds = str(copy)
+        site.build(Path(seeds), Path(content), out, cache=Cache(Path(os.environ["WENJI_CACHE"])), workers=1)
+        edit_one(Path(seeds))
+        timer.seconds = dict.fromkeys(timer.seconds, 0.0)
     profiler = cProfile.Profile(time.process_time) if top else None
     start, cpu = time.perf_counter(), time.process_time()
     if profiler:
@@ -205,6 +217,15 @@ def child(seeds: str, content: str, work: str, top: int) -> None:
     if profiler:
         stats = pstats.Stats(profiler, stream=sys.stdout)
         stats.sort_stats("tottime").print_stats(top)
+
+
+def edit_one(seeds: Path) -> None:
+    """Add a sentence to the third line of the middle speech (as bench/scale.py does)."""
+    files = sorted(seeds.glob("*.txt"))
+    victim = files[len(files) // 2]
+    lines = victim.read_text(encoding="utf-8").split("\n")
+    lines[2] = "这是修改后新加的一句话。" + lines[2]
+    victim.write_text("\n".join(lines), encoding="utf-8")
 
 
 def report(name: str, seeds: Path, content: Path, work: Path, runs: int, top: int) -> None:
@@ -225,11 +246,19 @@ def report(name: str, seeds: Path, content: Path, work: Path, runs: int, top: in
     if top:
         print(f"  the {top} functions with the most own time (cProfile):")
         print("\n".join("    " + line for line in prof.splitlines() if line.strip()))
+    shutil.rmtree(work / "steps-cache", ignore_errors=True)
+    cpu, wall, steps, missing, _ = one_core_steps(seeds, content, work, 0, edit=True)
+    print(f"  rebuild after editing one speech, one core, in process: {cpu:.2f} s of CPU ({wall:.2f} s wall), of which:")
+    for label, seconds in sorted(steps.items(), key=lambda kv: -kv[1]):
+        if seconds >= 0.005:
+            print(f"    {label:<40} {seconds:7.2f} s  {seconds / cpu:5.1%}")
+    rest = cpu - sum(steps.values())
+    print(f"    {'(the rest: fingerprint, loading the cache, signatures)':<40} {rest:7.2f} s  {rest / cpu:5.1%}")
 
 
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        child(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
+        child(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6])
         return
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--speeches", type=int, nargs="*", default=[], help="synthetic archives of these sizes too")

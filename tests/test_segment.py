@@ -62,6 +62,15 @@ def test_every_token_of_the_archives_is_jieba_0_42_1s(pair, seeds, content):
     assert differing == []
 
 
+@pytest.mark.parametrize("seeds,content", ARCHIVES, ids=["seeds", "corpus-real"])
+def test_paragraphs_cut_in_one_piece_give_each_paragraphs_terms(pair, seeds, content):
+    """The counting step cuts a section's paragraphs joined by line breaks: the same terms as
+    cutting each paragraph."""
+    seg, _ = pair
+    texts = texts_of(seeds, content)
+    assert seg.terms("\n".join(texts)) == [t for text in texts for t in seg.terms(text)]
+
+
 # Han characters of the archive, letters, digits, the signs jieba keeps inside a block, spaces,
 # punctuation, and Han characters outside jieba's range (extension A, U+9FD6 on, the
 # supplementary planes, compatibility ideographs NFKC keeps).
