@@ -228,8 +228,8 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def test_a_rebuild_after_an_edit_gives_every_file_of_a_build_from_scratch(tmp_path, repo_root):
-    """The incremental path (cached speeches and counts, reused pages, the early outputs in a
-    process of their own, jieba started ahead) builds the very bytes a cold build does."""
+    """The incremental path (cached speeches and counts, the last build's term matrix, reused
+    pages, the early outputs in a process of their own) builds the very bytes a cold build does."""
     from wenji.cache import Cache
     from wenji.site import build
 
@@ -267,10 +267,9 @@ def _processes_naming(text: str) -> list[int]:
 
 
 def test_build_py_leaves_no_process_behind(tmp_path, repo_root):
-    """build.py starts jieba workers and a second process, then exits without the interpreter's
-    clean-up: every one of them must have ended by then, after a cold build, after a rebuild
-    that cuts nothing or finds the site up to date (its jieba worker was started for nothing)
-    and after a failed build."""
+    """build.py starts reading and rendering workers and a second process, then exits without
+    the interpreter's clean-up: every one of them must have ended by then, after a cold build,
+    after a rebuild that cuts nothing or finds the site up to date, and after a failed build."""
     content = tmp_path / "content"
     shutil.copytree(repo_root / "content", content)
     out = tmp_path / "site-no-leftovers"
