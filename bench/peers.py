@@ -18,6 +18,8 @@ file:// to show which search works without a server.
 
 wenji builds from the raw seeds (its input); the peers from the Markdown. Every build is a
 fresh process; on-disk caches (jieba's) stay as a user would have them after a first build.
+Besides wall time it prints each tool's CPU seconds (user + system, every worker and thread
+included), which a machine busy with other work changes far less.
 ``--work DIR`` keeps the installs and sites in DIR (reused on the next run). ``--builds-only``
 measures the builds and sizes and skips the queries in Chromium.
 
@@ -33,6 +35,7 @@ import gzip
 import http.server
 import os
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -179,12 +182,17 @@ def install(work: Path) -> dict[str, list[str]]:
 # --- timing ------------------------------------------------------------------------------------
 
 
-def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int]:
-    """(seconds, peak MB of the process and its workers together) of one fresh process; exits on failure."""
+def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, float]:
+    """(seconds, peak MB of the process and its workers together, CPU seconds of them all) of
+    one fresh process; exits on failure. CPU seconds change far less than wall time when the
+    machine is busy with other work."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     seconds, peak_kb, _, status, stderr = measure(cmd, cwd, env)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if status:
         sys.exit(f"failed: {' '.join(cmd)}\n{stderr[-3000:]}")
-    return seconds, peak_kb // 1024
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return seconds, peak_kb // 1024, cpu
 
 
 def folder_bytes(folder: Path) -> int:
@@ -293,6 +301,15 @@ def to_unit(archive_units: dict, para_unit: dict, slug: str, frag: str) -> tuple
     return slug, "top"
 
 
+def print_cpu(cpus: dict[str, list[float]]) -> None:
+    """CPU seconds (user + system, the process and every worker or thread), median per tool."""
+    med = {k: statistics.median(v) for k, v in cpus.items()}
+    hugo_pf = statistics.median([a + b for a, b in zip(cpus["hugo"], cpus["pagefind"])])
+    print(f"  CPU seconds (median): wenji {med['wenji']:.2f} (warm cache {med['wenji-warm']:.2f}), MkDocs + Material "
+          f"{med['mkdocs']:.2f}, Hugo + Pagefind {hugo_pf:.2f} (Hugo {med['hugo']:.2f}, Pagefind {med['pagefind']:.2f}); "
+          f"wenji / MkDocs {med['wenji'] / med['mkdocs']:.2f}, wenji / Hugo + Pagefind {med['wenji'] / hugo_pf:.2f}")
+
+
 def print_targets(wenji: float, mkdocs: float, hugo_pagefind: float, warm: float) -> None:
     print(f"wenji's cold build: {wenji / mkdocs:.2f} x MkDocs-Material's, {wenji / hugo_pagefind:.2f} x Hugo + "
           f"Pagefind's (with a warm cache: {warm / mkdocs:.2f} x MkDocs).")
@@ -342,6 +359,7 @@ def run(work: Path, runs: int, seeds: Path, content: Path, queries: bool = True)
     log(f"building each site {runs} times, in turn")
     times = {k: [] for k in ("wenji", "wenji-warm", "mkdocs", "hugo", "pagefind")}
     peaks = {k: 0 for k in times}
+    cpus: dict[str, list[float]] = {k: [] for k in times}
     for i in range(runs):
         shutil.rmtree(work / "wenji-cache-cold", ignore_errors=True)
         for name in ("wenji", "mkdocs", "hugo"):  # Hugo keeps what it finds in its output folder
@@ -356,8 +374,9 @@ def run(work: Path, runs: int, seeds: Path, content: Path, queries: bool = True)
             ("hugo", tools["hugo"] + ["--quiet", "-d", str(work / f"hugo-{i}")], hugo_src, None),
             ("pagefind", tools["pagefind"] + ["--silent", "--site", str(work / f"hugo-{i}")], work, None),
         ):
-            seconds, peak = timed(cmd, cwd, env)
+            seconds, peak, cpu = timed(cmd, cwd, env)
             times[name].append(seconds)
+            cpus[name].append(cpu)
             peaks[name] = max(peaks[name], peak)
     for i in range(runs):
         shutil.rmtree(work / f"wenji-warm-{i}", ignore_errors=True)
@@ -390,6 +409,7 @@ def run(work: Path, runs: int, seeds: Path, content: Path, queries: bool = True)
                  search_gz["pagefind"])):
             print(f"{name:<19} {t:>8.3f} {t / med['wenji']:>8.2f} {peak:>8} {size / 1024:>8.0f} {sgz / 1024:>12.0f}")
         print("  runs (s): " + "; ".join(f"{k} {' '.join(f'{x:.2f}' for x in v)}" for k, v in times.items()))
+        print_cpu(cpus)
         print_targets(med["wenji"], med["mkdocs"], hugo_pf, med["wenji-warm"])
         return 0
 
@@ -493,6 +513,7 @@ def run(work: Path, runs: int, seeds: Path, content: Path, queries: bool = True)
         print(f"  {q:<8} {t:>5} {tp:>5} {w:>7} {wf:>7} {m:>7} {p:>8}")
     print("\nsearch files: wenji = search/*.js + search.js + searchbox.js + lunr.js; MkDocs = search/ + the search "
           "worker + lunr language files; Pagefind = pagefind/ (all of it)")
+    print_cpu(cpus)
     print_targets(med["wenji"], med["mkdocs"], statistics.median(hugo_pf), med["wenji-warm"])
     return 0
 
