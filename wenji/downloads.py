@@ -15,6 +15,23 @@ from .cite import speech_url
 from .model import Archive, Section, Speech
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that builds stay byte-identical
+# A speech that came as another format than .txt is offered as it came too, beside its cleaned text.
+ORIGINAL_FORMATS = {".docx": "Word", ".pdf": "PDF", ".html": "网页", ".htm": "网页", ".md": "Markdown"}
+
+
+# A saved web page is kept under a name no browser renders: opened as a page of the site, its
+# scripts would run there and its links point at the website it came from.
+KEPT_AS_TEXT = {".html", ".htm"}
+
+
+def original(speech: Speech) -> tuple[str, str, str] | None:
+    """(file name in speeches/, the name it downloads as, format name) of the original file,
+    or None for a .txt (its cleaned text is the .txt download)."""
+    suffix = speech.source.suffix.lower()
+    if suffix not in ORIGINAL_FORMATS:
+        return None
+    name = f"{speech.slug}{suffix}"
+    return (f"{name}.txt" if suffix in KEPT_AS_TEXT else name), name, ORIGINAL_FORMATS[suffix]
 
 
 def plain_text(speech: Speech) -> str:

@@ -12,10 +12,28 @@ from typing import Iterator, Union
 
 @dataclass(frozen=True)
 class Line:
-    """One cleaned source paragraph before sectioning, with the line it started on."""
+    """One cleaned source paragraph before sectioning, with the line it started on.
+
+    ``level`` is a heading level the source format declared (a Word heading style, a Markdown
+    ``#``, an HTML ``<h2>``): 1 for the top one, 0 for a line plain text gives no such word on."""
 
     text: str
     line: int
+    level: int = 0
+
+
+@dataclass(frozen=True)
+class Source:
+    """A raw speech file as read, whatever its format: the text a .txt of it would hold (one
+    paragraph a line, blank lines between, footnotes as ``[n]`` marks and a ``注释`` list at
+    the end), the heading levels the format declared by line of that text, and what the page
+    around a web article said of it."""
+
+    text: str
+    encoding: str = ""  # the encoding of a text or web page; "" where the format fixes it
+    headings: tuple[tuple[int, int], ...] = ()  # (line of text, level)
+    title: str = ""  # the article heading of a web page
+    date: str = ""  # its publication date, YYYY-MM-DD
 
 
 @dataclass
@@ -42,7 +60,7 @@ class Section:
     id: str
     heading: str
     depth: int
-    marker: str  # "root" | "part" | "cn" | "paren-cn" | "arabic" | "paren-arabic" | "circled" | "ordinal" | "lead" | "heading" (an unnumbered heading line)
+    marker: str  # "root" | "part" | "cn" | "paren-cn" | "arabic" | "paren-arabic" | "circled" | "ordinal" | "lead" | "heading" (an unnumbered heading line) | "declared" (an unnumbered heading the format declared)
     line: int = 0
     runin: bool = False  # the heading ran into its paragraph (first sentence of it)
     number: int = 0  # the number its marker gives (二、 -> 2); 0 for unnumbered and lead heads

@@ -12,7 +12,7 @@ import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from . import cite, masks
+from . import cite, downloads, masks
 from .header import DATE_LINE, parse_date
 from .model import Archive, Paragraph, Speech
 
@@ -147,7 +147,7 @@ def speech_page(env: Environment, archive: Archive, speech: Speech, prev: Speech
                      themes=themes, body=speech.body, paragraph_count=len(speech.paragraphs()),
                      section_count=len(toc), body_class="speech", cites=cites,
                      canonical=cite.speech_url(config, speech), author=cite.responsible(speech),
-                     citation_date=speech.meta.date.replace("-", "/")),
+                     citation_date=speech.meta.date.replace("-", "/"), original=downloads.original(speech)),
     )
 
 

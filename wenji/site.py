@@ -15,13 +15,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Iterable
 
-from . import (boilerplate, clean, downloads, feeds, footnotes, header, masks, meta as metadata, parallel, render, search,
-               structure, termcounts, theme_pages)
+from . import (boilerplate, clean, downloads, feeds, footnotes, header, masks, meta as metadata, parallel, readers, render,
+               search, structure, termcounts, theme_pages)
 from . import themes as themes_mod
 from .cache import Cache, key as cache_key
 from .errors import BuildError, InputError
 from .model import Archive, Speech
-from .read import read_file
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 # Characters a file name cannot keep in a page name: they would end or change a link.
@@ -44,9 +43,11 @@ class Stats:
 
 
 def _seed_files(seeds: Path) -> tuple[list[Path], list[InputError], list[str]]:
+    """The speeches in ``seeds``: a file of any format a reader knows (see wenji.readers)."""
     if not seeds.is_dir():
         return [], [InputError(seeds, "seeds folder does not exist")], []
     files, errors, skipped = [], [], []
+    by_stem: dict[str, Path] = {}
     for path in sorted(seeds.iterdir()):
         if path.name.startswith("."):
             continue
@@ -55,30 +56,35 @@ def _seed_files(seeds: Path) -> tuple[list[Path], list[InputError], list[str]]:
             if seeds.resolve() not in target.parents:
                 errors.append(InputError(path, f"symbolic link to {target}, outside the seeds folder"))
                 continue
-        if path.suffix.lower() == ".txt" and path.is_file():
-            files.append(path)
+        if not (readers.supported(path) and path.is_file()):
+            skipped.append(f"{path}: not a {'/'.join(readers.FORMATS)} file, not read")
+        elif path.stem in by_stem:
+            errors.append(InputError(path, f"same name as {by_stem[path.stem].name}: two files of one speech; "
+                                           "keep one of them"))
         else:
-            skipped.append(f"{path}: not a .txt file, not read")
+            by_stem[path.stem] = path
+            files.append(path)
     if not files and not errors:
-        errors.append(InputError(seeds, "no .txt speeches in the seeds folder"))
+        errors.append(InputError(seeds, f"no speeches in the seeds folder (no {', '.join(readers.FORMATS)} file)"))
     return files, errors, skipped
 
 
 def load_speech(path: Path, given: dict, rules: tuple = ((), ())) -> Speech | InputError:
-    """One raw text -> a Speech (decoded, cleaned, header taken out, sectioned). ``rules``: the
-    archive's boilerplate patterns (drop, drop_from), to which the speech's own are added."""
-    decoded = read_file(path, given.get("encoding", ""))
-    if isinstance(decoded, InputError):
-        return decoded
-    text, encoding = decoded
+    """One raw speech file -> a Speech (read, cleaned, header taken out, sectioned). ``rules``:
+    the archive's boilerplate patterns (drop, drop_from), to which the speech's own are added."""
+    source = readers.read(path, given.get("encoding", ""))
+    if isinstance(source, InputError):
+        return source
+    text, encoding = source.text, source.encoding
     repairs: dict = {}
-    lines = clean.paragraphs(text, repairs)
+    lines = readers.declare_headings(clean.paragraphs(text, repairs), source)
     inferred, head, body = header.split_header(lines)
     from_header = [k for k in ("title", "occasion", "date", "speaker") if inferred.get(k)]
     body, dropped = boilerplate.drop(body, rules[0] + given.get("drop", ()), rules[1] + given.get("drop_from", ()))
     body, notes, marks = footnotes.split_notes(body)
     if not body:
         return InputError(path, "no speech text after the header lines", head[-1].line if head else None)
+    _page_metadata(inferred, source, given)
     inferred.setdefault("title", header.fallback_title(body))
     inferred["kind"] = header.infer_kind(inferred.get("title", ""), text)
     m = metadata.merge(inferred, given)
@@ -113,6 +119,16 @@ def _reading_log(speech: Speech, read: list[str], found: dict, repairs: dict, no
     for line in speech.dropped:
         log.append(f"dropped as boilerplate, line {line.line}: {line.text[:40]}")
     return log
+
+
+def _page_metadata(inferred: dict, source, given: dict) -> None:
+    """A web page's article heading is the title; its publication date the date where neither
+    the text (whose own date line says when the speech was given) nor content/ gives one."""
+    if source.title:
+        inferred["title"] = source.title
+    if source.date and not inferred.get("date") and "date" not in given:
+        inferred["date"] = source.date
+        inferred["date_note"] = "网页发布日期"
 
 
 def sort_key(s: Speech) -> tuple:
@@ -201,7 +217,8 @@ def load_archive(seeds: Path, content: Path, report=None, base_url: str | None =
             if isinstance(given, InputError):
                 errors.append(given)
             elif mpath.stem not in stems:
-                errors.append(InputError(mpath, f"metadata for a speech that is not in {seeds}: no {mpath.stem}.txt"))
+                errors.append(InputError(mpath, f"metadata for a speech that is not in {seeds}: no {mpath.stem}.* "
+                                                f"({', '.join(readers.FORMATS)})"))
             else:
                 given_by_stem[mpath.stem] = given
     speeches: list[Speech] = []
@@ -263,7 +280,7 @@ class Deferred:
     """An output made from one speech: rendered only when its signature differs from the one
     it had in the previous build, else taken over from the previous site."""
 
-    kind: str  # "page" | "text" | "json"
+    kind: str  # "page" | "text" | "json" | "original" (the file a speech came as, when not a .txt)
     index: int  # the speech's index in archive.speeches
     signature: str
 
@@ -282,6 +299,9 @@ def speech_outputs(archive: Archive, themes) -> Iterable[tuple[str, Deferred]]:
         yield f"speeches/{s.slug}.html", Deferred("page", i, page)
         yield f"speeches/{s.slug}.txt", Deferred("text", i, cache_key("text", s.digest or repr(s)))
         yield f"speeches/{s.slug}.json", Deferred("json", i, cache_key("json", s.digest or repr(s), config))
+        given = downloads.original(s)
+        if given:
+            yield f"speeches/{given[0]}", Deferred("original", i, cache_key("original", s.digest or repr(s)))
 
 
 def produce(archive: Archive, themes, env, item: Deferred) -> str:
@@ -293,6 +313,8 @@ def produce(archive: Archive, themes, env, item: Deferred) -> str:
         return render.speech_page(env, archive, s, prev, nxt, themes)
     if item.kind == "text":
         return downloads.plain_text(s)
+    if item.kind == "original":
+        return s.source.read_bytes()
     return downloads.speech_json(archive.config, s)
 
 

@@ -24,11 +24,18 @@ A section with no explicit subsections may still be structured by run-in heads:
 These take their ordinal among their siblings. A sentence in the middle of a paragraph is
 never a heading; ``——…`` lines are list items; a salutation in mid-text (``各位代表！``) is a
 transition that ends a run-in group but leaves numbered sections open.
+
+A heading the source format declared (``Line.level``: a Word heading style, a Markdown ``#``)
+is a heading whatever its shape, unless the owner says otherwise, and its whole line is the
+heading. Numbered, it follows the rules above; unnumbered, it takes the rank the document's
+own numbered headings of its level carry (a ``Heading 2`` beside ``Heading 2`` lines reading
+``（一）…`` is their sibling), else a rank between those of the levels around it, so that
+declared levels and numbering nest alike.
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .model import Line, Paragraph, Section
 from .structure_patterns import (DASH_ITEM, LONE_NUMERAL, ORDINAL, ORDINAL_MARKER, SALUTATION, SENTENCE_END,
@@ -118,7 +125,8 @@ def _reads_as_prose(text: str) -> bool:
 
 
 def _classify(lines: list[Line], fixes: Corrections) -> list[tuple | None]:
-    """Per line: ("numbered", kind, number, marker length), ("heading",) or None (a paragraph)."""
+    """Per line: ("numbered", kind, number, marker length), ("heading",) or None (a paragraph).
+    A heading the format declared counts as one the owner named, unless the owner says it is none."""
     numbered = [_numbered(l.text) for l in lines]
     plain = [num is None and _plain_heading(l.text) for l, num in zip(lines, numbered)]
     # prose_after[j]: from line j on, past a run of heading-shaped lines, comes prose or a
@@ -129,6 +137,8 @@ def _classify(lines: list[Line], fixes: Corrections) -> list[tuple | None]:
     out: list[tuple | None] = []
     for i, line in enumerate(lines):
         verdict = fixes.says(line)
+        if verdict is None and line.level:
+            verdict = True
         num = numbered[i]
         if verdict is False:
             out.append(None)
@@ -161,7 +171,7 @@ def _merge_bare_markers(lines: list[Line], kinds: list) -> tuple[list[Line], lis
                 and kinds[i + 1] is None and not SALUTATION.match(lines[i + 1].text)
                 and not DASH_ITEM.match(lines[i + 1].text)):
             sep = "" if line.text[-1] in "、，,.．）)" else "\u3000"
-            line = Line(line.text + sep + lines[i + 1].text, line.line)
+            line = replace(line, text=line.text + sep + lines[i + 1].text)
             i += 1
         out_lines.append(line)
         out_kinds.append(kind)
@@ -178,9 +188,19 @@ class _Builder:
     def explicit_tree(self, lines: list[Line], kinds: list) -> Section:
         root = Section(id="", heading="", depth=0, marker="root")
         stack: list[tuple[Section, float]] = [(root, -1.0)]
+        declared = _declared_ranks(lines, kinds)
         for line, kind in zip(lines, kinds):
             if kind is None:
                 stack[-1][0].blocks.append(_paragraph(line))
+                continue
+            if kind[0] == "heading" and line.level:
+                rank = declared[line.level]
+                while len(stack) > 1 and (stack[-1][1] >= rank or stack[-1][0].marker in FLOATING):
+                    stack.pop()  # never inside a heading wenji inferred, which the format would have declared
+                parent = stack[-1][0]
+                sec = Section(id="", heading=line.text, depth=parent.depth + 1, marker="declared", line=line.line)
+                parent.blocks.append(sec)
+                stack.append((sec, rank))
                 continue
             if kind[0] == "heading":
                 self.log["unnumbered headings"] = self.log.get("unnumbered headings", 0) + 1
@@ -196,7 +216,7 @@ class _Builder:
             _, mk, number, _ = kind
             _close_to_parent(stack, mk, number)
             parent = stack[-1][0]
-            heading, rest = _split_first_sentence(line.text)
+            heading, rest = (line.text, "") if line.level else _split_first_sentence(line.text)
             sec = Section(id="", heading=heading, depth=parent.depth + 1, marker=mk, line=line.line,
                           runin=bool(rest), number=number)
             parent.blocks.append(sec)
@@ -232,6 +252,28 @@ class _Builder:
             elif id(p) not in members:
                 blocks.append(p)
         sec.blocks = blocks
+
+
+def _declared_ranks(lines: list[Line], kinds: list) -> dict[int, float]:
+    """Declared level (1–6) -> rank: that of the marker the document's numbered headings of
+    the level carry, else one between the ranks of the levels above and below (``h1`` above
+    ``一、`` where nothing else says, ``h2`` above ``（一）``…)."""
+    known: dict[int, float] = {}
+    for line, kind in zip(lines, kinds):
+        if line.level and kind and kind[0] == "numbered" and kind[1] in RANK:
+            known.setdefault(line.level, RANK[kind[1]])
+    ranks: dict[int, float] = {}
+    for level in range(1, 7):
+        if level in known:
+            ranks[level] = known[level]
+            continue
+        above = ranks.get(level - 1, -1.0)
+        below = next((known[k] for k in range(level + 1, 7) if k in known), None)
+        if below is None or below <= above:
+            ranks[level] = max(level - 0.5, above + 0.25)
+        else:
+            ranks[level] = level - 0.5 if above < level - 0.5 < below else (above + below) / 2
+    return ranks
 
 
 def _paragraph(line: Line) -> Paragraph:

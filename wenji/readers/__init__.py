@@ -1,0 +1,55 @@
+"""Readers: one raw speech file -> Source, the text a .txt of it would hold.
+
+Each format has a reader module (``text``, ``word``, ``webpage``, ``markdown_text``, ``pdf``)
+with one function, ``read(path, encoding) -> Source | InputError``. Whatever the format, the
+speech then goes through the same cleaning, header reading and sectioning as a .txt: the
+format is a detail of reading.
+
+The registry names modules rather than importing them: a reader is imported when a file of its
+format is read (``importlib``), so a build of .txt files never pays for the libraries of the
+others (python-docx 0.13 s, trafilatura 0.3 s, pypdf 0.1 s of start-up, measured). Reader
+modules import only downward (``wenji.read``, ``wenji.model``, ``wenji.errors`` and this
+package's ``blocks``) and at their top; nothing imports this package's readers by name.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import replace
+from pathlib import Path
+
+from ..errors import InputError
+from ..model import Line, Source
+
+# suffix -> (reader module, what the format gives): the --help text and README say the same.
+FORMATS: dict[str, tuple[str, str]] = {
+    ".txt": ("text", "plain text in UTF-8, UTF-16 (with BOM) or GB18030/GBK, read as written"),
+    ".docx": ("word", "Word: paragraphs, heading styles as headings, tables as rows, footnotes as notes"),
+    ".html": ("webpage", "a saved web page: the article only, its heading as title, its publication date"),
+    ".htm": ("webpage", "as .html"),
+    ".md": ("markdown_text", "Markdown: # headings as section headings, escapes honoured, emphasis as text"),
+    ".pdf": ("pdf", "PDF with a text layer: lines rejoined, running heads and page numbers removed"),
+}
+
+
+def supported(path: Path) -> bool:
+    return path.suffix.lower() in FORMATS
+
+
+def read(path: Path, encoding: str = "") -> Source | InputError:
+    """The file as a Source, or the error that names it. A library's failure on a damaged file
+    is such an error too, never a crash of the build."""
+    module = importlib.import_module(f"{__name__}.{FORMATS[path.suffix.lower()][0]}")
+    try:
+        return module.read(path, encoding)
+    except OSError as e:
+        return InputError(path, f"cannot read: {e.strerror or e}")
+    except Exception as e:  # a damaged file makes the libraries fail in many ways
+        return InputError(path, f"cannot read this {path.suffix.lower()} file ({type(e).__name__}: {e})")
+
+
+def declare_headings(lines: list[Line], source: Source) -> list[Line]:
+    """The cleaned lines with the heading levels the format declared, by the line they start on."""
+    if not source.headings:
+        return lines
+    levels = dict(source.headings)
+    return [replace(line, level=levels[line.line]) if line.line in levels else line for line in lines]
