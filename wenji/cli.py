@@ -5,25 +5,31 @@ import argparse
 import gc
 import os
 import sys
+import textwrap
 from pathlib import Path
 
 from .errors import BuildError
+from .readers import FORMATS
 
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="build.py",
-        description="Build a wenji site: every raw speech in SEEDS becomes a cleaned, sectioned page, "
-                    "with an archive home page, a theme index and a search index, written to OUT.",
-        epilog="commands: build (the default) writes the site; serve builds, serves it on 127.0.0.1 and "
-               "rebuilds when seeds/, content/, templates/ or static/ change; check builds and then verifies "
-               "every link, anchor and page of the output.",
+        description=textwrap.fill("Build a wenji site: every raw speech in SEEDS becomes a cleaned, sectioned page, "
+                                  "with an archive home page, a theme index and a search index, written to OUT.", 88),
+        epilog=textwrap.fill(
+            "commands: build (the default) writes the site; serve builds, serves it on 127.0.0.1 and "
+            "rebuilds when seeds/, content/, templates/ or static/ change; check builds and then verifies "
+            "every link, anchor and page of the output; import DATA ... writes seeds and metadata from a "
+            "dataset (python build.py import --help).", 88) + "\n\nseed formats, one speech a file:\n"
+               + "\n".join(f"  {suffix:6} {what}" for suffix, (_, what) in FORMATS.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("command", nargs="?", choices=["build", "serve", "check"], default="build",
                    help="what to do (default: build)")
     p.add_argument("--seeds", type=Path, default=Path("seeds"), metavar="DIR",
-                   help="folder of raw speeches, one .txt file each, any of UTF-8, UTF-16 (with BOM), GB18030/GBK "
-                        "(default: seeds)")
+                   help="folder of raw speeches, one file each: .txt (UTF-8, UTF-16 with BOM, GB18030/GBK), .docx, "
+                        ".html/.htm, .md or .pdf, see below (default: seeds)")
     p.add_argument("--content", type=Path, default=Path("content"), metavar="DIR",
                    help="site configuration (site.toml), per-speech metadata (speeches/<stem>.md) and Markdown pages "
                         "(pages/*.md); may be missing or empty (default: content)")
