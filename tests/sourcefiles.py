@@ -11,6 +11,20 @@ import html
 import re
 from pathlib import Path
 
+import docx
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Pt
+from reportlab.lib import pdfencrypt
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
 CHROME = [  # strings of the website around the article: none may reach the speech
     "网站首页", "当前位置", "相关新闻", "分享到", "微信", "版权所有", "网站地图", "联系我们", "京ICP备",
     "主办单位", "字号", "打印本页", "关闭窗口", "责任编辑", "扫一扫在手机打开", "document.write", "var _hmt",
@@ -36,9 +50,6 @@ def make_docx(blocks: Blocks, path: Path, footnotes: dict[str, str] | None = Non
               table: list[list[str]] | None = None) -> Path:
     """A .docx: headings in Word's heading styles, paragraphs with a first-line indent.
     ``footnotes`` maps a word of the text to a note: a real footnote is attached after it."""
-    import docx
-    from docx.shared import Pt
-
     d = docx.Document()
     if title:
         d.add_paragraph(title, style="Title")
@@ -67,12 +78,6 @@ def make_docx(blocks: Blocks, path: Path, footnotes: dict[str, str] | None = Non
 def _footnote(document, paragraph, note: str) -> None:
     """A footnote reference in ``paragraph`` and its note in the footnotes part (python-docx has
     no API for footnotes: the part is written as Word writes it)."""
-    from docx.opc.constants import RELATIONSHIP_TYPE as RT
-    from docx.opc.packuri import PackURI
-    from docx.opc.part import XmlPart
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls, qn
-
     main = document.part
     part = next((r.target_part for r in main.rels.values() if r.reltype == RT.FOOTNOTES), None)
     if part is None:
@@ -94,6 +99,7 @@ def _footnote(document, paragraph, note: str) -> None:
 # --- PDF ------------------------------------------------------------------------------------
 
 FONT = "STSong-Light"
+pdfmetrics.registerFont(UnicodeCIDFont(FONT))
 RUNNING_HEAD = "中华人民共和国国务院公报"
 
 
@@ -101,13 +107,6 @@ def make_pdf(blocks: Blocks, path: Path, size: float = 16, footer: str = "- {} -
     """An A4 PDF as a gazette prints it (GB/T 9704: 28 characters a line at 16 pt), lines broken
     at the text width, first lines indented by two characters, a running head and a page number
     on every page. Fonts: reportlab's CID font STSong-Light (not embedded, UniGB-UCS2-H)."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.lib.units import mm
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
     c = canvas.Canvas(str(path), pagesize=A4, pageCompression=1)
     c.setTitle("")
     page_w, page_h = A4
@@ -148,9 +147,6 @@ def make_pdf(blocks: Blocks, path: Path, size: float = 16, footer: str = "- {} -
 
 def make_scanned_pdf(path: Path) -> Path:
     """A PDF whose pages are only pictures: what a scanner makes, no text layer."""
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen import canvas
-
     c = canvas.Canvas(str(path), pagesize=A4)
     for _ in range(2):
         for i in range(20):
@@ -160,22 +156,16 @@ def make_scanned_pdf(path: Path) -> Path:
     return path
 
 
-def make_encrypted_pdf(blocks: Blocks, path: Path, password: str = "secret") -> Path:
-    """A PDF that opens only with a password."""
-    from reportlab.lib import pdfencrypt
-
-    make_pdf(blocks, path)
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-    from reportlab.pdfgen import canvas
-
-    pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    c = canvas.Canvas(str(path), pagesize=A4, encrypt=pdfencrypt.StandardEncryption(password, canPrint=0))
+def make_encrypted_pdf(blocks: Blocks, path: Path, password: str = "secret", owner_only: bool = False) -> Path:
+    """A PDF that opens only with a password or, ``owner_only``, one that opens without and only
+    forbids copying (as many published PDFs do)."""
+    encrypt = (pdfencrypt.StandardEncryption("", ownerPassword=password, canCopy=0) if owner_only
+               else pdfencrypt.StandardEncryption(password, canPrint=0))
+    c = canvas.Canvas(str(path), pagesize=A4, encrypt=encrypt)
     c.setFont(FONT, 16)
     y = 760
     for _, text in blocks[:20]:
-        c.drawString(80, y, text[:28])
+        c.drawString(80, y, text[:26])
         y -= 28
     c.save()
     return path

@@ -36,6 +36,7 @@ class Row:
 
 @dataclass
 class Outcome:
+    speeches: int = 0  # rows imported (written now or already there)
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # rows without text
@@ -184,6 +185,7 @@ def import_dataset(data: Path, seeds: Path, content: Path, fields: dict[str, str
     files, out = plan(data, rows, fields, seeds, content, force)
     if out.errors:
         return out
+    out.speeches = len(files) // 2
     for path, text in files.items():
         if path.exists() and path.read_text(encoding="utf-8", errors="replace") == text:
             out.unchanged.append(path)

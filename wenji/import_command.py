@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     for path in outcome.written:
         print(f"wrote {path}")
-    print(f"wenji: imported {len(outcome.written) // 2 + len(outcome.unchanged) // 2} speeches from {args.data}: "
+    print(f"wenji: imported {outcome.speeches} speeches from {args.data}: "
           f"{len(outcome.written)} files written, {len(outcome.unchanged)} unchanged, "
           f"{len(outcome.skipped)} rows without text skipped")
     return 0
