@@ -18,6 +18,7 @@ from docx.opc.part import XmlPart
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Pt
+from reportlab import rl_config
 from reportlab.lib import pdfencrypt
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -100,6 +101,7 @@ def _footnote(document, paragraph, note: str) -> None:
 
 FONT = "STSong-Light"
 pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+rl_config.useA85 = 0  # streams deflated only, as PDF producers write them (not also in ASCII85)
 RUNNING_HEAD = "中华人民共和国国务院公报"
 
 
