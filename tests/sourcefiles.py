@@ -76,6 +76,25 @@ def make_docx(blocks: Blocks, path: Path, footnotes: dict[str, str] | None = Non
     return path
 
 
+def number_headings(path: Path, formats: tuple[tuple[str, str], ...] = (("chineseCounting", "%1、"),
+                                                                        ("chineseCounting", "（%2）"))) -> Path:
+    """Number the heading paragraphs of a .docx the way Word's multilevel lists do: a numbering
+    definition whose levels give ``一、`` and ``（一）``, the numbers kept out of the text."""
+    d = docx.Document(path)
+    numbering = d.part.numbering_part.element
+    levels = "".join(f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{fmt}"/><w:suff w:val="nothing"/>'
+                     f'<w:lvlText w:val="{text}"/></w:lvl>' for i, (fmt, text) in enumerate(formats))
+    numbering.insert(0, parse_xml(f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">{levels}</w:abstractNum>'))
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    for p in d.paragraphs:
+        if p.style.name.startswith("Heading "):
+            level = int(p.style.name.split()[-1]) - 1
+            p._p.get_or_add_pPr().append(parse_xml(
+                f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="90"/></w:numPr>'))
+    d.save(path)
+    return path
+
+
 def _footnote(document, paragraph, note: str) -> None:
     """A footnote reference in ``paragraph`` and its note in the footnotes part (python-docx has
     no API for footnotes: the part is written as Word writes it)."""

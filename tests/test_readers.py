@@ -11,7 +11,7 @@ import docx
 import pytest
 
 from sourcefiles import (CHROME, RUNNING_HEAD, SITE_SUFFIX, blocks_of, make_docx, make_encrypted_pdf, make_html,
-                         make_md, make_pdf, make_scanned_pdf, speech_text)
+                         make_md, make_pdf, make_scanned_pdf, number_headings, speech_text)
 from wenji import readers
 from wenji.errors import InputError
 from wenji.model import Speech
@@ -118,6 +118,16 @@ def test_docx_numbered_heading_styles_follow_the_numbering(tmp_path):
     speech = _load(make_docx(blocks, tmp_path / "speech.docx"))
     assert [(s.id, s.heading) for s, _ in speech.sections()] == [
         ("s1", "一、总体要求"), ("s1-1", "（一）稳增长"), ("s2", "二、重点任务")]
+
+
+def test_docx_headings_numbered_by_word_are_numbered_in_the_text(tmp_path):
+    blocks = [(0, "各位代表："), (1, "总体要求"), (0, "要坚持稳中求进。"), (2, "稳增长"), (0, "扩大内需。"), (2, "防风险"),
+              (0, "守住底线。"), (1, "重点任务"), (2, "抓改革"), (0, "抓好落实。")]
+    path = number_headings(make_docx(blocks, tmp_path / "speech.docx"))
+    assert "总体要求" in docx.Document(path).paragraphs[1].text and "一" not in docx.Document(path).paragraphs[1].text
+    speech = _load(path)
+    assert [(s.id, s.heading) for s, _ in speech.sections()] == [
+        ("s1", "一、总体要求"), ("s1-1", "（一）稳增长"), ("s1-2", "（二）防风险"), ("s2", "二、重点任务"), ("s2-1", "（一）抓改革")]
 
 
 def test_docx_breaks_hyphens_tabs_tables_and_footnotes(tmp_path):

@@ -2,7 +2,9 @@
 
 Paragraphs in order; a paragraph in a Word heading style (``Heading 1``…, ``标题 1``…, or any
 style or paragraph with an outline level) is a heading at that level; the ``Title`` style is
-the title line. Manual line breaks are line breaks of the text (the hard-wrap rule judges
+the title line. Numbers Word writes before numbered paragraphs (its list and multilevel heading
+numbering) are put into the text as Word shows them (see word_numbering), so a heading's id
+follows the document's own numbering whether it was typed or numbered by Word. Manual line breaks are line breaks of the text (the hard-wrap rule judges
 them, as in a .txt); page and column breaks, soft hyphens, deleted revisions and field codes
 are not text; first-line indents are formatting and never reach it. Table rows become lines,
 cells separated by a tab. Footnotes and endnotes become ``[n]`` at the reference and a notes
@@ -22,6 +24,7 @@ from docx.oxml.ns import qn
 from ..errors import InputError
 from ..model import Source
 from .blocks import Block, source_of
+from .word_numbering import Numbering
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003 .doc, and encrypted Office files
 HEADING_STYLE = re.compile(r"^(?:heading|标题)\s*([1-9])$", re.IGNORECASE)
@@ -52,7 +55,8 @@ def read(path: Path, encoding: str = "") -> Source | InputError:
 
 class _Reader:
     def __init__(self, document) -> None:
-        self.levels = _style_levels(document)
+        self.levels, style_numbering = _styles(document)
+        self.numbering = Numbering(document, style_numbering)
         self.note_texts = {kind: _notes(document, rel, tag) for kind, rel, tag in (
             ("foot", RT.FOOTNOTES, "w:footnote"), ("end", RT.ENDNOTES, "w:endnote"))}
         self.notes: list[str] = []
@@ -62,6 +66,8 @@ class _Reader:
         for el in body:
             if el.tag == W_P:
                 text = self.text(el)
+                if text.strip():
+                    text = self.numbering.label(el, _style_id(el)) + text
                 out.append((self.level(el), text))
             elif el.tag == W_TBL:
                 out += [(0, row) for row in self.rows(el)]
@@ -128,20 +134,31 @@ def _outline(el) -> int:
     return value + 1 if value < 9 else 0
 
 
-def _style_levels(document) -> dict[str, int]:
-    """styleId -> heading level (-1 for the Title style), following ``basedOn`` chains."""
-    styles = {}
+def _style_id(p) -> str | None:
+    style = p.pPr.find(qn("w:pStyle")) if p.pPr is not None else None
+    return style.get(W_VAL) if style is not None else None
+
+
+def _styles(document) -> tuple[dict[str, int], dict[str, tuple[str, int]]]:
+    """styleId -> heading level (-1 for the Title style), and styleId -> (numId, ilvl or -1) of
+    the numbering a style carries, each following ``basedOn`` chains."""
+    styles, numbering = {}, {}
     part = document.part._styles_part if hasattr(document.part, "_styles_part") else None
     root = part.element if part is not None else None
     if root is None:
-        return {}
+        return {}, {}
     for s in root.iter(qn("w:style")):
         name = s.find(qn("w:name"))
         based = s.find(qn("w:basedOn"))
         outline = s.find(f"{qn('w:pPr')}/{qn('w:outlineLvl')}")
-        styles[s.get(W_STYLE_ID)] = (name.get(W_VAL) if name is not None else "", 
+        styles[s.get(W_STYLE_ID)] = (name.get(W_VAL) if name is not None else "",
                                      based.get(W_VAL) if based is not None else None,
                                      _outline(outline) if outline is not None else None)
+        numpr = s.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+        if numpr is not None and numpr.find(qn("w:numId")) is not None:
+            lvl = numpr.find(qn("w:ilvl"))
+            numbering[s.get(W_STYLE_ID)] = (numpr.find(qn("w:numId")).get(W_VAL),
+                                            int(lvl.get(W_VAL)) if lvl is not None else -1)
     levels = {}
     for sid in styles:
         seen, cur = set(), sid
@@ -161,7 +178,14 @@ def _style_levels(document) -> dict[str, int]:
                 break
             cur = based
         levels[sid] = level
-    return levels
+    for sid in styles:  # a style without numbering of its own takes its base's
+        seen, cur = set(), sid
+        while cur in styles and cur not in seen and cur not in numbering:
+            seen.add(cur)
+            cur = styles[cur][1]
+        if cur in numbering:
+            numbering[sid] = numbering[cur]
+    return levels, numbering
 
 
 def _notes(document, reltype: str, tag: str) -> dict[str, str]:
