@@ -176,7 +176,7 @@ def load_speeches(files: list[Path], given_by_stem: dict[str, dict], cache: Cach
             results[path] = got
         else:
             jobs.append((path, given, k, rules))
-    size = sum(p.stat().st_size for p, _, _, _ in jobs)
+    size = sum(p.stat().st_size * readers.BYTE_COST.get(p.suffix.lower(), 1) for p, _, _, _ in jobs)
     fresh = parallel.map_chunks(_load_chunk, jobs, workers if size > 1_000_000 else 1)
     for (path, _, k, _), result in zip(jobs, fresh):
         results[path] = result
