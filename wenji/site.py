@@ -233,7 +233,7 @@ def load_archive(seeds: Path, content: Path, report=None, base_url: str | None =
             if getattr(report, "verbose", False):
                 n_sections, n_paragraphs = result.size()
                 report.detail(f"  {path.name}: {result.meta.title} — {n_sections} sections, "
-                              f"{n_paragraphs} paragraphs, encoding {result.encoding}")
+                              f"{n_paragraphs} paragraphs, {_read_as(result)}")
                 for line in result.log:
                     report.detail(f"    {line}")
     for where, passage, n in boilerplate.repeated_edges(speeches):
@@ -254,6 +254,12 @@ def load_archive(seeds: Path, content: Path, report=None, base_url: str | None =
     if errors:
         raise BuildError(errors)
     return Archive(speeches=speeches, config=config, pages=pages, content=content)
+
+
+def _read_as(speech: Speech) -> str:
+    suffix = speech.source.suffix.lower()
+    return f"encoding {speech.encoding}" + ("" if suffix == ".txt" else f" ({suffix[1:]})") if speech.encoding \
+        else f"read from {suffix[1:]}"
 
 
 def _load_pages(content: Path, errors: list[InputError]) -> list[dict]:

@@ -117,9 +117,8 @@ def _date(page) -> str:
     """The publication date: a meta tag's, else the publication line's; '' when neither says."""
     m = re.match(rf"\s*{_DATE}", _meta(page, DATE_META))
     if not m:
-        for el in page.iter("script", "style"):
-            el.drop_tree() if el.getparent() is not None else None
-        m = PUBLICATION_LINE.search(collapse(page.text_content()))
+        m = PUBLICATION_LINE.search(" ".join(collapse(t) for t in page.xpath("//body//text()[not(ancestor::script)]"
+                                                                             "[not(ancestor::style)]")))
     if m:
         y, mo, d = m.group(1), int(m.group(2)), int(m.group(3))
         if 1 <= mo <= 12 and 1 <= d <= 31:

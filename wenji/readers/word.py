@@ -38,7 +38,8 @@ BREAKS_THAT_ARE_NOT_TEXT = {"page", "column"}
 
 
 def read(path: Path, encoding: str = "") -> Source | InputError:
-    head = path.read_bytes()[:8]
+    with path.open("rb") as f:
+        head = f.read(len(OLE_MAGIC))
     if head == OLE_MAGIC:
         return InputError(path, "not a .docx: a Word 97–2003 .doc or a password-protected document; "
                                 "save it as .docx without a password")
