@@ -212,6 +212,15 @@ def test_markdown_headings_escapes_and_emphasis(tmp_path):
     assert speech.masks >= 1
 
 
+def test_markdown_footnotes_become_marks_and_a_notes_list(tmp_path):
+    path = tmp_path / "speech.md"
+    path.write_text("各位代表：\n\n我们坚持稳中求进工作总基调[^a]，推动高质量发展[^b]。\n\n"
+                    "[^a]: 见中央经济工作会议公报。\n[^b]: 指*更高*质量的发展。\n", encoding="utf-8")
+    lines = readers.read(path).text.split("\n\n")
+    assert lines == ["各位代表：", "我们坚持稳中求进工作总基调[1]，推动高质量发展[2]。", "注释",
+                     "[1] 见中央经济工作会议公报。", "[2] 指更高质量的发展。\n"]
+
+
 # --- bad files -------------------------------------------------------------------------------
 
 def _bad_files(folder: Path) -> dict[str, str]:
