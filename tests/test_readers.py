@@ -9,6 +9,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 
 from sourcefiles import (CHROME, RUNNING_HEAD, SITE_SUFFIX, blocks_of, make_docx, make_encrypted_pdf, make_html,
                          make_md, make_pdf, make_scanned_pdf, number_headings, speech_text)
@@ -148,6 +150,19 @@ def test_docx_breaks_hyphens_tabs_tables_and_footnotes(tmp_path):
     speech = _load(path)
     assert [p.text for p in speech.paragraphs()] == [
         "第一句话讲完了。", "第二段从这里开始，软连字符不见了，制表符\t保留。", "一段接着写完。", "指标\t数值", "国内生产总值增长\t6.6%"]
+
+
+def test_docx_tracked_changes_read_as_accepted(tmp_path):
+    d = docx.Document()
+    p = d.add_paragraph("我们要")
+    p._p.append(parse_xml(
+        f'<w:del {nsdecls("w")} w:id="1" w:author="a"><w:r><w:delText>删掉的话，</w:delText></w:r></w:del>'))
+    p._p.append(parse_xml(f'<w:ins {nsdecls("w")} w:id="2" w:author="a"><w:r><w:t>坚持</w:t></w:r></w:ins>'))
+    p._p.append(parse_xml(f'<w:moveFrom {nsdecls("w")} w:id="3" w:author="a"><w:r><w:t>挪走的话</w:t></w:r></w:moveFrom>'))
+    p.add_run("稳中求进。")
+    path = tmp_path / "speech.docx"
+    d.save(path)
+    assert [p.text for p in _load(path).paragraphs()] == ["我们要坚持稳中求进。"]
 
 
 def test_docx_footnotes_become_marks_and_a_notes_list(tmp_path):

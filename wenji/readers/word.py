@@ -34,6 +34,7 @@ W_T, W_TAB, W_BR, W_CR, W_NBH = qn("w:t"), qn("w:tab"), qn("w:br"), qn("w:cr"), 
 W_FOOTREF, W_ENDREF, W_TYPE = qn("w:footnoteReference"), qn("w:endnoteReference"), qn("w:type")
 W_VAL, W_ID, W_STYLE_ID = qn("w:val"), qn("w:id"), qn("w:styleId")
 FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+NOT_TEXT = {FALLBACK, qn("w:moveFrom")}  # the same content again for old readers; text a revision moved away
 BREAKS_THAT_ARE_NOT_TEXT = {"page", "column"}
 
 
@@ -79,7 +80,8 @@ class _Reader:
         return out
 
     def level(self, p) -> int:
-        """The heading level of a paragraph: its own outline level, else its style's; -1 for a title."""
+        """The heading level of a paragraph: its own outline level, else its style's; 0 for body text
+        and for the Title style (a plain first line, which the header reader takes as the title)."""
         ppr = p.pPr
         if ppr is not None:
             outline = ppr.find(qn("w:outlineLvl"))
@@ -93,7 +95,7 @@ class _Reader:
     def text(self, p) -> str:
         out: list[str] = []
         for el in p.iter(W_T, W_TAB, W_BR, W_CR, W_NBH, W_FOOTREF, W_ENDREF):
-            if _in_fallback(el, p):
+            if _not_text(el, p):
                 continue
             tag = el.tag
             if tag == W_T:
@@ -205,11 +207,11 @@ def _notes(document, reltype: str, tag: str) -> dict[str, str]:
     return notes
 
 
-def _in_fallback(el, stop) -> bool:
-    """Inside an mc:Fallback: the same content again, for old readers."""
+def _not_text(el, stop) -> bool:
+    """Inside an mc:Fallback or a w:moveFrom: see NOT_TEXT."""
     parent = el.getparent()
     while parent is not None and parent is not stop:
-        if parent.tag == FALLBACK:
+        if parent.tag in NOT_TEXT:
             return True
         parent = parent.getparent()
     return False
