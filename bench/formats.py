@@ -5,7 +5,9 @@
 For real reports of tests/corpus-real (short to long), the same text is written as .txt, .docx
 (python-docx), .pdf (reportlab, CJK CID font, a gazette's page), .html (a government portal's
 page) and .md. Each is read the way a build reads a speech (``site.load_speech``: read, clean,
-header, structure), in one process after a warm-up, median of N runs. The library's start-up
+header, structure), in one process after a warm-up, median of N runs of the process's CPU time
+(on a machine shared with other work, wall time swung 2x between runs; CPU time far less). The
+library's start-up
 (its import, in a fresh process) is measured apart. Target: a .docx or .pdf costs at most
 2x the .txt plus that start-up. Also: the start-up of a build of .txt seeds, and which reader
 libraries it imports (none).
@@ -50,15 +52,15 @@ def time_read(path: Path, runs: int) -> float:
     load_speech(path, {})  # warm-up: the reader's module imported, its caches filled
     times = []
     for _ in range(runs):
-        start = time.perf_counter()
+        start = time.process_time()
         load_speech(path, {})
-        times.append(time.perf_counter() - start)
+        times.append(time.process_time() - start)
     return statistics.median(times)
 
 
 def start_up(module: str, runs: int) -> float:
     """The import of a reader module (and its library) in a fresh process, wenji already loaded."""
-    code = ("import time, wenji.site; t = time.perf_counter(); import {m}; print(time.perf_counter() - t)")
+    code = ("import time, wenji.site; t = time.process_time(); import {m}; print(time.process_time() - t)")
     out = [float(subprocess.run([sys.executable, "-c", code.format(m=module)], cwd=ROOT, capture_output=True,
                                 text=True, check=True).stdout) for _ in range(runs)]
     return statistics.median(out)
