@@ -36,8 +36,25 @@ Blocks = list[tuple[int, str]]
 
 
 def blocks_of(text: str) -> Blocks:
-    """A plain text as blocks, one per non-empty line (all paragraphs: the markers make headings)."""
-    return [(0, line.strip()) for line in text.splitlines() if line.strip()]
+    """A plain text as blocks, one per non-empty line (all paragraphs: the markers make headings),
+    except that a number the web copy put on a line of its own (a subscript, ``广义货币M`` / ``2``
+    / ``和社会…``, or a reference mark) goes back into the line around it: a page whose paragraphs
+    are lines joins such a piece, a .txt whose paragraphs are blocks cannot, and the comparisons
+    are of formats, not of that debris."""
+    blocks: Blocks = []
+    glue = False
+    for line in (raw.strip() for raw in text.splitlines()):
+        if not line:
+            continue
+        if blocks and (glue or LONE_NUMBER.match(line)):
+            blocks[-1] = (0, blocks[-1][1] + line)
+            glue = not glue
+        else:
+            blocks.append((0, line))
+    return blocks
+
+
+LONE_NUMBER = re.compile(r"^[0-9]{1,3}$")
 
 
 def speech_text(blocks: Blocks) -> str:
