@@ -34,6 +34,16 @@ def test_no_notes_no_change():
     assert notes == [] and len(body) == 6
 
 
+def test_notes_a_reader_declares_are_taken_wherever_they_stand_and_its_notes_line_leaves():
+    text = ["正文提到总基调[1]和小康社会[2]。", "注释", "[1] 见公报。", "[2] 指宽裕的社会。", "[3] 未引用的注。"]
+    body, notes, marks = split_notes(lines(*text), declared=2)
+    assert [l.text for l in body] == text[:1]
+    assert [(n.note, n.text) for n in notes] == [(1, text[2]), (2, text[3]), (3, text[4])]
+    assert marks == {"[1]": 1, "[2]": 2}
+    # the same lines in a .txt: a notes line in the first half of a text is none
+    assert split_notes(lines(*text)) == (lines(*text), [], {})
+
+
 def test_marks_become_links_and_a_mark_at_the_start_is_a_list_marker():
     html = with_marks("①开头的不是注。会议[1]以来，**市[1]", {"[1]": 1, "①": 2})
     assert html.startswith("①开头")

@@ -15,8 +15,11 @@ from docx.oxml.ns import nsdecls
 from sourcefiles import (CHROME, RUNNING_HEAD, SITE_SUFFIX, blocks_of, make_docx, make_encrypted_pdf, make_html,
                          make_md, make_pdf, make_scanned_pdf, number_headings, speech_text)
 from wenji import readers
+from wenji.downloads import plain_text
 from wenji.errors import InputError
-from wenji.model import Speech
+from wenji.meta import SITE_DEFAULTS
+from wenji.model import Archive, Speech
+from wenji.render import environment, speech_page
 from wenji.site import load_speech
 
 REPO = Path(__file__).resolve().parent.parent
@@ -234,6 +237,42 @@ def test_markdown_footnotes_become_marks_and_a_notes_list(tmp_path):
     lines = readers.read(path).text.split("\n\n")
     assert lines == ["各位代表：", "我们坚持稳中求进工作总基调[1]，推动高质量发展[2]。", "注释",
                      "[1] 见中央经济工作会议公报。", "[2] 指更高质量的发展。\n"]
+
+
+# --- footnotes of Word and Markdown: real notes on the page ------------------------------------
+
+NOTES = ["见中央经济工作会议公报。", "指人民生活宽裕的社会。", "指更高质量的发展。"]
+
+
+def _notes_on_the_page(speech: Speech, repo_root: Path) -> None:
+    """The speech's three notes are a notes list (#fn1…) linked from their marks and back, and
+    the 注释 line the reader wrote above them is no paragraph of the speech."""
+    assert [(p.kind, p.note, p.text) for p in speech.paragraphs()][-3:] == [
+        ("note", n, f"[{n}] {text}") for n, text in enumerate(NOTES, 1)]
+    assert "注释" not in [p.text for p in speech.paragraphs()]
+    assert speech.footnotes == {"[1]": 1, "[2]": 2, "[3]": 3}
+    html = speech_page(environment(repo_root / "templates"), Archive([speech], dict(SITE_DEFAULTS)), speech, None, None)
+    for n in (1, 2, 3):
+        mark = re.search(rf'<a href="#fn{n}" id="(fnref{n}-\d+)" aria-label="注{n}">\[{n}\]</a>', html)
+        assert mark, n
+        assert re.search(rf'<li id="fn{n}"><p id="p\d+" class="note"[^>]*><a class="fnback" href="#{mark.group(1)}"', html)
+    assert plain_text(speech).endswith("\n\n注释\n\n" + "\n\n".join(f"[{n}] {t}" for n, t in enumerate(NOTES, 1)) + "\n")
+
+
+def test_docx_footnotes_are_notes_linked_both_ways(tmp_path, repo_root):
+    # more notes than paragraphs: the notes are the format's, taken wherever they stand
+    blocks = [(0, "各位代表："), (0, "我们坚持稳中求进工作总基调，全面建成小康社会，推动高质量发展。")]
+    path = make_docx(blocks, tmp_path / "speech.docx", footnotes=dict(zip(["总基调", "小康社会", "高质量发展"], NOTES)))
+    _notes_on_the_page(_load(path), repo_root)
+
+
+def test_markdown_footnotes_are_notes_linked_both_ways(tmp_path, repo_root):
+    path = tmp_path / "speech.md"
+    path.write_text("# 在全市大会上的讲话\n\n各位代表：\n\n我们坚持稳中求进工作总基调[^a]，全面建成小康社会[^b]，"
+                    "推动高质量发展[^c]。\n\n" + "".join(f"[^{k}]: {t}\n" for k, t in zip("abc", NOTES)), encoding="utf-8")
+    speech = _load(path)
+    assert speech.meta.title == "在全市大会上的讲话"
+    _notes_on_the_page(speech, repo_root)
 
 
 # --- bad files -------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from typing import Iterator
 
 from .cache import Cache, key as cache_key
 from .cite import speech_url
+from .footnotes import NOTES_HEAD
 from .model import Archive, Section, Speech
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that builds stay byte-identical
@@ -37,7 +38,8 @@ def original(speech: Speech) -> tuple[str, str, str] | None:
 def plain_text(speech: Speech) -> str:
     """The cleaned text with its structure kept as plain text: headings on their own lines,
     blank lines between blocks, each paragraph prefixed by nothing (its number is its order),
-    footnotes last, then what the owner left off the page as boilerplate."""
+    footnotes last under a line ``注释`` (unless the text's own notes line heads them, as the
+    page's notes list has its heading), then what the owner left off the page as boilerplate."""
     m = speech.meta
     lines = [m.title]
     if m.occasion:
@@ -54,6 +56,8 @@ def plain_text(speech: Speech) -> str:
                 out.append(block.heading)
                 walk(block)
             else:
+                if block.kind == "note" and block.note == 1 and not NOTES_HEAD.match(out[-1]):
+                    out.append("注释")
                 out.append(block.text)
 
     walk(speech.body)

@@ -34,6 +34,7 @@ class Source:
     headings: tuple[tuple[int, int], ...] = ()  # (line of text, level)
     title: str = ""  # the article heading of a web page
     date: str = ""  # its publication date, YYYY-MM-DD
+    notes_line: int = 0  # line of text of the 注释 line the reader put above the format's footnotes; 0: none
 
 
 @dataclass

@@ -81,7 +81,7 @@ def load_speech(path: Path, given: dict, rules: tuple = ((), ())) -> Speech | In
     inferred, head, body = header.split_header(lines)
     from_header = [k for k in ("title", "occasion", "date", "speaker") if inferred.get(k)]
     body, dropped = boilerplate.drop(body, rules[0] + given.get("drop", ()), rules[1] + given.get("drop_from", ()))
-    body, notes, marks = footnotes.split_notes(body)
+    body, notes, marks = footnotes.split_notes(body, source.notes_line)
     if not body:
         return InputError(path, "no speech text after the header lines", head[-1].line if head else None)
     _page_metadata(inferred, source, given)

@@ -5,7 +5,9 @@ A block is ``(level, text)``: level 0 a paragraph, 1–6 a heading the format de
 one to a line with blank lines between, so the text reader's cleaning keeps them as they are
 (a manual line break inside a block is a line break of the text, which the hard-wrap rule then
 judges). Footnotes follow the plain-text convention: ``[n]`` at the reference, and the notes at
-the end under a line ``注释``, one ``[n] text`` line each.
+the end under a line ``注释``, one ``[n] text`` line each; the Source names that line
+(``notes_line``), so the notes are taken as notes however long the text before them is, and
+the line, which the document does not hold, is not shown as one of its paragraphs.
 """
 from __future__ import annotations
 
@@ -41,10 +43,13 @@ def source_of(blocks: list[Block], notes: list[str] | tuple[str, ...] = (), **pa
             headings.append((line, level))
         parts.append(text)
         line += text.count("\n") + 2
+    notes_line = 0
     if notes:
+        notes_line = line
         parts.append(NOTES_HEADING)
         parts += [f"[{n}] {note.strip()}" for n, note in enumerate(notes, 1)]
-    return Source(text="\n\n".join(parts) + "\n" if parts else "", headings=tuple(headings), **page)
+    return Source(text="\n\n".join(parts) + "\n" if parts else "", headings=tuple(headings), notes_line=notes_line,
+                  **page)
 
 
 HEADINGS = {f"h{n}": n for n in range(1, 7)}
