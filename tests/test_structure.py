@@ -4,6 +4,7 @@ import re
 import pytest
 
 from wenji.clean import paragraphs
+from wenji.model import Line
 from wenji.structure import Corrections, build
 
 
@@ -271,3 +272,55 @@ def test_owner_corrections_by_text_and_line_number():
     assert [(s.heading, s.marker) for s in root.sections] == [("有些人说的话", "heading"), ("新的话题", "heading")]
     assert root.paragraphs[1].text == "一、不是标题的一句话。"
     assert fixes.unmatched() == ["not_headings: '不存在的一行' matches no line"]
+
+
+def declared(*items: tuple[int, str]):
+    """Lines as a reader of Word or Markdown gives them: (declared heading level or 0, text)."""
+    return [Line(text, n, level) for n, (level, text) in enumerate(items, 1)]
+
+
+def test_declared_headings_are_sections_at_their_level_whatever_their_shape():
+    root = build(declared((0, "各位代表："), (1, "过去一年的工作。"), (0, "我们做了很多工作。"), (2, "经济发展"),
+                          (0, "运行平稳。"), (2, "社会事业，民生改善，教育公平，就业稳定"), (0, "民生改善。"),
+                          (1, "今年的工作"), (0, "继续努力。")))
+    assert [(s.id, s.heading, s.depth, s.marker) for s, _ in root.walk() if s.depth] == [
+        ("s1", "过去一年的工作。", 1, "declared"), ("s1-1", "经济发展", 2, "declared"),
+        ("s1-2", "社会事业，民生改善，教育公平，就业稳定", 2, "declared"), ("s2", "今年的工作", 1, "declared")]
+
+
+def test_an_unnumbered_declared_heading_is_a_sibling_of_the_numbered_ones_of_its_level():
+    root = build(declared((1, "一、总体要求"), (0, "内容。"), (2, "（一）稳增长"), (0, "内容。"), (2, "防风险"),
+                          (0, "内容。"), (2, "（三）惠民生"), (0, "内容。"), (1, "结束语"), (0, "内容。"),
+                          (1, "三、保障措施"), (0, "内容。")))
+    assert ids(root) == [("s1", "一、总体要求"), ("s1-1", "（一）稳增长"), ("s1-2", "防风险"), ("s1-3", "（三）惠民生"),
+                         ("s2", "结束语"), ("s3", "三、保障措施")]
+
+
+def test_declared_levels_and_numbering_nest_alike():
+    # an unnumbered level above numbered ones holds them; one between two numbered levels nests
+    # between them; a numbered paragraph of the body nests under the declared heading before it
+    root = build(declared((1, "总体要求"), (0, "内容。"), (2, "一、指导思想"), (0, "内容。"), (3, "主要原则"),
+                          (0, "（一）坚持人民至上。内容。"), (0, "（二）坚持稳中求进。内容。"), (4, "（三）坚持改革"),
+                          (0, "内容。"), (2, "二、主要目标"), (0, "内容。"), (1, "重点任务"), (2, "一、扩大内需"),
+                          (0, "内容。")))
+    assert ids(root) == [("s1", "总体要求"), ("s1-1", "一、指导思想"), ("s1-1-1", "主要原则"),
+                         ("s1-1-1-1", "（一）坚持人民至上。"), ("s1-1-1-2", "（二）坚持稳中求进。"),
+                         ("s1-1-1-3", "（三）坚持改革"), ("s1-2", "二、主要目标"), ("s2", "重点任务"), ("s2-1", "一、扩大内需")]
+
+
+def test_a_declared_heading_is_never_inside_an_inferred_one_and_the_owner_has_the_last_word():
+    lines = declared((1, "一、总体要求"), (0, "内容。"), (0, "关于外交工作"), (0, "内容。"), (2, "国际形势"),
+                     (0, "内容。"), (2, "不是标题"), (0, "内容。"))
+    fixes = Corrections(not_headings=["不是标题"])
+    root = build(lines, fixes)
+    assert [(i, h) for i, h in ids(root)] == [("s1", "一、总体要求"), ("s1-1", "关于外交工作"), ("s1-2", "国际形势")]
+    assert root.sections[0].sections[1].paragraphs[-2].text == "不是标题"
+    assert fixes.unmatched() == []
+
+
+def test_a_bare_declared_marker_numbers_its_paragraph_and_still_ranks_its_level():
+    root = build(declared((1, "一、总体要求"), (0, "内容。"), (2, "（一）"), (0, "稳增长。内容。"), (2, "防风险"),
+                          (0, "内容。"), (0, "（二）守底线。内容。")))
+    # Heading 2 is the level of （一）: the （二） of the body after 防风险 is its sibling, not inside it
+    assert ids(root) == [("s1", "一、总体要求"), ("s1-1", "（一）稳增长。"), ("s1-3", "防风险"), ("s1-2", "（二）守底线。")]
+    assert root.sections[0].sections[0].paragraphs[0].text == "内容。"

@@ -171,7 +171,8 @@ def _merge_bare_markers(lines: list[Line], kinds: list) -> tuple[list[Line], lis
                 and kinds[i + 1] is None and not SALUTATION.match(lines[i + 1].text)
                 and not DASH_ITEM.match(lines[i + 1].text)):
             sep = "" if line.text[-1] in "、，,.．）)" else "\u3000"
-            line = replace(line, text=line.text + sep + lines[i + 1].text)
+            # the paragraph is no declared heading: its first sentence is the heading, as for any marker
+            line = replace(line, text=line.text + sep + lines[i + 1].text, level=0)
             i += 1
         out_lines.append(line)
         out_kinds.append(kind)
@@ -185,10 +186,9 @@ class _Builder:
     def __init__(self, log: dict) -> None:
         self.log = log
 
-    def explicit_tree(self, lines: list[Line], kinds: list) -> Section:
+    def explicit_tree(self, lines: list[Line], kinds: list, declared: dict[int, float]) -> Section:
         root = Section(id="", heading="", depth=0, marker="root")
         stack: list[tuple[Section, float]] = [(root, -1.0)]
-        declared = _declared_ranks(lines, kinds)
         for line, kind in zip(lines, kinds):
             if kind is None:
                 stack[-1][0].blocks.append(_paragraph(line))
@@ -413,10 +413,11 @@ def build(lines: list[Line], fixes: Corrections | None = None, log: dict | None 
     fixes = fixes or Corrections()
     log = {} if log is None else log
     kinds = _classify(lines, fixes)
+    declared = _declared_ranks(lines, kinds)
     merged, kinds = _merge_bare_markers(lines, kinds)
     log["bare markers"] = len(lines) - len(merged)
     b = _Builder(log)
-    root = b.explicit_tree(merged, kinds)
+    root = b.explicit_tree(merged, kinds, declared)
     b.run_in(root)
     root.blocks += list(notes)
     _assign_ids(root)
