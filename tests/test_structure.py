@@ -280,9 +280,11 @@ def declared(*items: tuple[int, str]):
 
 
 def test_declared_headings_are_sections_at_their_level_whatever_their_shape():
+    log: dict = {}
     root = build(declared((0, "各位代表："), (1, "过去一年的工作。"), (0, "我们做了很多工作。"), (2, "经济发展"),
                           (0, "运行平稳。"), (2, "社会事业，民生改善，教育公平，就业稳定"), (0, "民生改善。"),
-                          (1, "今年的工作"), (0, "继续努力。")))
+                          (1, "今年的工作"), (0, "继续努力。")), log=log)
+    assert log["declared headings"] == 4 and "unnumbered headings" not in log
     assert [(s.id, s.heading, s.depth, s.marker) for s, _ in root.walk() if s.depth] == [
         ("s1", "过去一年的工作。", 1, "declared"), ("s1-1", "经济发展", 2, "declared"),
         ("s1-2", "社会事业，民生改善，教育公平，就业稳定", 2, "declared"), ("s2", "今年的工作", 1, "declared")]

@@ -108,6 +108,8 @@ def load_speech(path: Path, given: dict, rules: tuple = ((), ())) -> Speech | In
 def _reading_log(speech: Speech, read: list[str], found: dict, repairs: dict, notes: list) -> list[str]:
     """What reading the speech did, one line each, for -v and check."""
     log = [f"header lines read: {len(speech.header)}" + (f" ({', '.join(read)})" if read else "")]
+    if found.get("declared headings"):
+        log.append(f"unnumbered headings the {speech.source.suffix.lower()[1:]} file declared: {found['declared headings']}")
     if found.get("unnumbered headings"):
         log.append(f"unnumbered headings taken: {found['unnumbered headings']}")
     if found.get("bare markers"):

@@ -194,6 +194,7 @@ class _Builder:
                 stack[-1][0].blocks.append(_paragraph(line))
                 continue
             if kind[0] == "heading" and line.level:
+                self.log["declared headings"] = self.log.get("declared headings", 0) + 1
                 rank = declared[line.level]
                 while len(stack) > 1 and (stack[-1][1] >= rank or stack[-1][0].marker in FLOATING):
                     stack.pop()  # never inside a heading wenji inferred, which the format would have declared
