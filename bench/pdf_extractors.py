@@ -18,7 +18,6 @@ reported as not installed.
 from __future__ import annotations
 
 import argparse
-import ctypes
 import statistics
 import sys
 import tempfile
