@@ -49,6 +49,14 @@
   /* shared with cite.js and quote.js */
   window.wenjiCopy = copy;
 
+  /* Anonymisation marks are explained once on the page (footer, count of masks) rather than
+     on each; hovering one shows the explanation too. */
+  var MASK_TITLE = "此处原文已隐去（匿名处理）";
+  document.addEventListener("mouseover", function (ev) {
+    var t = ev.target;
+    if (t && t.classList && t.classList.contains("mask") && !t.title) { t.title = MASK_TITLE; }
+  });
+
   function addCopyButtons() {
     var links = document.querySelectorAll(".speech-body a.permalink");
     for (var i = 0; i < links.length; i++) {

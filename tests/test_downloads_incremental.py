@@ -1,5 +1,7 @@
-"""archive.json and archive-texts.zip: rebuilt from cached per-speech parts, yet the same bytes as a
-cold build of the same input, valid JSON and a valid zip that holds every speech's plain text."""
+"""archive-texts.zip: rebuilt from cached per-speech parts, yet the same bytes as a cold build of
+the same input, a valid zip that holds every speech's plain text and archive.json (the whole
+archive as data, valid JSON). A speech's own .txt and .json are made by the browser from its page
+(tests/test_reading_browser.py); the site has no copies of them."""
 from __future__ import annotations
 
 import io
@@ -35,7 +37,12 @@ def _copy_input(dest: Path) -> tuple[Path, Path]:
 
 def _build(seeds: Path, content: Path, out: Path, cache: Path, base_url: str | None = None) -> dict[str, bytes]:
     site.build(seeds, content, out, cache=Cache(cache), base_url=base_url, workers=1)
-    return {name: (out / name).read_bytes() for name in ("archive.json", "archive-texts.zip")}
+    return _files((out / "archive-texts.zip").read_bytes())
+
+
+def _files(zipped: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(zipped)) as zf:
+        return {"archive-texts.zip": zipped, "archive.json": zf.read("archive.json")}
 
 
 def _edit(seed: Path) -> None:
@@ -74,7 +81,7 @@ def _archive(files: dict[str, bytes]) -> dict:
 
 def _zip_texts(files: dict[str, bytes]) -> dict[str, str]:
     with zipfile.ZipFile(io.BytesIO(files["archive-texts.zip"])) as zf:
-        return {name: zf.read(name).decode("utf-8") for name in zf.namelist()}
+        return {name: zf.read(name).decode("utf-8") for name in zf.namelist() if name.startswith("wenji-texts/")}
 
 
 def test_one_edit_rebuild_is_byte_identical_to_a_cold_build(rebuilt):
@@ -110,49 +117,59 @@ def test_a_base_url_reaches_archive_json_on_a_rebuild(rebuilt):
     assert all(s["url"].startswith("speeches/") for s in _archive(steps["changed"])["speeches"])
 
 
+def _archive_now(rebuilt):
+    return site.load_archive(rebuilt["root"] / "input" / "seeds", rebuilt["root"] / "input" / "content",
+                             base_url="https://example.org/wenji/")
+
+
 def test_archive_json_is_indented_json_holding_each_speech_json(rebuilt):
     out = rebuilt["out"]
-    text = (out / "archive.json").read_text(encoding="utf-8")
+    with zipfile.ZipFile(out / "archive-texts.zip") as zf:
+        text = zf.read("archive.json").decode("utf-8")
     data = json.loads(text)
     assert text == json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-    assert data["title"] and [s["slug"] for s in data["speeches"]] == [
-        s.slug for s in site.load_archive(rebuilt["root"] / "input" / "seeds", rebuilt["root"] / "input" / "content",
-                                          base_url="https://example.org/wenji/").speeches]
-    for speech in data["speeches"]:
-        own = (out / "speeches" / f"{speech['slug']}.json").read_text(encoding="utf-8")
-        assert own == json.dumps(speech, ensure_ascii=False, indent=1) + "\n"
+    archive = _archive_now(rebuilt)
+    assert data["title"] and [s["slug"] for s in data["speeches"]] == [s.slug for s in archive.speeches]
+    for speech, s in zip(data["speeches"], archive.speeches):
+        assert json.dumps(speech, ensure_ascii=False, indent=1) + "\n" == downloads.speech_json(archive.config, s)
     quoted = next(s for s in data["speeches"] if s["stem"] == "讲话甲")
     assert any('<b>&amp; 引号"与反斜杠\\' in p["text"] for p in quoted["paragraphs"])  # kept as written
+    assert not list((out / "speeches").glob("*.txt")) and not list((out / "speeches").glob("*.json"))
+    assert not (out / "archive.json").exists()
 
 
 def test_zip_is_valid_deflated_and_holds_every_plain_text(rebuilt):
     out = rebuilt["out"]
     path = out / "archive-texts.zip"
+    archive = _archive_now(rebuilt)
     with zipfile.ZipFile(path) as zf:
         assert zf.testzip() is None
         infos = zf.infolist()
-        assert [i.filename for i in infos] == sorted(f"wenji-texts/{p.stem}.txt" for p in (out / "speeches").glob("*.txt"))
+        assert [i.filename for i in infos] == sorted(f"wenji-texts/{s.slug}.txt" for s in archive.speeches) + [
+            "archive.json"]
+        texts = {f"wenji-texts/{s.slug}.txt": downloads.plain_text(s) for s in archive.speeches}
         for info in infos:
             assert info.compress_type == zipfile.ZIP_DEFLATED and info.date_time == (1980, 1, 1, 0, 0, 0)
-            assert info.compress_size < info.file_size
-            assert zf.read(info) == (out / "speeches" / info.filename.removeprefix("wenji-texts/")).read_bytes()
+            assert info.compress_size < info.file_size and info.external_attr == 0o644 << 16
+            if info.filename in texts:
+                assert zf.read(info).decode("utf-8") == texts[info.filename]
     assert "wenji-texts/讲话甲.txt" in [i.filename for i in infos]
     tested = subprocess.run(["unzip", "-t", str(path)], capture_output=True, text=True)
     assert tested.returncode == 0, tested.stdout + tested.stderr
     assert "No errors detected" in tested.stdout
 
 
-def test_zip_is_the_file_zipfile_writes_for_the_same_texts(rebuilt):
-    """The same bytes as Python's own zip writer: any reader of zipfile's output reads this one."""
-    out = rebuilt["out"]
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for text in sorted((out / "speeches").glob("*.txt"), key=lambda p: p.stem):
-            info = zipfile.ZipInfo(f"wenji-texts/{text.name}", date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            zf.writestr(info, text.read_bytes())
-    assert (out / "archive-texts.zip").read_bytes() == buf.getvalue()
+def test_zip_holds_what_zipfile_writes_for_the_same_files(rebuilt):
+    """Every member as Python's own zip writer (the way taken beyond Zip64's limits) has it."""
+    zipped = (rebuilt["out"] / "archive-texts.zip").read_bytes()
+    archive = _archive_now(rebuilt)
+    with zipfile.ZipFile(io.BytesIO(zipped)) as ours:
+        written = downloads._zipfile({s.slug: downloads.plain_text(s) for s in archive.speeches}, ours.read("archive.json"))
+        with zipfile.ZipFile(io.BytesIO(written)) as theirs:
+            fields = ("filename", "date_time", "compress_type", "external_attr", "file_size", "CRC", "flag_bits")
+            assert [[getattr(i, f) for f in fields] for i in ours.infolist()] == [
+                [getattr(i, f) for f in fields] for i in theirs.infolist()]
+            assert [ours.read(n) for n in ours.namelist()] == [theirs.read(n) for n in theirs.namelist()]
 
 
 def test_downloads_from_the_cache_equal_those_made_without_it(tmp_path):
@@ -163,9 +180,9 @@ def test_downloads_from_the_cache_equal_those_made_without_it(tmp_path):
     assert dict(downloads.archive_outputs(archive, cache)) == plain  # parts computed and stored
     assert dict(downloads.archive_outputs(archive, cache)) == plain  # parts read back
     empty = Archive(speeches=[], config={"title": "空"}, content=content)
-    files = dict(downloads.archive_outputs(empty, cache))
+    files = _files(dict(downloads.archive_outputs(empty, cache))["archive-texts.zip"])
     assert json.loads(files["archive.json"]) == {"title": "空", "speeches": []}
-    assert zipfile.ZipFile(io.BytesIO(files["archive-texts.zip"])).namelist() == []
+    assert zipfile.ZipFile(io.BytesIO(files["archive-texts.zip"])).namelist() == ["archive.json"]
 
 
 @pytest.mark.parametrize("value", [

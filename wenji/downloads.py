@@ -65,38 +65,43 @@ def plain_text(speech: Speech) -> str:
     return "\n\n".join(out) + "\n"
 
 
-def structure(config: dict, speech: Speech) -> dict:
-    """What the speech's .json holds. It depends on ``config`` only through ``base_url``, which
-    archive_outputs' cache is keyed on."""
+def page_data(config: dict, speech: Speech) -> dict:
+    """What a speech's .json holds that its page does not show as such: the fields before its
+    preamble, sections and paragraphs, in their order. The page carries them (``data-speech``) and
+    static/save.js adds the rest from the page itself to make the .json a reader downloads."""
     m = speech.meta
-    sections: list[dict] = []
-    paragraphs: list[dict] = []
-    chars = 0
-
-    def visit(sec: Section, path: list[str]) -> None:
-        # one pass in reading order: sections depth-first, each before its subsections
-        nonlocal chars
-        own = [b.id for b in sec.blocks if not isinstance(b, Section)]
-        if sec.depth:
-            path = path + [sec.heading]
-            chars += len(sec.heading)
-            sections.append({"id": sec.id, "heading": sec.heading, "depth": sec.depth, "path": path,
-                             "paragraphs": own, "subsections": [b.id for b in sec.blocks if isinstance(b, Section)]})
-        for b in sec.blocks:
-            if isinstance(b, Section):
-                visit(b, path)
-            else:
-                chars += len(b.text)
-                paragraphs.append({"id": b.id, "kind": b.kind, "text": b.text})
-
-    visit(speech.body, [])
     return {
         "slug": speech.slug, "stem": speech.stem,
         "url": speech_url(config, speech) or f"speeches/{speech.slug}.html",
         "meta": {"title": m.title, "date": m.date, "date_note": m.date_note, "kind": m.kind, "place": m.place,
                  "speaker": m.speaker, "occasion": m.occasion, "source": m.source,
                  "inferred_from_text": list(m.inferred)},
-        "encoding": speech.encoding, "characters": chars, "masked_passages": speech.masks,
+        "encoding": speech.encoding, "characters": speech.chars, "masked_passages": speech.masks,
+    }
+
+
+def structure(config: dict, speech: Speech) -> dict:
+    """What the speech's .json holds. It depends on ``config`` only through ``base_url``, which
+    archive_outputs' cache is keyed on."""
+    sections: list[dict] = []
+    paragraphs: list[dict] = []
+
+    def visit(sec: Section, path: list[str]) -> None:
+        # one pass in reading order: sections depth-first, each before its subsections
+        own = [b.id for b in sec.blocks if not isinstance(b, Section)]
+        if sec.depth:
+            path = path + [sec.heading]
+            sections.append({"id": sec.id, "heading": sec.heading, "depth": sec.depth, "path": path,
+                             "paragraphs": own, "subsections": [b.id for b in sec.blocks if isinstance(b, Section)]})
+        for b in sec.blocks:
+            if isinstance(b, Section):
+                visit(b, path)
+            else:
+                paragraphs.append({"id": b.id, "kind": b.kind, "text": b.text})
+
+    visit(speech.body, [])
+    return {
+        **page_data(config, speech),
         "preamble": [b.id for b in speech.body.blocks if not isinstance(b, Section)],
         "sections": sections,
         "paragraphs": paragraphs,
@@ -168,13 +173,22 @@ def speech_json(config: dict, speech: Speech) -> str:
     return _json(structure(config, speech))
 
 
-# archive.json and the zip are assembled from parts made per speech: its structure as JSON,
-# indented for its place in archive.json, and its zip member, deflated. The parts live in a few
-# cache entries keyed by speech digest inside: a thousand reads, one per speech, would cost more
-# than the assembly, and one entry for all would be rewritten whole after every edit.
-_STEP = "archive-downloads"
+# The zip holds every plain text and archive.json, the whole archive as data; a speech's own .txt
+# and .json are made by the reader's browser from its page (static/save.js), so the site carries
+# the text once in its pages and once, deflated, in the zip. (Written out as files, archive.json
+# and the 37 real speeches' .txt and .json weighed 8.9 MB against 2.5 MB of text.)
+#
+# Both are assembled from parts made per speech: its structure as JSON, indented for its place in
+# archive.json, that JSON deflated on its own (a deflate stream ended by a full flush, so that
+# such pieces joined and closed by a final block are one valid stream), and its text's zip
+# member. The parts live in a few cache entries keyed by speech digest inside: a thousand reads,
+# one per speech, would cost more than the assembly, and one entry for all would be rewritten
+# whole after every edit.
+_STEP = "archive-downloads-2"
 _BUCKETS = 16  # entries the parts are spread over, by digest; an edit rewrites one of them
+ZIP_NAME = "archive-texts.zip"
 _ZIP_NAME = "wenji-texts/{}.txt"
+_ZIP_DATA = b"archive.json"
 _DOS_DATE = (ZIP_DATE[0] - 1980) << 9 | ZIP_DATE[1] << 5 | ZIP_DATE[2]
 _DOS_TIME = ZIP_DATE[3] << 11 | ZIP_DATE[4] << 5 | ZIP_DATE[5] // 2
 _LOCAL = struct.Struct("<4s2B4HL2L2H")  # APPNOTE 4.3.7 local file header
@@ -197,8 +211,28 @@ def _member(slug: str, text: str) -> tuple[bytes, int, int, int, bytes]:
     return encoded, flags, zlib.crc32(data), len(data), deflate.compress(data) + deflate.flush()
 
 
-def _parts(config: dict, speech: Speech) -> tuple[bytes, tuple]:
-    return _dumps(structure(config, speech), "  ").encode("utf-8"), _member(speech.slug, plain_text(speech))
+def _deflated_piece(data: bytes) -> bytes:
+    """Raw deflate data of ``data`` that another such piece may follow: no final block, and a
+    full flush, so nothing after it refers back into it."""
+    deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return deflate.compress(data) + deflate.flush(zlib.Z_FULL_FLUSH)
+
+
+_FINAL_BLOCK = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15).flush()  # an empty last block
+
+
+def _parts(config: dict, speech: Speech) -> tuple[bytes, bytes, tuple]:
+    data = _dumps(structure(config, speech), "  ").encode("utf-8")
+    return data, _deflated_piece(data), _member(speech.slug, plain_text(speech))
+
+
+def _joined_member(name: bytes, pieces: list[tuple[bytes, bytes]]) -> tuple[bytes, int, int, int, bytes]:
+    """A zip member made of (bytes, their deflated piece) pairs, in order."""
+    crc = size = 0
+    for data, _ in pieces:
+        crc = zlib.crc32(data, crc)
+        size += len(data)
+    return name, 0, crc, size, b"".join(d for _, d in pieces) + _FINAL_BLOCK
 
 
 def _zip(members: list[tuple[bytes, int, int, int, bytes]]) -> bytes | None:
@@ -209,7 +243,7 @@ def _zip(members: list[tuple[bytes, int, int, int, bytes]]) -> bytes | None:
     central: list[bytes] = []
     offset = 0
     for name, flags, crc, size, data in members:
-        if size * 1.05 > _LIMIT or offset > _LIMIT:
+        if size * 1.05 > _LIMIT or offset > _LIMIT or len(data) > _LIMIT:
             return None
         head = _LOCAL.pack(b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED, _DOS_TIME, _DOS_DATE, crc,
                            len(data), size, len(name), 0)
@@ -225,20 +259,21 @@ def _zip(members: list[tuple[bytes, int, int, int, bytes]]) -> bytes | None:
     return b"".join(local)
 
 
-def _zipfile(texts: dict[str, str]) -> bytes:
+def _zipfile(texts: dict[str, str], data: bytes) -> bytes:
     """The same zip written by zipfile, which adds Zip64 records when the archive is that large."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        for slug in sorted(texts):
-            info = zipfile.ZipInfo(_ZIP_NAME.format(slug), date_time=ZIP_DATE)
+        names = [(_ZIP_NAME.format(slug), texts[slug].encode("utf-8")) for slug in sorted(texts)]
+        for name, content in names + [(_ZIP_DATA.decode(), data)]:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = _MODE
-            zf.writestr(info, texts[slug].encode("utf-8"))
+            zf.writestr(info, content)
     return buf.getvalue()
 
 
 def archive_outputs(archive: Archive, cache: Cache | None = None) -> Iterator[tuple[str, str | bytes]]:
-    """archive.json and the zip of every plain text (the per-speech files are made by site).
+    """archive-texts.zip: every plain text (``wenji-texts/<slug>.txt``) and ``archive.json``.
 
     Each speech's parts come from the cache when its digest is known there, so a rebuild after
     one edit computes one speech's parts and joins the others' (see _STEP)."""
@@ -258,12 +293,14 @@ def archive_outputs(archive: Archive, cache: Cache | None = None) -> Iterator[tu
     for k, was, now in zip(keys, old, known):
         if cache and now.keys() != was.keys():
             cache.put(_STEP, k, now)  # only the speeches of this build: an entry does not grow
-    # one join: each concatenation would copy the whole file again
     pieces = [b'{\n "title": ' + _dumps(config.get("title", ""), " ").encode("utf-8") + b',\n "speeches": [']
-    for i, (text, _) in enumerate(parts):
-        pieces += (b",\n  " if i else b"\n  ", text)
+    for i in range(len(parts)):
+        pieces.append(b",\n  " if i else b"\n  ")
+        pieces.append(parts[i][0])
     pieces.append(b"\n ]\n}\n" if parts else b"]\n}\n")
-    yield "archive.json", b"".join(pieces)
+    deflated = {2 + 2 * i: p[1] for i, p in enumerate(parts)}  # the speeches' parts, deflated already
+    data = _joined_member(_ZIP_DATA, [(p, deflated.get(i) or _deflated_piece(p)) for i, p in enumerate(pieces)])
     by_slug = sorted(zip(archive.speeches, parts), key=lambda sp: sp[0].slug)
-    data = _zip([member for _, (_, member) in by_slug])
-    yield "archive-texts.zip", data if data is not None else _zipfile({s.slug: plain_text(s) for s in archive.speeches})
+    zipped = _zip([member for _, (_, _, member) in by_slug] + [data])
+    yield ZIP_NAME, zipped if zipped is not None else _zipfile({s.slug: plain_text(s) for s in archive.speeches},
+                                                               b"".join(pieces))

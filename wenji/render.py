@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -16,15 +17,17 @@ from . import cite, downloads, masks
 from .header import DATE_LINE, parse_date
 from .model import Archive, Paragraph, Speech
 
-MASK_TITLE = "此处原文已隐去（匿名处理）"
+MASK_TITLE = "此处原文已隐去（匿名处理）"  # said once a page (base.html), not on every mask
 
 
 def masked(text: str) -> Markup:
-    """Escaped text with every anonymisation mark in a ``<span class="mask">``."""
+    """Escaped text with every anonymisation mark in a ``<span class="mask">``. The marks carry
+    no explanation of their own: on the seeds a title on each doubled the markup of a mask,
+    and the page explains them once (the footer, the speech's own count of masks)."""
     out = []
     for piece, is_mask in masks.split(text):
         if is_mask:
-            out.append(Markup('<span class="mask" title="{}">{}</span>').format(MASK_TITLE, piece))
+            out.append(Markup('<span class="mask">{}</span>').format(piece))
         else:
             out.append(escape(piece))
     return Markup("").join(out)
@@ -84,6 +87,24 @@ def first_marks(speech: Speech) -> dict[int, str]:
     return out
 
 
+def readable_url(url: str) -> str:
+    """An address as a reader reads it: percent-escapes decoded (``…/wiki/2019年…`` rather than
+    ``…/wiki/2019%E5%B9%B4…``, which ran 3,649 px wide on one unbreakable line)."""
+    return unquote(url, errors="strict") if _is_decodable(url) else url
+
+
+def _is_decodable(url: str) -> bool:
+    try:
+        unquote(url, errors="strict")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def is_web_address(text: str) -> bool:
+    return urlsplit(text.strip()).scheme in ("http", "https") and " " not in text.strip()
+
+
 def cn_date(date: str) -> str:
     """2022-03-05 -> 2022年3月5日 (also YYYY-MM and YYYY)."""
     if not date:
@@ -122,7 +143,10 @@ def environment(templates: Path) -> Environment:
     env.filters["with_marks"] = with_marks
     env.filters["cn_date"] = cn_date
     env.filters["md"] = md
+    env.filters["readable_url"] = readable_url
+    env.tests["web_address"] = is_web_address
     env.globals["h_level"] = lambda depth: min(depth + 1, 6)
+    env.globals["mask_title"] = MASK_TITLE
     return env
 
 
@@ -132,13 +156,33 @@ def base_context(archive: Archive, root: str, page_title: str, **extra) -> dict:
     return ctx
 
 
+def neighbours(speeches: list[Speech], index: int) -> tuple[Speech | None, Speech | None]:
+    """The speeches a page's previous and next links go to: the nearest of the same kind in
+    archive order (the government work report before this one, not the congress report that
+    came between), else the plain neighbour."""
+    kind = speeches[index].meta.kind
+
+    def nearest(step: int) -> Speech | None:
+        i = index + step
+        while 0 <= i < len(speeches):
+            if speeches[i].meta.kind == kind:
+                return speeches[i]
+            i += step
+        plain = index + step
+        return speeches[plain] if 0 <= plain < len(speeches) else None
+
+    return nearest(-1), nearest(1)
+
+
 def speech_page(env: Environment, archive: Archive, speech: Speech, prev: Speech | None,
                 nxt: Speech | None, themes=None) -> str:
+    """A speech's page. Its citations are assembled in the browser (static/cite.js) from what
+    the page holds (the title, author and date here, the headings of the sections): written out
+    for every section they made up 1.1 MB of the real archive's 4.8 MB of pages. The whole
+    speech's reference stays in the page for readers without scripts."""
     config = archive.config
     toc = [(s, path) for s, path in speech.sections()]
     cites = {"": (cite.gbt7714(config, speech), cite.bibtex(config, speech))}
-    for sec, path in toc:
-        cites[sec.id] = (cite.gbt7714(config, speech, sec, path), cite.bibtex(config, speech, sec, path))
     notes = [b for b in speech.body.blocks if isinstance(b, Paragraph) and b.kind == "note"]
     blocks = [b for b in speech.body.blocks if not (isinstance(b, Paragraph) and b.kind == "note")]
     return env.get_template("speech.html").render(
@@ -147,7 +191,8 @@ def speech_page(env: Environment, archive: Archive, speech: Speech, prev: Speech
                      themes=themes, body=speech.body, paragraph_count=len(speech.paragraphs()),
                      section_count=len(toc), body_class="speech", cites=cites,
                      canonical=cite.speech_url(config, speech), author=cite.responsible(speech),
-                     citation_date=speech.meta.date.replace("-", "/"), original=downloads.original(speech)),
+                     citation_date=speech.meta.date.replace("-", "/"), original=downloads.original(speech),
+                     speech_data=downloads.page_data(config, speech)),
     )
 
 

@@ -288,7 +288,7 @@ class Deferred:
     """An output made from one speech: rendered only when its signature differs from the one
     it had in the previous build, else taken over from the previous site."""
 
-    kind: str  # "page" | "text" | "json" | "original" (the file a speech came as, when not a .txt)
+    kind: str  # "page" | "original" (the file a speech came as, when not a .txt)
     index: int  # the speech's index in archive.speeches
     signature: str
 
@@ -299,31 +299,20 @@ def speech_outputs(archive: Archive, themes) -> Iterable[tuple[str, Deferred]]:
     config = repr(sorted((k, v) for k, v in archive.config.items()))
     templates = templates_version()
     for i, s in enumerate(order):
-        prev = order[i - 1] if i else None
-        nxt = order[i + 1] if i + 1 < len(order) else None
-        around = repr([(x.slug, x.meta.title) if x else None for x in (prev, nxt)])
+        around = repr([(x.slug, x.meta.title, x.meta.kind) if x else None for x in render.neighbours(order, i)])
         page = cache_key("page", s.digest or repr(s), around, repr(themes_mod.page_signature(themes, s)), config,
                          templates)
         yield f"speeches/{s.slug}.html", Deferred("page", i, page)
-        yield f"speeches/{s.slug}.txt", Deferred("text", i, cache_key("text", s.digest or repr(s)))
-        yield f"speeches/{s.slug}.json", Deferred("json", i, cache_key("json", s.digest or repr(s), config))
         given = downloads.original(s)
         if given:
             yield f"speeches/{given[0]}", Deferred("original", i, cache_key("original", s.digest or repr(s)))
 
 
-def produce(archive: Archive, themes, env, item: Deferred) -> str:
-    order = archive.speeches
-    s = order[item.index]
-    if item.kind == "page":
-        prev = order[item.index - 1] if item.index else None
-        nxt = order[item.index + 1] if item.index + 1 < len(order) else None
-        return render.speech_page(env, archive, s, prev, nxt, themes)
-    if item.kind == "text":
-        return downloads.plain_text(s)
+def produce(archive: Archive, themes, env, item: Deferred) -> str | bytes:
     if item.kind == "original":
-        return s.source.read_bytes()
-    return downloads.speech_json(archive.config, s)
+        return archive.speeches[item.index].source.read_bytes()
+    prev, nxt = render.neighbours(archive.speeches, item.index)
+    return render.speech_page(env, archive, archive.speeches[item.index], prev, nxt, themes)
 
 
 def outputs_without_themes(archive: Archive, env, cache: Cache | None = None,
