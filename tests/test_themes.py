@@ -248,8 +248,11 @@ def test_theme_page_lists_speeches_newest_first(built_site, archive):
 
 def test_heatmap_is_drawn_at_build_time_with_a_text_table(built_site, archive, analysed):
     html = (built_site / "themes" / "index.html").read_text(encoding="utf-8")
-    svg = html[html.index("<svg"):html.index("</svg>")]
+    start = html.index('class="heatmap-svg"')
+    svg = html[start:html.index("</svg>", start)]
     n_themes, n_speeches = len(analysed.themes), len(archive.speeches)
+    labels = html[html.index('class="heatmap-labels"'):start]
+    assert labels.count('class="hm-row"') == n_speeches  # the row labels, kept in view beside the cells
     assert svg.count("<rect") == n_themes * n_speeches
     assert svg.count("<title>") >= n_themes * n_speeches  # one tooltip per cell
     assert 'role="img"' in svg and "<desc" in svg
@@ -262,28 +265,38 @@ def test_heatmap_is_drawn_at_build_time_with_a_text_table(built_site, archive, a
     assert "<script" not in html.split("<footer")[0].split("</header>", 1)[1]  # drawn, not scripted
 
 
-def test_keyword_index_is_in_pinyin_order_with_a_letter_bar(built_site, analysed):
+def test_keyword_index_is_in_pinyin_order_a_page_a_letter(built_site, analysed):
     page = built_site / "keywords.html"
-    parsed = parse(page)
     terms = [e.term for e in analysed.keywords.index]
     assert len(terms) >= 50
     py = Pinyin(load_pinyin_overrides(PINYIN_OVERRIDES))
     assert terms == sorted(terms, key=py.sort_key)
     html = page.read_text(encoding="utf-8")
-    letters = re.findall(r'<h2 id="letter-([A-Z]|num)-h">', html)
-    assert letters == sorted(letters, key=lambda l: "" if l == "num" else l) and len(letters) >= 10
-    bar = html[html.index('<nav class="letter-bar"'):html.index("</nav>", html.index('<nav class="letter-bar"'))]
-    assert re.findall(r'href="#letter-([A-Z]|num)"', bar) == letters
-    groups = re.findall(r'<section class="letter-group" id="letter-([A-Z]|num)"(.*?)</section>', html, re.S)
+    # keywords.html: the letters in order, each with its count, linking to its page
+    cards = re.findall(r'<a href="keywords/([0a-z](?:-\d+)?)\.html"><span class="letter">([A-Z#])</span>.*?'
+                       r'<span class="n">(\d+) 个</span>', html)
+    letters = [letter for _, letter, _ in cards]
+    assert letters == sorted(letters, key=lambda l: "" if l == "#" else l) and len(set(letters)) >= 10
+    assert sum(int(n) for _, _, n in cards) == len(terms)
     overridden = load_pinyin_overrides(PINYIN_OVERRIDES)
-    for letter, body in groups:
-        for term in re.findall(r'<dt id="[^"]+">([^<]+)', body):
-            term = term.strip()
+    shown, problems = [], []
+    for name, letter, count in cards:
+        letter_page = built_site / "keywords" / f"{name}.html"
+        body = letter_page.read_text(encoding="utf-8")
+        bar = body[body.index('<nav class="letter-bar"'):body.index("</nav>", body.index('<nav class="letter-bar"'))]
+        assert sorted(set(re.findall(r'href="([0a-z](?:-\d+)?)\.html"', bar))) == sorted({
+            n for n, l, _ in cards if n == min((m for m, k, _ in cards if k == l), key=len)})
+        entries = [t.strip() for t in re.findall(r'<dt id="[^"]+">([^<]+)', body)]
+        assert len(entries) == int(count), name
+        shown += entries
+        for term in entries:
             if any(w in term for w in overridden):
                 continue
             initial = lazy_pinyin(term, style=Style.FIRST_LETTER)[0][:1].upper()
-            assert letter == (initial if "A" <= initial <= "Z" else "num"), (term, letter)
-    problems = resolve_all(built_site, page, [h for h in parsed.links if h.startswith("speeches/")])
+            assert letter == (initial if "A" <= initial <= "Z" else "#"), (term, letter)
+        parsed = parse(letter_page)
+        problems += resolve_all(built_site, letter_page, [h for h in parsed.links if h.startswith("../speeches/")])
+    assert shown == terms
     assert not problems, "\n".join(problems[:20])
 
 
@@ -304,7 +317,8 @@ def test_speech_pages_show_themes_keywords_and_chips(built_site, archive, analys
                 end = min(i for i in (html.find("<section id=", start + 1), html.find('<p id="p', start))
                           if i > 0)
                 assert chip in html[start:end], (speech.stem, sec.id)
-        links = [h for h in parse(page).links if h.startswith(("../themes/", "../keywords.html"))]
+        links = [h for h in parse(page).links if h.startswith(("../themes/", "../keywords/"))]
+        assert any(h.startswith("../keywords/") for h in links) or not analysed.keywords_for(speech.slug)
         problems = resolve_all(built_site, page, links)
         assert not problems, "\n".join(problems[:20])
 
@@ -313,7 +327,8 @@ def test_theme_output_is_byte_identical_across_builds(run_build, tmp_path, built
     out = tmp_path / "again"
     proc = run_build(None, None, out)
     assert proc.returncode == 0, proc.stderr
-    files = ["keywords.html"] + [p.relative_to(built_site).as_posix() for p in sorted((built_site / "themes").glob("*.html"))]
+    files = ["keywords.html"] + [p.relative_to(built_site).as_posix() for p in sorted((built_site / "themes").glob("*.html"))
+                                 + sorted((built_site / "keywords").iterdir())]
     for rel in files:
         assert (out / rel).read_bytes() == (built_site / rel).read_bytes(), rel
 
@@ -395,8 +410,13 @@ def test_reader_goes_from_a_chip_to_the_theme_page_and_back(page, built_site, fi
     assert page.locator("svg.heatmap-svg rect").count() >= 12
     assert page.locator("svg.heatmap-svg").is_visible()
     page.goto(base + "keywords.html")
-    page.locator(".letter-bar a", has_text="Z").click()
-    assert page.evaluate("location.hash") == "#letter-Z"
+    page.locator("ul.letter-cards a", has_text="Z").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("keywords/z.html")
+    assert page.locator("dl.entries dt").count() >= 1
+    page.locator(".letter-bar a", has_text="X").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("keywords/x.html")
     assert page.console_errors == [] and page.page_errors == []
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import masks
 from .model import Section, Speech
 from .segment import DATA, Segmenter
 from .termcounts import Corpus
@@ -27,6 +28,8 @@ SECTION_TOP = 6  # a term "matters" in a section when it is among its 6 heaviest
 SPEECH_TOP = 12  # keywords shown in a speech's header
 INDEX_PER_SPEECH = 30  # a speech contributes its 30 heaviest terms to the keyword index
 REFS_PER_ENTRY = 12  # an index entry links to the sections where its term weighs most, like a book's index
+RECURS_IN = 2  # a word jieba made up counts as a word when this many speeches use it
+PAGE_BUDGET = 250_000  # bytes of entries on one page of the keyword index (the contract: a page <= 300 KB)
 
 
 # --- pinyin ----------------------------------------------------------------------------
@@ -161,6 +164,32 @@ class Entry:
     anchor: str
     refs: list[Ref] = field(default_factory=list)  # the heaviest places, in reading order
     more: int = 0  # places not listed (search finds every one)
+    page: str = ""  # the page of the index that holds it: keywords/<page>.html
+
+    @property
+    def href(self) -> str:
+        """Its address from the folder of the index pages."""
+        return f"{self.page}.html#{self.anchor}"
+
+
+@dataclass(frozen=True)
+class IndexPage:
+    """A page of the keyword index: a letter's entries, or a run of them when a letter holds
+    more than a page should (``part`` 2, 3, … then)."""
+
+    name: str  # keywords/<name>.html: the letter in lower case (0 for digits and symbols), -2, -3…
+    letter: str  # A-Z or #
+    part: int
+    parts: int  # pages of this letter
+    entries: tuple[Entry, ...]
+
+    @property
+    def first(self) -> str:
+        return self.entries[0].term
+
+    @property
+    def last(self) -> str:
+        return self.entries[-1].term
 
 
 @dataclass
@@ -169,7 +198,7 @@ class Keywords:
 
     by_speech: dict[str, list[tuple[str, float]]]
     index: list[Entry]
-    anchors: dict[str, str]
+    anchors: dict[str, str]  # term -> its entry's address from keywords/ (``j.html#kw-jing1ji4``)
     _section_top: tuple = ()  # (corpus, rows, term ids, weights) of every section's keywords
 
     def by_section(self) -> dict[tuple[str, str], list[tuple[str, float]]]:
@@ -190,12 +219,73 @@ class Keywords:
             groups.setdefault(e.letter, []).append(e)
         return list(groups.items())
 
+    def pages(self) -> list[IndexPage]:
+        """The pages of the index, in order, as ``paginate`` assigned the entries."""
+        out: list[IndexPage] = []
+        for letter, entries in self.letters():
+            names = list(dict.fromkeys(e.page for e in entries))
+            for part, name in enumerate(names, 1):
+                out.append(IndexPage(name, letter, part, len(names), tuple(e for e in entries if e.page == name)))
+        return out
+
+
+def page_name(letter: str, part: int) -> str:
+    return ("0" if letter == "#" else letter.lower()) + (f"-{part}" if part > 1 else "")
+
+
+def entry_weight(e: Entry) -> int:
+    """About the bytes an entry takes on its page, a little more rather than less (held within
+    10 % by a test): its term, each speech's title once, each place it lists, the link to search."""
+    slugs = {r.speech.slug: r.speech.meta.title for r in e.refs}
+    return (140 + 3 * len(e.term) + 2 * len(e.pinyin) + sum(40 + _shown(t) for t in slugs.values())
+            + sum(75 + len(r.speech.slug) + len(r.section.id) + _shown(r.path[-1]) for r in e.refs)
+            + (90 + 9 * len(e.term) if e.more else 0))
+
+
+def _shown(text: str) -> int:
+    """Bytes of a title or heading on the page: three a character, 26 more a mask's markup."""
+    return 3 * len(text) + 26 * masks.count(text)
+
+
+def paginate(index: list[Entry], budget: int = PAGE_BUDGET) -> None:
+    """Give every entry its page: one per letter, cut into runs of at most ``budget`` bytes when a
+    letter holds more (at 1,000 speeches the letters J and S alone would be a megabyte each)."""
+    part, size, letter = 1, 0, None
+    for e in index:
+        weight = entry_weight(e)
+        if e.letter != letter:
+            part, size, letter = 1, 0, e.letter
+        elif size + weight > budget and size:
+            part, size = part + 1, 0
+        size += weight
+        e.page = page_name(letter, part)
+
 
 def keyword_mask(corpus: Corpus, segmenter: Segmenter) -> "np.ndarray":
-    """Per term of the corpus: may it be shown as a keyword (``Segmenter.is_keyword``)."""
+    """Per term of the corpus: may it be shown as a keyword (``Segmenter.is_keyword``) and is it
+    a real word (``real_words``)?"""
     import numpy as np
 
-    return np.fromiter((segmenter.is_keyword(t) for t in corpus.vocab), dtype=bool, count=len(corpus.vocab))
+    kw = np.fromiter((segmenter.is_keyword(t) for t in corpus.vocab), dtype=bool, count=len(corpus.vocab))
+    return kw & real_words(corpus, segmenter)
+
+
+def real_words(corpus: Corpus, segmenter: Segmenter) -> "np.ndarray":
+    """Per term: a word, not a seam between two. jieba joins characters it has no word for into
+    new "words" (its HMM); of the real archive's 1,559 index entries, 92 were such, and half of
+    those were seams (上应 of 上应当, 这是, 中起, 党同). A term is a word when jieba's dictionary
+    or the user's lists it, when it is not Chinese (GDP, 5G), or when at least ``RECURS_IN``
+    speeches use it and it neither starts nor ends with a function character (这, 上, 同, 一…):
+    New words of the genre (降费, 小微, 共赢) recur across speeches, accidents of one text do not."""
+    import numpy as np
+
+    vocab = corpus.vocab
+    listed = segmenter.in_dictionary(vocab)
+    chinese = np.fromiter((bool(_HAN.search(t)) for t in vocab), dtype=bool, count=len(vocab))
+    speeches_using = np.bincount(corpus.speech_ids, minlength=len(vocab))
+    seams = segmenter.function_characters()
+    joined = np.fromiter((t[:1] not in seams and t[-1:] not in seams for t in vocab), dtype=bool, count=len(vocab))
+    return listed | ~chinese | ((speeches_using >= RECURS_IN) & joined)
 
 
 def _top_per_group(group: "np.ndarray", weights: "np.ndarray", n: int,
@@ -270,18 +360,17 @@ def build_keywords(corpus: Corpus, pinyin: Pinyin, segmenter: Segmenter) -> Keyw
         refs.setdefault(t, []).append(Ref(speech, section, path, weight))
     chosen = sorted(((c.vocab[t], t) for t in chosen_ids.tolist()), key=lambda tt: pinyin.sort_key(tt[0]))
     index: list[Entry] = []
-    anchors: dict[str, str] = {}
     used: set[str] = set()
     for term, t in chosen:
-        anchor = _anchor(term, pinyin, used)
-        anchors[term] = anchor
-        index.append(Entry(term, pinyin.display(term), pinyin.letter(term), anchor, refs[t],
+        index.append(Entry(term, pinyin.display(term), pinyin.letter(term), _anchor(term, pinyin, used), refs[t],
                            int(n_refs[t]) - len(refs[t])))
+    paginate(index)
+    anchors = {e.term: e.href for e in index}
     return Keywords(by_speech, index, anchors, (c, s_row, s_ids, s_w))
 
 
 def _anchor(term: str, pinyin: Pinyin, used: set[str]) -> str:
-    """An ASCII id for the term on keywords.html (``kw-chong2qing4``), unique."""
+    """An ASCII id for the term on its index page (``kw-chong2qing4``), unique in the index."""
     base = "kw-" + re.sub(r"[^a-z0-9]+", "", "".join(pinyin.syllables(term)).lower())
     anchor, n = base, 2
     while anchor in used:

@@ -1,4 +1,5 @@
-"""The theme pages: the theme index with its heatmap, one page per theme, and the keyword index.
+"""The theme pages: the theme index with its heatmap, one page per theme, and the keyword index
+(keywords.html, a page per letter under keywords/, and the list of keywords its filter reads).
 
 Made from the result of the theme step (``wenji.themes.Themes``); geometry and grouping are
 computed here so that the templates only draw.
@@ -17,10 +18,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 import math
 import operator
 import pickle
 import re
+from collections import Counter
 from typing import Callable, Iterator, NamedTuple
 
 import jinja2
@@ -28,11 +31,12 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from .cache import Cache, key as cache_key
-from .keywords import Entry
+from .keywords import Entry, IndexPage
 from .model import Archive, Speech
 from .themes import Hit, Themes
 
-CELL_W, CELL_H, LABEL_W, LINE_H = 34, 24, 300, 14  # px; theme names are drawn one character a line
+CELL_W, CELL_H, LABEL_W, LINE_H = 34, 24, 190, 14  # px; theme names are drawn one character a line
+LABEL_CHARS = 13  # characters of a row label (13 px type): its year and the start of the title
 PALETTE = ("#f4f1e8", "#d6e6f2", "#a9cbe4", "#6fa6d0", "#3a7bb4", "#1d4f80")
 PARTS = "_theme_parts.html"  # the macros that draw one fragment each
 STEP = "theme-fragments"  # cache step: one entry per page, replaced by each build
@@ -154,6 +158,21 @@ def _short(text: str, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def row_labels(speeches: list[Speech]) -> dict[str, str]:
+    """Heatmap row labels by slug: the year and the kind (``2019 政府工作报告``) where no other
+    speech has both, else the year and the start of the title. The full title is the row's
+    tooltip and heads its row in the table under the chart."""
+    pairs = Counter((s.meta.year, s.meta.kind) for s in speeches)
+    out = {}
+    for s in speeches:
+        title, year, kind = s.meta.title or s.stem, s.meta.year, s.meta.kind
+        if year and kind and pairs[(year, kind)] == 1:
+            out[s.slug] = f"{year} {kind}"
+        else:
+            out[s.slug] = _short(title if not year or title.startswith(year) else f"{year} {title}", LABEL_CHARS)
+    return out
+
+
 def _text(macro) -> Callable[..., str]:
     return lambda *args: str(macro(*args))
 
@@ -186,17 +205,62 @@ def _group(draw: Callable[..., str], mask: Callable[[str], Markup]) -> Callable[
 
 
 def _entry(draw: Callable[..., str], mask: Callable[[str], Markup]) -> Callable[..., str]:
-    """Draws an entry of the keyword index."""
+    """Draws an entry of the keyword index: its places grouped by speech (they come in reading
+    order), each speech's title said once."""
     def entry(root: str, e: Entry) -> str:
-        return draw(root, e.anchor, e.term, e.pinyin,
-                    [(r.speech.slug, r.section.id, mask(r.path[-1]), mask(r.speech.meta.title)) for r in e.refs],
-                    e.more)
+        groups: list[tuple[str, Markup, list]] = []
+        for r in e.refs:
+            if not groups or groups[-1][0] != r.speech.slug:
+                groups.append((r.speech.slug, mask(r.speech.meta.title), []))
+            groups[-1][2].append((r.section.id, mask(r.path[-1])))
+        return draw(root, e.anchor, e.term, e.pinyin, groups, e.more)
     return entry
+
+
+def terms_script(pages: list[IndexPage]) -> bytes:
+    """keywords/terms.js: every keyword with its page and anchor, for the filter box of the index
+    (static/keywords.js loads it as a script, which works from file://, on the first keystroke)."""
+    rows = [[e.term, page.name, e.anchor.removeprefix("kw-")] for page in pages for e in page.entries]
+    return ("window.wenjiKeywordTerms = " + json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + ";\n").encode()
+
+
+def letter_bar(pages: list[IndexPage]) -> list[tuple[str, str, int]]:
+    """(letter, its first page, its number of entries) for every letter of the index, in order."""
+    out: dict[str, list] = {}
+    for page in pages:
+        got = out.setdefault(page.letter, [page.letter, page.name, 0])
+        got[2] += len(page.entries)
+    return [tuple(v) for v in out.values()]
+
+
+def _keyword_outputs(archive: Archive, themes: Themes, env: Environment, cache: Cache | None, keys: Keys,
+                     mask: Callable[[str], Markup], frame: Callable) -> Iterator[tuple[str, bytes]]:
+    """keywords.html (the letters, their counts, the filter box), keywords/<page>.html, and
+    keywords/terms.js. At 1,000 speeches one page of every entry would weigh about 20 MB."""
+    parts = env.get_template(PARTS).module
+    entry = _entry(_text(parts.keyword_entry), mask)
+    pages = themes.keywords.pages()
+    letters = letter_bar(pages)
+    for n, page in enumerate(pages):
+        frag = Fragments(cache, env, f"keywords/{page.name}.html", ("../",))
+        for e in page.entries:
+            key = None if any(not r.speech.digest for r in e.refs) else (
+                e.term, e.pinyin, e.anchor, [(r.speech.digest, r.section.id) for r in e.refs], e.more)
+            frag.add(keys(key), entry, e)
+        body = frag.text()
+        title = f"关键词 {page.letter}" + (f"（{page.part}）" if page.parts > 1 else "")
+        yield f"keywords/{page.name}.html", fill(env, "keyword_page.html", frame(
+            "../", title, lambda slot: {"entries": slot(body)}, body_class="keywords-page", page=page, letters=letters,
+            prev=pages[n - 1] if n else None, next=pages[n + 1] if n + 1 < len(pages) else None))
+    yield "keywords/terms.js", terms_script(pages)
+    yield "keywords.html", fill(env, "keywords.html", frame(
+        "", "关键词索引", lambda slot: {}, body_class="keywords-index", pages=pages, letters=letters,
+        entry_count=len(themes.keywords.index)))
 
 
 def outputs(archive: Archive, themes: Themes, env: Environment,
             cache: Cache | None = None) -> Iterator[tuple[str, bytes]]:
-    """themes/index.html, one themes/<slug>.html per theme, and keywords.html."""
+    """themes/index.html, one themes/<slug>.html per theme, and the keyword index."""
     parts = env.get_template(PARTS).module
 
     def frame(root: str, title: str, slots: Callable[[Callable], dict], **extra) -> Callable:
@@ -219,12 +283,13 @@ def outputs(archive: Archive, themes: Themes, env: Environment,
     levels = {c: level(c, peak) for _, counts in rows for c in counts}
     head_h = LINE_H * max((len(t.name) for t in themes.themes), default=1) + 12
     chart = Chart("../", LABEL_W, CELL_W, CELL_H, LINE_H, PALETTE,
-                  tuple(Column(LABEL_W + c * CELL_W, t.name, t.slug) for c, t in enumerate(themes.themes)))
+                  tuple(Column(c * CELL_W, t.name, t.slug) for c, t in enumerate(themes.themes)))
     heat = []
+    labels = row_labels(order)
     for r, (s, counts) in enumerate(rows):
         top, cells = head_h + r * CELL_H, tuple(zip(counts, map(levels.__getitem__, counts)))
-        heat.append((keys((top, s.digest, cells) if s.digest else None),
-                     (top, s.slug, s.meta.title, _short(s.meta.title or s.stem, 17), s.meta.date, cells)))
+        heat.append((keys((top, s.digest, cells, labels[s.slug]) if s.digest else None),
+                     (top, s.slug, s.meta.title, labels[s.slug], s.meta.date, cells)))
     drawn = []
     for name, macro in (("labels", parts.heatmap_label), ("cells", parts.heatmap_cells), ("rows", parts.heatmap_row)):
         frag = Fragments(cache, env, f"themes/index.html#{name}", (chart,))
@@ -236,7 +301,7 @@ def outputs(archive: Archive, themes: Themes, env: Environment,
     yield "themes/index.html", fill(env, "themes_index.html", frame(
         "../", "主题索引", lambda slot: {"labels": slot(drawn[0]), "cells": slot(drawn[1]), "rows": slot(drawn[2])},
         body_class="themes-index", chart=chart, theme_rows=theme_rows, peak=peak, speech_count=len(rows),
-        width=LABEL_W + CELL_W * len(themes.themes) + 8, height=head_h + CELL_H * len(rows) + 8))
+        width=CELL_W * len(themes.themes) + 8, height=head_h + CELL_H * len(rows) + 8))
 
     # One page per theme: its hits grouped by speech, newest speech first.
     group = _group(_text(parts.speech_group), mask)
@@ -252,19 +317,5 @@ def outputs(archive: Archive, themes: Themes, env: Environment,
             "../", theme.name, lambda slot: {"body": slot(body)}, body_class="theme-page", theme=theme,
             count=len(themes.hits[theme.slug]), speech_count=len(by_speech)))
 
-    # The keyword index, in pinyin order by letter.
-    entry = _entry(_text(parts.keyword_entry), mask)
-    letters = []
-    frag = Fragments(cache, env, "keywords.html", ("",))
-    for letter, entries in themes.keywords.letters():
-        start = len(frag.pieces)
-        for e in entries:
-            key = None if any(not r.speech.digest for r in e.refs) else (
-                e.term, e.pinyin, e.anchor, [(r.speech.digest, r.section.id) for r in e.refs], e.more)
-            frag.add(keys(key), entry, e)
-        letters.append((letter, start, len(frag.pieces)))
-    frag.text()
-    groups = [(letter, b"".join(frag.pieces[a:b])) for letter, a, b in letters]
-    yield "keywords.html", fill(env, "keywords.html", frame(
-        "", "关键词索引", lambda slot: {"groups": [(letter, slot(body)) for letter, body in groups]},
-        body_class="keywords-page", entry_count=len(themes.keywords.index)))
+    # The keyword index, in pinyin order, a page per letter (or per run of one).
+    yield from _keyword_outputs(archive, themes, env, cache, keys, mask, frame)

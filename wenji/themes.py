@@ -157,7 +157,7 @@ class Themes:
         return sorted(out, key=lambda st: (-st.sections, -st.weight, st.theme.slug))
 
     def keywords_for(self, speech_slug: str) -> list[tuple[str, str]]:
-        """A speech's top keywords with their anchor on keywords.html ("" if not indexed)."""
+        """A speech's top keywords with their address from keywords/ ("" if not indexed)."""
         return [(t, self.keywords.anchors.get(t, "")) for t, _ in self.keywords.by_speech.get(speech_slug, [])]
 
     def newest_first(self, theme_slug: str) -> list[tuple[Speech, list[Hit]]]:
