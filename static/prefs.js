@@ -5,6 +5,7 @@
   var KEY = "wenji.size";
   var SIZES = [["s", "小"], ["m", "中"], ["l", "大"]];
   var root = document.documentElement;
+  root.classList.add("js");  /* styles for controls that scripts add or change */
 
   function stored() {
     try { return window.localStorage.getItem(KEY) || "m"; } catch (e) { return "m"; }
