@@ -56,10 +56,10 @@
 
   /* --- where am I ---------------------------------------------------------------------- */
 
-  /* The last section whose heading has passed a line a third down the window: sections are in
+  /* The last section whose heading has passed a line near the top of the window: sections are in
      document order, so their tops rise with their index (a binary search, a few reads a frame). */
   function inView() {
-    var line = window.innerHeight / 3, lo = 0, hi = sections.length - 1, found = -1;
+    var line = Math.min(window.innerHeight / 4, 160), lo = 0, hi = sections.length - 1, found = -1;
     while (lo <= hi) {
       var mid = (lo + hi) >> 1;
       if (sections[mid].getBoundingClientRect().top <= line) { found = mid; lo = mid + 1; } else { hi = mid - 1; }

@@ -4,6 +4,8 @@ Fixtures:
     repo_root         Path of the repository root.
     built_site        (session) the default archive built once with
                       ``build.py --out <tmp>/site``; returns that out Path.
+    real_site         (session) the real archive of tests/corpus-real built
+                      once the same way; returns that out Path.
     run_build         the ``build(seeds, content, out, *extra_args)`` helper,
                       for tests that build their own small archives.
     http_site         (session) ``built_site`` served over HTTP on 127.0.0.1;
@@ -111,6 +113,18 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     proc = build(None, None, out)
     if proc.returncode != 0:
         pytest.fail("build.py failed\n" + describe(proc), pytrace=False)
+    return out
+
+
+REAL = REPO_ROOT / "tests" / "corpus-real"
+
+
+@pytest.fixture(scope="session")
+def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("real") / "site"
+    proc = build(REAL / "seeds", REAL / "content", out)
+    if proc.returncode != 0:
+        pytest.fail("build.py failed on tests/corpus-real\n" + describe(proc), pytrace=False)
     return out
 
 

@@ -1,8 +1,9 @@
 """Accessibility: axe-core in Chromium, and a reader who has only a keyboard.
 
 axe-core (npm, pinned in package.json; ``scripts/test`` runs ``npm ci``) is injected into the
-home page, a speech page, the search page with results, a theme page and the keyword index,
-in the light and the dark colour scheme and on a phone: no serious or critical violation.
+home page, a speech page, the search page with results, the theme index and a theme page, the
+keyword index and a page of it, in the light and the dark colour scheme (1280 wide) and on a
+phone (390 wide): no serious or critical violation.
 The injected script is inline, so those contexts bypass the page's CSP; the keyboard tests
 run under it.
 
@@ -31,8 +32,11 @@ def axe_script() -> Path:
 def pages(site: Path) -> dict[str, str]:
     themes = sorted(p.name for p in (site / "themes").glob("*.html") if p.name != "index.html")
     assert themes, "no theme page was built"
+    letters = sorted(p.name for p in (site / "keywords").glob("*.html"))
+    assert letters, "no keyword page was built"
     return {"home": "index.html", "speech": SPEECH, "search": "search.html?q=" + quote("生态"),
-            "theme": "themes/" + themes[0], "keywords": "keywords.html"}
+            "theme": "themes/" + themes[0], "themes": "themes/index.html", "keywords": "keywords.html",
+            "keyword-letter": "keywords/" + letters[0]}
 
 
 RUN_AXE = """async () => {
@@ -44,7 +48,7 @@ RUN_AXE = """async () => {
 
 
 @pytest.mark.parametrize("view", ["light", "dark", "phone"])
-@pytest.mark.parametrize("name", ["home", "speech", "search", "theme", "keywords"])
+@pytest.mark.parametrize("name", ["home", "speech", "search", "theme", "themes", "keywords", "keyword-letter"])
 def test_axe_finds_no_serious_or_critical_violation(browser, built_site, file_url, name, view):
     options = {"bypass_csp": True, "color_scheme": "dark" if view == "dark" else "light"}
     if view == "phone":
@@ -55,6 +59,9 @@ def test_axe_finds_no_serious_or_critical_violation(browser, built_site, file_ur
         page.goto(file_url(built_site) + "/" + pages(built_site)[name])
         if name == "search":
             page.wait_for_selector("#search-results li.hit", state="attached")
+        if name == "keywords":  # with what the filter box found
+            page.locator("#kw-q").fill("发展")
+            page.wait_for_selector("#kw-results a")
         page.add_script_tag(path=str(axe_script()))
         result = page.evaluate(RUN_AXE)
     finally:

@@ -76,17 +76,29 @@ def test_keyboard_reaches_permalinks_and_copy_buttons(page, site_url):
     assert page.evaluate("getComputedStyle(document.activeElement).opacity") == "1"
 
 
-def test_toc_collapses_on_a_phone(browser, built_site, file_url):
+def test_toc_waits_behind_a_button_on_a_phone(browser, built_site, file_url):
     context = browser.new_context(viewport={"width": 390, "height": 800})
     page = context.new_page()
     try:
         page.goto(file_url(built_site / SPEECH))
-        # on a phone the TOC sits above the text, not beside it
-        top = "e => e.getBoundingClientRect().top + window.scrollY"
-        assert page.locator("nav.toc").evaluate(top) < page.locator(".speech-body").evaluate(top)
-        summary = page.locator("nav.toc summary")
-        assert page.locator("nav.toc a[href='#s1']").is_visible()
-        summary.click()
         assert not page.locator("nav.toc a[href='#s1']").is_visible()
+        button = page.locator(".reading-bar button.toc-button")
+        button.click()
+        assert page.locator("nav.toc a[href='#s1']").is_visible()
+        button.click()
+        assert not page.locator("nav.toc a[href='#s1']").is_visible()
+    finally:
+        context.close()
+
+
+def test_toc_is_a_link_without_scripts(browser, built_site, file_url):
+    context = browser.new_context(viewport={"width": 390, "height": 800}, java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(file_url(built_site / SPEECH))
+        assert not page.locator("nav.toc").is_visible()
+        page.locator(".reading-bar a.toc-button").click()
+        assert page.locator("nav.toc a[href='#s1']").is_visible()  # nav.toc:target
+        assert page.locator(".reading-bar a.to-top").is_visible()
     finally:
         context.close()

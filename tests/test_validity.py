@@ -1,4 +1,5 @@
-"""HTML validity: the W3C Nu HTML Checker (vnu) finds no error in any page of the seeds build.
+"""HTML validity: the W3C Nu HTML Checker (vnu) finds no error in any page of the seeds build and
+of the real archive's (tests/corpus-real).
 
 One vnu run checks every ``.html`` (and the ``.svg`` images) of the built site, because the
 checker is slow to start. A deliberately broken page goes into the same run, so a checker that
@@ -47,19 +48,22 @@ def run_vnu(files: list[Path]) -> list[dict]:
         pytest.fail(f"vnu gave no JSON report (exit {proc.returncode}):\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
 
 
-def where(message: dict, site: Path) -> str:
+def where(message: dict, *sites: Path) -> str:
     url = message.get("url", "")
     path = url.removeprefix("file:")
-    try:
-        path = str(Path(path).relative_to(site))
-    except ValueError:
-        pass
+    for site in sites:
+        try:
+            path = f"{site.parent.parent.name}/{Path(path).relative_to(site)}"
+        except ValueError:
+            pass
     return f"{path}:{message.get('lastLine', '?')}"
 
 
-def test_every_page_is_valid_html(built_site, tmp_path):
+def test_every_page_is_valid_html(built_site, real_site, tmp_path):
     pages = sorted(built_site.rglob("*.html"))
     images = sorted(built_site.rglob("*.svg"))
+    real = sorted(real_site.rglob("*.html"))  # the real archive: sources, keyword pages cut in runs
+    assert any(p.parent.name == "keywords" for p in real)
     names = {str(p.relative_to(built_site)) for p in pages}
     assert {"index.html", "search.html", "keywords.html", "themes/index.html"} <= names, sorted(names)
     assert any(n.startswith("speeches/") for n in names) and any(
@@ -67,11 +71,11 @@ def test_every_page_is_valid_html(built_site, tmp_path):
     canary = tmp_path / "canary.html"
     canary.write_text(CANARY, encoding="utf-8")
 
-    messages = run_vnu(pages + images + [canary])
+    messages = run_vnu(pages + images + real + [canary])
 
     canary_errors = [m for m in messages if m.get("url", "").endswith("/canary.html") and m["type"] == "error"]
     assert canary_errors, "vnu reported nothing for a broken page: the checker did not run"
     errors = [m for m in messages if not m.get("url", "").endswith("/canary.html")
               and (m["type"] == "error" or m["type"] == "non-document-error")]
-    assert not errors, f"{len(errors)} HTML error(s) in {len(pages)} pages:\n" + "\n".join(
-        f"{where(m, built_site)}: {m['message']}  [{m.get('extract', '').strip()[:80]}]" for m in errors[:60])
+    assert not errors, f"{len(errors)} HTML error(s) in {len(pages) + len(real)} pages:\n" + "\n".join(
+        f"{where(m, built_site, real_site)}: {m['message']}  [{m.get('extract', '').strip()[:80]}]" for m in errors[:60])

@@ -143,6 +143,7 @@ def environment(templates: Path) -> Environment:
     env.filters["with_marks"] = with_marks
     env.filters["cn_date"] = cn_date
     env.filters["md"] = md
+    env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}  # a speech's data keeps its order
     env.filters["readable_url"] = readable_url
     env.tests["web_address"] = is_web_address
     env.globals["h_level"] = lambda depth: min(depth + 1, 6)
