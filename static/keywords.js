@@ -6,6 +6,13 @@
 (function () {
   "use strict";
 
+  /* On a phone the letter bar is one row that scrolls: show this page's letter in it. */
+  var bar = document.querySelector(".letter-bar");
+  var here = bar && bar.querySelector("[aria-current]");
+  if (here && bar.scrollWidth > bar.clientWidth) {
+    bar.scrollLeft = here.getBoundingClientRect().left - bar.getBoundingClientRect().left - (bar.clientWidth - here.offsetWidth) / 2;
+  }
+
   var box = document.querySelector(".kw-filter");
   if (!box) { return; }
   var base = box.getAttribute("data-base");  /* the folder of the index pages, from this page */
