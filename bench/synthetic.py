@@ -20,10 +20,11 @@ def _cn(n: int) -> str:
     return CN[n - 1] if n <= 10 else "十" + (CN[n - 11] if n > 10 else "")
 
 
-def _material() -> tuple[list[str], list[str], list[str]]:
-    """(part headings, sub-headings, body paragraphs) from the seeds, markers stripped."""
+def _material(source: Path = ROOT / "seeds") -> tuple[list[str], list[str], list[str]]:
+    """(part headings, sub-headings, body paragraphs) from the texts in ``source`` (the seeds),
+    markers stripped."""
     parts, subs, paras = [], [], []
-    for path in sorted((ROOT / "seeds").glob("*.txt")):
+    for path in sorted(source.glob("*.txt")):
         for line in path.read_text(encoding="utf-8").splitlines():
             line = line.strip()
             if not line:
@@ -63,8 +64,11 @@ def speech_text(rng: random.Random, size: int, material) -> str:
     return "\n".join(lines) + "\n"
 
 
-def make_archive(folder: Path, n: int, size: int = 30_000, seed: int = 20261122) -> tuple[Path, Path]:
-    """Write N speeches to folder/seeds and their metadata to folder/content; return both paths."""
+def make_archive(folder: Path, n: int, size: int = 30_000, seed: int = 20261122,
+                 source: Path = ROOT / "seeds") -> tuple[Path, Path]:
+    """Write N speeches to folder/seeds and their metadata to folder/content; return both paths.
+    ``source``: the texts whose paragraphs they are made of (tests/corpus-real for a vocabulary
+    of seventy years of reports rather than the five seeds')."""
     seeds, content = folder / "seeds", folder / "content"
     for d in (seeds, content):
         if d.exists():
@@ -72,7 +76,7 @@ def make_archive(folder: Path, n: int, size: int = 30_000, seed: int = 20261122)
     (content / "speeches").mkdir(parents=True)
     seeds.mkdir(parents=True)
     rng = random.Random(seed)
-    material = _material()
+    material = _material(source)
     for i in range(n):
         stem = f"s{i:05d}"
         (seeds / f"{stem}.txt").write_text(speech_text(rng, size, material), encoding="utf-8")
