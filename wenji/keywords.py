@@ -234,8 +234,10 @@ def page_name(letter: str, part: int) -> str:
 
 
 def entry_weight(e: Entry) -> int:
-    """About the bytes an entry takes on its page, a little more rather than less (held within
-    10 % by a test): its term, each speech's title once, each place it lists, the link to search."""
+    """About the bytes an entry takes on its page, never less and on the real archive at most a
+    third more (tests/test_keywords.py): its term, each speech's title once, each place it
+    lists, the link to search. Known before the pages are drawn, so that speech pages can link
+    to the page of each of their keywords."""
     slugs = {r.speech.slug: r.speech.meta.title for r in e.refs}
     return (140 + 3 * len(e.term) + 2 * len(e.pinyin) + sum(40 + _shown(t) for t in slugs.values())
             + sum(75 + len(r.speech.slug) + len(r.section.id) + _shown(r.path[-1]) for r in e.refs)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -89,20 +89,12 @@ def first_marks(speech: Speech) -> dict[int, str]:
 
 def readable_url(url: str) -> str:
     """An address as a reader reads it: percent-escapes decoded (``…/wiki/2019年…`` rather than
-    ``…/wiki/2019%E5%B9%B4…``, which ran 3,649 px wide on one unbreakable line)."""
-    return unquote(url, errors="strict") if _is_decodable(url) else url
-
-
-def _is_decodable(url: str) -> bool:
+    ``…/wiki/2019%E5%B9%B4…``, which ran 3,649 px wide on one unbreakable line); left as it is
+    when its escapes are not UTF-8."""
     try:
-        unquote(url, errors="strict")
+        return unquote(url, errors="strict")
     except UnicodeDecodeError:
-        return False
-    return True
-
-
-def is_web_address(text: str) -> bool:
-    return urlsplit(text.strip()).scheme in ("http", "https") and " " not in text.strip()
+        return url
 
 
 def cn_date(date: str) -> str:
@@ -145,7 +137,6 @@ def environment(templates: Path) -> Environment:
     env.filters["md"] = md
     env.policies["json.dumps_kwargs"] = {"sort_keys": False, "ensure_ascii": False}  # a speech's data keeps its order
     env.filters["readable_url"] = readable_url
-    env.tests["web_address"] = is_web_address
     env.globals["h_level"] = lambda depth: min(depth + 1, 6)
     env.globals["mask_title"] = MASK_TITLE
     return env

@@ -1,0 +1,79 @@
+"""The keyword index on the real archive (tests/corpus-real): only real words, and pages of a
+bounded size whose place is known before they are drawn."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from wenji import keywords, render, site, theme_pages
+from wenji import themes as themes_mod
+
+REAL = Path(__file__).parent / "corpus-real"
+SEAMS = {"上应", "这是", "中起", "党同", "上同", "中来", "中要", "我們", "一人", "以新", "应由"}
+
+
+@pytest.fixture(scope="module")
+def real():
+    archive = site.load_archive(REAL / "seeds", REAL / "content")
+    return archive, themes_mod.analyse(archive, archive.content)
+
+
+def test_keywords_are_real_words(real):
+    archive, analysed = real
+    shown = {e.term for e in analysed.keywords.index}
+    shown |= {t for kws in analysed.keywords.by_speech.values() for t, _ in kws}
+    assert not shown & SEAMS, shown & SEAMS  # seams between two words that jieba's HMM joined
+    assert {"经济", "改革开放", "市场经济"} <= shown  # words of jieba's dictionary
+    assert {"小微", "降费"} & shown  # new words of the genre, which recur across speeches
+    seg = themes_mod.segmenter_for(archive.content)
+    listed = dict(zip(sorted(shown), seg.in_dictionary(sorted(shown))))
+    made_up = [t for t, known in listed.items() if not known]
+    assert made_up and len(made_up) < len(shown) / 10
+    for term in made_up:  # each one used by two speeches or more
+        using = sum(1 for s in archive.speeches if any(term in p.text for p in s.paragraphs())
+                    or any(term in sec.heading for sec, _ in s.sections()))
+        assert using >= keywords.RECURS_IN, term
+
+
+def test_the_dictionary_is_asked_as_jieba_would_answer(real):
+    archive, _ = real
+    seg = themes_mod.segmenter_for(archive.content)
+    seg.start()
+    words = ["经济", "上应", "社会主义", "这是", "GDP", "改革开放", "中起", "放管服"]
+    assert list(seg.in_dictionary(words)) == [bool(seg.tokenizer.FREQ.get(w)) or w in seg.dictionary_words
+                                             for w in words]
+    assert {"这", "上", "中", "同", "的", "一"} <= seg.function_characters()
+    assert not {"经", "济", "党", "改"} & seg.function_characters()
+
+
+def test_an_entry_takes_no_more_than_its_weight(real):
+    archive, analysed = real
+    env = render.environment(site.TEMPLATES)
+    parts = env.get_template(theme_pages.PARTS).module
+    draw = theme_pages._entry(theme_pages._text(parts.keyword_entry), theme_pages._masker(env))
+    drawn = weighed = 0
+    for e in analysed.keywords.index:
+        size, weight = len(draw("../", e).encode("utf-8")), keywords.entry_weight(e)
+        assert size <= weight, e.term
+        drawn, weighed = drawn + size, weighed + weight
+    assert drawn > 0.7 * weighed  # and not much less: pages are not cut needlessly
+
+
+def test_letters_are_cut_into_pages_within_the_budget(real):
+    _, analysed = real
+    index = analysed.keywords.index
+    budget = 40_000
+    keywords.paginate(index, budget)
+    try:
+        pages = analysed.keywords.pages()
+        assert [e for p in pages for e in p.entries] == index  # every entry once, in order
+        for page in pages:
+            assert len({e.letter for e in page.entries}) == 1
+            assert sum(map(keywords.entry_weight, page.entries)) <= budget or len(page.entries) == 1
+            assert page.name == keywords.page_name(page.letter, page.part)
+        cut = [p for p in pages if p.parts > 1]
+        assert cut and {p.name for p in cut} >= {"j", "j-2"}
+        assert all(e.href == f"{e.page}.html#{e.anchor}" for e in index)
+    finally:
+        keywords.paginate(index)

@@ -1,0 +1,42 @@
+"""Render helpers: marks without a title each, addresses shown decoded, previous and next of the
+same kind, the page data from which the browser makes a speech's .json."""
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from wenji import downloads, render
+from wenji.model import Meta, Section, Speech
+
+
+def speech(slug: str, kind: str) -> Speech:
+    return Speech(stem=slug, slug=slug, source=Path(f"{slug}.txt"), encoding="utf-8", meta=Meta(title=slug, kind=kind),
+                  header=[], body=Section(id="", heading="", depth=0, marker="root"))
+
+
+def test_a_mark_is_wrapped_without_an_explanation_of_its_own():
+    assert str(render.masked("**市<b>x.xx万元")) == '<span class="mask">**</span>市&lt;b&gt;<span class="mask">x.xx</span>万元'
+
+
+def test_a_source_address_is_shown_decoded():
+    url = "https://zh.wikisource.org/wiki/2019%E5%B9%B4%E6%94%BF%E5%BA%9C"
+    assert render.readable_url(url) == "https://zh.wikisource.org/wiki/2019年政府"
+    assert render.readable_url("https://a.org/%FF%FE") == "https://a.org/%FF%FE"  # not UTF-8: as written
+    assert render.readable_url("人民日报 2020年1月1日") == "人民日报 2020年1月1日"
+
+
+def test_previous_and_next_are_the_nearest_of_the_same_kind():
+    order = [speech("a", "报告"), speech("b", "讲话"), speech("c", "讲话"), speech("d", "报告"), speech("e", "致辞")]
+    names = lambda i: tuple(s.slug if s else None for s in render.neighbours(order, i))
+    assert names(0) == (None, "d")  # skips the two speeches between
+    assert names(1) == ("a", "c")  # no earlier 讲话: the plain neighbour
+    assert names(3) == ("a", "e")  # no later 报告: the plain neighbour
+    assert names(4) == ("d", None)  # the only 致辞: its plain neighbours
+
+
+def test_the_page_carries_what_its_json_has_beyond_the_text():
+    s = replace(speech("a", "报告"), meta=Meta(title="标题", kind="报告", date="2020-05", inferred=("title",)))
+    data = downloads.page_data({"base_url": ""}, s)
+    assert list(data) == ["slug", "stem", "url", "meta", "encoding", "characters", "masked_passages"]
+    assert list(downloads.structure({}, s))[:len(data)] == list(data)
+    assert data["url"] == "speeches/a.html" and data["meta"]["inferred_from_text"] == ["title"]
