@@ -10,6 +10,7 @@ keywords take together.)
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -244,6 +245,7 @@ def entry_weight(e: Entry) -> int:
             + (90 + 9 * len(e.term) if e.more else 0))
 
 
+@functools.lru_cache(maxsize=1 << 16)  # titles and headings recur in many entries
 def _shown(text: str) -> int:
     """Bytes of a title or heading on the page: three a character, 26 more a mask's markup."""
     return 3 * len(text) + 26 * masks.count(text)
