@@ -9,16 +9,22 @@
   var place = document.getElementById("downloads");
   if (!article || !place) { return; }
   var data = JSON.parse(article.getAttribute("data-speech"));
+  var dropped = JSON.parse(article.getAttribute("data-dropped") || "[]");  /* boilerplate the page leaves out */
   var body = article.querySelector(".speech-body");
 
-  /* A paragraph's or heading's own text: what the reader reads, without permalinks and buttons. */
+  /* A paragraph's or heading's own text: what the reader reads, without permalinks, buttons and
+     a note's link back to its mark (with the space after it). */
   function textOf(element) {
-    var out = "";
+    var out = "", skipSpace = false;
     for (var n = element.firstChild; n; n = n.nextSibling) {
       if (n.nodeType === 3) {
-        out += n.nodeValue;
+        out += skipSpace && n.nodeValue.charAt(0) === " " ? n.nodeValue.slice(1) : n.nodeValue;
+        skipSpace = false;
+      } else if (n.nodeType === 1 && n.classList.contains("fnback")) {
+        skipSpace = true;
       } else if (n.nodeType === 1 && !(n.classList.contains("permalink") || n.tagName === "BUTTON")) {
         out += textOf(n);
+        skipSpace = false;
       }
     }
     return out;
@@ -28,11 +34,13 @@
     return textOf(section.querySelector(":scope > .sh > h2, :scope > .sh > h3, :scope > .sh > h4, :scope > .sh > h5, :scope > .sh > h6"));
   }
 
-  /* The blocks of a section (or of the body), in reading order: paragraphs and subsections. */
+  /* The blocks of a section (or of the body), in reading order: paragraphs and subsections; the
+     body's last are its notes, shown apart at its end. */
   function blocks(parent) {
-    return Array.prototype.filter.call(parent.children, function (e) {
+    var found = Array.prototype.filter.call(parent.children, function (e) {
       return (e.tagName === "P" && e.id) || (e.tagName === "SECTION" && e.classList.contains("sec"));
     });
+    return parent === body ? found.concat(Array.prototype.slice.call(body.querySelectorAll(":scope > aside.notes p[id]"))) : found;
   }
 
   function structure() {
@@ -77,7 +85,7 @@
         }
       });
     })(body);
-    return out.join("\n\n") + "\n";
+    return out.concat(dropped).join("\n\n") + "\n";
   }
 
   function save(name, text, type) {

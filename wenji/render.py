@@ -184,7 +184,7 @@ def speech_page(env: Environment, archive: Archive, speech: Speech, prev: Speech
                      section_count=len(toc), body_class="speech", cites=cites,
                      canonical=cite.speech_url(config, speech), author=cite.responsible(speech),
                      citation_date=speech.meta.date.replace("-", "/"), original=downloads.original(speech),
-                     speech_data=downloads.page_data(config, speech)),
+                     speech_data=downloads.page_data(config, speech), dropped=[line.text for line in speech.dropped]),
     )
 
 
