@@ -51,11 +51,15 @@ def every_page(site: Path, queries: tuple[str, ...]) -> list[str]:
     return pages + ["search.html?q=" + q for q in queries]
 
 
+# The page's width, and elements that reach past it other than inside a box that scrolls sideways
+# (the heatmap, its table, the letter bar of the keyword index on a phone).
 WIDER = """() => {
   const w = document.documentElement.clientWidth;
+  const scrolls = e => { for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+    if (/auto|scroll/.test(getComputedStyle(a).overflowX)) return true; } return false; };
   const over = [...document.querySelectorAll('body *')].filter(e => {
     const r = e.getBoundingClientRect();
-    return r.width > 0 && r.right > w + 1 && !e.closest('.heatmap-scroll, .heatmap-table-wrap');
+    return r.width > 0 && r.right > w + 1 && !scrolls(e);
   }).slice(0, 3).map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right));
   return {scroll: document.documentElement.scrollWidth, width: w, over};
 }"""
