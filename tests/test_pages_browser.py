@@ -51,7 +51,9 @@ def test_copy_link_button_copies_the_paragraph_link(browser, http_site):
         page.locator("p#p3").hover()
         button = page.locator("p#p3 button.copy-link")
         button.click()
-        assert button.inner_text() == "已复制"
+        # the clipboard answers asynchronously; the button says so for 1.6 s
+        page.wait_for_function("() => document.querySelector('p#p3 button.copy-link').textContent === '已复制'",
+                               polling="raf", timeout=5000)
         assert page.evaluate("navigator.clipboard.readText()") == http_site + SPEECH + "#p3"
     finally:
         context.close()
