@@ -10,6 +10,8 @@
   if (!article || !place) { return; }
   var data = JSON.parse(article.getAttribute("data-speech"));
   var dropped = JSON.parse(article.getAttribute("data-dropped") || "[]");  /* boilerplate the page leaves out */
+  /* wenji.footnotes.NOTES_HEAD: the text's own line that heads its notes (else the .txt writes 注释) */
+  var notesHead = new RegExp(article.getAttribute("data-notes-head") || "^$");
   var body = article.querySelector(".speech-body");
 
   /* A paragraph's or heading's own text: what the reader reads, without permalinks, buttons and
@@ -78,6 +80,8 @@
     (function walk(parent) {
       blocks(parent).forEach(function (b) {
         if (b.tagName === "P") {
+          var first = b.parentElement.id === "fn1" && b.classList.contains("note");
+          if (first && !notesHead.test(out[out.length - 1])) { out.push("注释"); }
           out.push(textOf(b));
         } else {
           out.push(heading(b));

@@ -236,11 +236,35 @@ def test_a_copied_citation_holds_the_address_and_the_date_of_copying(browser, re
     assert gbt.endswith(("https://example.org/reports/" if how == "base-url" else root) + SPEECH + "#s3-3.")
 
 
-@pytest.mark.parametrize("which", ["real", "seeds"])
+def formats_archive(folder: Path) -> tuple[Path, Path]:
+    """One speech in each seed format (Word and Markdown with their own footnotes), and a .txt."""
+    from sourcefiles import blocks_of, make_docx, make_html, make_md, make_pdf, speech_text
+
+    seeds = folder / "seeds"
+    seeds.mkdir()
+    blocks = blocks_of((REAL / "seeds" / "gwr-2018.txt").read_text(encoding="utf-8"))[:30]
+    (seeds / "plain.txt").write_text(speech_text(blocks), encoding="utf-8")
+    make_docx(blocks, seeds / "word.docx", footnotes={"政府": "指国务院。", "发展": "见第一部分。"})
+    make_pdf(blocks, seeds / "gazette.pdf")
+    (seeds / "page.html").write_bytes(make_html(blocks, "2018年政府工作报告", "2018-03-22"))
+    (seeds / "notes.md").write_text(make_md(blocks) + "\n我们推动高质量发展[^a]，坚持稳中求进[^b]。\n\n"
+                                    "[^a]: 指*更高*质量的发展。\n[^b]: 见中央经济工作会议公报。\n", encoding="utf-8")
+    return seeds, folder / "content"
+
+
+@pytest.mark.parametrize("which", ["real", "seeds", "formats"])
 def test_a_speech_saved_from_its_page_is_what_wenji_writes(browser, request, file_url, which, tmp_path):
-    site = request.getfixturevalue("real_site" if which == "real" else "built_site")
-    folder = (REAL if which == "real" else Path(__file__).parent.parent)
-    archive = load_archive(folder / "seeds", folder / "content")
+    if which == "formats":
+        from conftest import build
+
+        seeds, content = formats_archive(tmp_path)
+        site = tmp_path / "site"
+        assert build(seeds, content, site).returncode == 0
+    else:
+        site = request.getfixturevalue("real_site" if which == "real" else "built_site")
+        folder = (REAL if which == "real" else Path(__file__).parent.parent)
+        seeds, content = folder / "seeds", folder / "content"
+    archive = load_archive(seeds, content)
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     try:

@@ -7,6 +7,7 @@ import hashlib
 import re
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -63,10 +64,12 @@ def test_txt_download_is_the_cleaned_text_and_the_original_is_offered(run_build,
     out = tmp_path / "out"
     assert run_build(seeds, content, out).returncode == 0, "build failed"
     speeches = out / "speeches"
-    plain = (speeches / "plain.txt").read_text(encoding="utf-8")
-    body = plain.split("\n\n", 1)[1]  # after the title line, which the web page's heading gives
+    with zipfile.ZipFile(out / "archive-texts.zip") as zf:  # the plain texts (a page saves its own from itself)
+        texts = {n.removeprefix("wenji-texts/").removesuffix(".txt"): zf.read(n).decode("utf-8")
+                 for n in zf.namelist() if n.startswith("wenji-texts/")}
+    body = texts["plain"].split("\n\n", 1)[1]  # after the title line, which the web page's heading gives
     for stem in ("word", "gazette", "page", "notes"):
-        assert (speeches / f"{stem}.txt").read_text(encoding="utf-8").split("\n\n", 1)[1] == body, stem
+        assert texts[stem].split("\n\n", 1)[1] == body, stem
     for stem, suffix, kept_as, label in (("word", ".docx", "word.docx", "Word"), ("gazette", ".pdf", "gazette.pdf", "PDF"),
                                          ("page", ".html", "page.html.txt", "网页"), ("notes", ".md", "notes.md", "Markdown")):
         assert (speeches / kept_as).read_bytes() == (seeds / f"{stem}{suffix}").read_bytes()

@@ -14,6 +14,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from . import cite, downloads, masks
+from .footnotes import NOTES_HEAD
 from .header import DATE_LINE, parse_date
 from .model import Archive, Paragraph, Speech
 
@@ -139,6 +140,7 @@ def environment(templates: Path) -> Environment:
     env.filters["readable_url"] = readable_url
     env.globals["h_level"] = lambda depth: min(depth + 1, 6)
     env.globals["mask_title"] = MASK_TITLE
+    env.globals["notes_head"] = NOTES_HEAD.pattern  # for static/save.js, which writes the .txt as downloads does
     return env
 
 
