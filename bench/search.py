@@ -6,10 +6,10 @@ Prints figures and ratios (targets from the search issues in brackets); asserts 
 Synthetic archives come from bench/synthetic.py (seed paragraphs reshuffled, fixed random
 seed, about 30 KB a speech). For each archive:
 
-- the search step's build time (``wenji.search.search_files``, 2 worker processes): cold,
+- the search step's build time (``wenji.search.step.search_files``, 2 worker processes): cold,
   with nothing cached; and after editing one speech, with the cache of the cold build;
 - the search files' sizes, raw and gzip, and the gzip ratio to the text they index;
-- exactness on the search tests' queries: static/search.js run by Node on the built files,
+- exactness on the search tests' queries: static/search-engine.js run by Node on the built files,
   its full answers against the sections that hold each query literally;
 - in headless Chromium from file:// (``browser_timings``): bytes loaded before the first
   results of a query, and the time from the query to rendered results, cold and warm.
@@ -35,13 +35,16 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "tests"))
 sys.path.insert(0, str(REPO / "bench"))
 
+from searchtruth import NODE_SCRIPT, QUERIES, normal  # noqa: E402  (the tests' queries and ground truth)
 from synthetic import make_archive  # noqa: E402
-from test_search import NODE_SCRIPT, QUERIES, normal  # noqa: E402  (the tests' queries and ground truth)
-from wenji import search  # noqa: E402
 from wenji.cache import Cache  # noqa: E402
+from wenji.search.documents import archive_documents, text_size  # noqa: E402
+from wenji.search.postings import min_df  # noqa: E402
+from wenji.search.step import search_files  # noqa: E402
 from wenji.site import load_archive  # noqa: E402
 
-SCRIPTS = ["static/search.js", "static/searchbox.js"]  # lunr.js is not counted in the size ratio
+# lunr.js is not counted in the size ratio
+SCRIPTS = ["static/fold.js", "static/search-engine.js", "static/search-page.js", "static/searchbox.js"]
 COLD = ["发展", "营商环境", "乡村振兴", "两先区", "生态 花卉", "数字经济", "营", "质发展"]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 
@@ -132,9 +135,9 @@ def browser_timings(site: Path, queries, runs: int = 1) -> dict:
 
 
 def exactness(site: Path, archive, queries: list[str]) -> tuple[float, float, int]:
-    """(recall, precision, expected hits) of the full answers static/search.js gives under
+    """(recall, precision, expected hits) of the full answers static/search-engine.js gives under
     Node from the built files, against the documents holding each query literally."""
-    docs = search.documents(archive)
+    docs = archive_documents(archive)
     texts = [normal(d.text) for d in docs]
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
@@ -163,7 +166,7 @@ def build_times(archive, work: Path) -> tuple[float, float, float]:
     """(cold, one speech edited, nothing changed) seconds of the search step on 2 workers."""
     cache = Cache(work / "cache")
     t = time.perf_counter()
-    search.search_files(archive, cache=cache, workers=2)
+    search_files(archive, cache=cache, workers=2)
     cold = time.perf_counter() - t
     import copy
 
@@ -172,17 +175,17 @@ def build_times(archive, work: Path) -> tuple[float, float, float]:
     speech.paragraphs()[1].text = "这是修改后新加的一句话。" + speech.paragraphs()[1].text
     speech.digest += "-edited"
     t = time.perf_counter()
-    search.search_files(edited, cache=cache, workers=2)
+    search_files(edited, cache=cache, workers=2)
     one = time.perf_counter() - t
     t = time.perf_counter()
-    search.search_files(edited, cache=cache, workers=2)
+    search_files(edited, cache=cache, workers=2)
     same = time.perf_counter() - t
     shutil.rmtree(work / "cache", ignore_errors=True)
     return cold, one, same
 
 
 def sizes(archive, site: Path) -> dict:
-    docs = search.documents(archive)
+    docs = archive_documents(archive)
     text = "\n".join(d.text for d in docs).encode("utf-8")
     groups: dict[str, list[Path]] = {"manifest": [site / "search" / "manifest.js"],
                                      "term shards": sorted((site / "search" / "t").glob("*.js")),
@@ -200,10 +203,10 @@ def sizes(archive, site: Path) -> dict:
 def report(name: str, seeds: Path, content: Path, work: Path, runs: int, browser: bool) -> dict:
     print(f"== {name}", flush=True)
     archive = load_archive(seeds, content)
-    docs = search.documents(archive)
-    chars = search.text_size(docs)
+    docs = archive_documents(archive)
+    chars = text_size(docs)
     print(f"  {len(archive.speeches)} speeches, {chars:,} characters, {len(docs):,} documents; "
-          f"bigrams kept from {search.min_df(chars)} documents up")
+          f"bigrams kept from {min_df(chars)} documents up")
     cold, one, same = build_times(archive, work)
     print(f"  search step (2 workers): cold {cold:.2f} s ({cold / len(archive.speeches) * 1000:.1f} ms a speech), "
           f"one speech edited {one:.2f} s, nothing changed {same:.2f} s")

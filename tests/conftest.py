@@ -18,6 +18,13 @@ Fixtures:
                       errors and dialogs are recorded in ``page.console_errors``,
                       ``page.page_errors`` and ``page.dialogs`` (dialogs are
                       dismissed).
+    seeds_archive     (session) the bundled seeds read by ``load_archive``; tests
+                      that change it change a deep copy.
+    synthetic_archive (session) fourteen speeches from bench/synthetic.py, about
+                      160,000 characters.
+    large_rules       the search step's rules for a large archive (every bigram a
+                      term), with small blocks and shards, so that a small archive
+                      exercises what a thousand speeches do.
 
 Browser tests never skip: without Chromium or Playwright they fail with a
 message saying how to install them (``scripts/test`` does it).
@@ -39,8 +46,14 @@ from pathlib import Path
 import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
+for _folder in (REPO_ROOT, REPO_ROOT / "bench"):
+    if str(_folder) not in sys.path:
+        sys.path.insert(0, str(_folder))
+
+from synthetic import make_archive  # noqa: E402  (bench/synthetic.py)
+from wenji.model import Archive  # noqa: E402
+from wenji.search import files as search_files_module, postings  # noqa: E402
+from wenji.site import load_archive  # noqa: E402
 
 # Chromium flags for a root user on a machine with no outside network.
 CHROMIUM_ARGS = [
@@ -242,3 +255,24 @@ def page(browser):
         yield new_page
     finally:
         context.close()
+
+
+# --- archives for the search tests -----------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def seeds_archive() -> Archive:
+    return load_archive(REPO_ROOT / "seeds", REPO_ROOT / "content")
+
+
+@pytest.fixture(scope="session")
+def synthetic_archive(tmp_path_factory: pytest.TempPathFactory) -> Archive:
+    seeds, content = make_archive(tmp_path_factory.mktemp("synthetic"), 14)
+    return load_archive(seeds, content)
+
+
+@pytest.fixture
+def large_rules(monkeypatch):
+    monkeypatch.setattr(postings, "SMALL", 0)
+    monkeypatch.setattr(postings, "BLOCK", 3)
+    monkeypatch.setattr(search_files_module, "SHARD", 3_000)

@@ -1,12 +1,15 @@
 """Render helpers: marks without a title each, addresses shown decoded, previous and next of the
-same kind, the page data from which the browser makes a speech's .json."""
+same kind, the page data from which the browser makes a speech's .json; dates, the owner's
+Markdown, and the search page."""
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from pathlib import Path
 
 from wenji import downloads, render
 from wenji.model import Meta, Section, Speech
+from wenji.site import TEMPLATES
 
 
 def speech(slug: str, kind: str) -> Speech:
@@ -40,3 +43,26 @@ def test_the_page_carries_what_its_json_has_beyond_the_text():
     assert list(data) == ["slug", "stem", "url", "meta", "encoding", "characters", "masked_passages"]
     assert list(downloads.structure({}, s))[:len(data)] == list(data)
     assert data["url"] == "speeches/a.html" and data["meta"]["inferred_from_text"] == ["title"]
+
+
+def test_dates_in_chinese():
+    assert [render.cn_date(d) for d in ("2022-03-05", "2022-03", "2022", "")] == ["2022年3月5日", "2022年3月", "2022年", ""]
+
+
+def test_markdown_keeps_raw_html_as_text_and_drops_script_links():
+    html = str(render.md("<script>x()</script> [a](javascript:x()) [b](https://example.org) [c](about.html#x)"))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert 'href="#"' in html and 'href="https://example.org"' in html and 'href="about.html#x"' in html
+
+
+def test_search_page_offers_the_archive_s_kinds_and_years_and_needs_nothing_inline(seeds_archive):
+    page = render.search_page(render.environment(TEMPLATES), seeds_archive)
+    assert 'role="search"' in page and 'id="q"' in page
+    assert "<script>" not in page and "style=" not in page
+    assert re.findall(r'<script src="([^"]+)"', page) and all(
+        not s.startswith(("/", "http")) for s in re.findall(r'(?:src|href)="([^"#]+)', page))
+    assert 'aria-live="polite"' in page
+    kinds = re.findall(r'<option value="([^"]*)">', page.split('id="search-kind"')[1].split("</select>")[0])
+    assert kinds == [""] + sorted({s.meta.kind for s in seeds_archive.speeches if s.meta.kind})
+    years = re.findall(r'<option value="([^"]*)">', page.split('id="search-year"')[1].split("</select>")[0])
+    assert years == [""] + sorted({s.meta.year for s in seeds_archive.speeches if s.meta.year}, reverse=True)

@@ -8,9 +8,10 @@ from urllib.parse import quote
 
 import pytest
 
-from test_search import normal
-from wenji import search
 from searchpage import shown_links, wait_results
+from searchtruth import normal
+from wenji.search.documents import archive_documents
+from wenji.search.reference import SearchIndex
 from wenji.site import load_archive
 
 REPO = Path(__file__).resolve().parent.parent
@@ -204,7 +205,7 @@ def test_index_loads_on_first_use_and_paragraph_hits_say_so(page, base, archive)
 
 
 def test_a_known_bigram_loads_the_text_of_the_results_shown_only(page, base, archive):
-    assert "生态" in search.SearchIndex(search.documents(archive)).terms
+    assert "生态" in SearchIndex(archive_documents(archive)).terms
     open_search(page, base, "生态")
     links = shown_links(page)
     slugs = [s.slug for s in archive.speeches]

@@ -211,6 +211,15 @@ def not_found_page(env: Environment, archive: Archive) -> str:
         base_context(archive, base, "找不到该页", body_class="not-found", home=base + "index.html" if base else ""))
 
 
+def search_page(env: Environment, archive: Archive) -> str:
+    """search.html: the results page, with the filters the archive's speeches allow (its data
+    files are written by ``wenji.search.step``)."""
+    kinds = sorted({s.meta.kind for s in archive.speeches if s.meta.kind})
+    years = sorted({s.meta.year for s in archive.speeches if s.meta.year}, reverse=True)
+    return env.get_template("search.html").render(
+        base_context(archive, "", "检索", kinds=kinds, years=years, body_class="search", query=""))
+
+
 def markdown_page(env: Environment, archive: Archive, title: str, html: Markup) -> str:
     return env.get_template("page.html").render(base_context(archive, "", title, html=html, body_class="page"))
 

@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Iterable
 
 from . import (boilerplate, clean, downloads, feeds, footnotes, header, masks, meta as metadata, parallel, readers, render,
-               search, structure, termcounts, theme_pages)
+               structure, termcounts, theme_pages)
 from . import themes as themes_mod
 from .cache import Cache, key as cache_key
 from .errors import BuildError, InputError
 from .model import Archive, Speech
+from .search.step import search_files
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 # Characters a file name cannot keep in a page name: they would end or change a link.
@@ -324,7 +325,8 @@ def outputs_without_themes(archive: Archive, env, cache: Cache | None = None,
         yield f"{page['name']}.html", render.markdown_page(env, archive, page["title"], render.md(page["body"]))
     yield "404.html", render.not_found_page(env, archive)
     yield from downloads.archive_outputs(archive, cache)
-    yield from search.outputs(archive, env, cache, workers)
+    yield "search.html", render.search_page(env, archive)
+    yield from sorted(search_files(archive, cache, workers).items())
     extra = [name for name, _ in home[1:]] + [f"{p['name']}.html" for p in archive.pages]
     yield from feeds.outputs(archive, extra)
 

@@ -1,0 +1,54 @@
+"""wenji.search.terms: folding, and a document's terms counted fast as the plain definition says;
+static/fold.js folds as Python does."""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections import Counter
+
+from searchtruth import REPO, files_of, run_node
+from wenji.search.documents import archive_documents
+from wenji.search.terms import HEAD, TF, Folder, casefold_extras, term_str
+
+TRICKY = ["**市与xx市和××市", "Max x.xx万元，202x年", "ＡＢＣ１２３ ｆｕｌｌ", "𠮷野家的𠮷𠮷", "﨎𠮷并列", "单", "。",
+          "一、", "ß Straße ΣΑΣ", "x", "a\u0301 e\u0308", "2021年5G", "（一）（二）"]
+
+
+def test_fast_term_counting_equals_the_plain_definition(seeds_archive):
+    folder = Folder()
+    texts = [d.text for d in archive_documents(seeds_archive)] + TRICKY
+    for text in texts:
+        grams, chars = folder.bigrams(text)
+        got = folder.doc_terms("", text)
+        assert {term_str(k): v & TF for k, v in zip(got.keys, got.vals)} == Counter(grams), text
+        starts = {g[0] for g in grams}
+        assert {chr(c) for c in got.lone} == chars - starts, text
+    heading, body = "一、**市发展", "一、**市发展\n正文讲发展，也讲花卉。"
+    got = folder.doc_terms(heading, body)
+    flagged = {term_str(k) for k, v in zip(got.keys, got.vals) if v & HEAD}
+    assert flagged == set(folder.bigrams(heading)[0]) == {"××", "×市", "市发", "发展"}
+
+
+def test_masks_fold_alike_and_words_split_on_white_space():
+    folder = Folder()
+    assert folder.fold("**市") == folder.fold("xx市") == folder.fold("××市") == "××市"
+    assert folder.fold("Max x.xx万元") == "max ×.××万元"  # x inside a word is a letter
+    assert folder.words(" 数字经济\u3000营商环境 ") == ["数字经济", "营商环境"]
+    assert folder.runs("两先区：首创之区") == ["两先区", "首创之区"]
+
+
+def test_fold_js_carries_the_casefold_table():
+    js = (REPO / "static" / "searchbox.js").read_text("utf-8")
+    table = json.loads(re.search(r"var EXTRA = (\{.*?\});", js).group(1))
+    assert table == casefold_extras()
+
+
+def test_browser_folding_matches_python(tmp_path, seeds_archive):
+    samples = ["ＡＢＣ ｘｘ市 XX Straße ΣΑΣ ß ﬁ ㈠ ① ＊＊ ╳╳ max x.xx万元 202x年 İ ǰ Ꭰꭰ 𠮷 ①②"]
+    samples += [chr(cp) for cp in range(0x20, 0x30000)
+                if not 0xD800 <= cp < 0xE000 and unicodedata.category(chr(cp)) not in ("Cn", "Co", "Cs")]
+    out = run_node(tmp_path, files_of(seeds_archive), [], fold=samples)
+    folder = Folder()
+    wrong = [(s, f, folder.fold(s)) for s, f in zip(samples, out["fold"]) if f != folder.fold(s)]
+    assert not wrong[:20]

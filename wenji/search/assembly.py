@@ -1,0 +1,471 @@
+"""The archive's postings, term by term: the blocks' fragments joined, and kept from one build
+to the next so that a rebuild joins only what an edit reached.
+
+A term's postings are its parts from each block, one after the other. Within a part every gap
+is counted inside the block; only a part's first posting is counted from the posting before
+it, in an earlier block. So when some blocks change (an edit, a speech inserted or removed),
+the new assembly takes the old one and, for each term:
+
+- keeps it as it was, when the changed blocks hold none of it and nothing before its parts
+  after them moved (``_Output.keep``: whole runs of such terms are copied in one piece);
+- re-codes the first posting after the changed blocks, when only that gap changed
+  (``_Assembler.recode_first_after``, or in place when the code keeps its length);
+- joins it anew from its parts before the changed blocks (copied), its parts in them (from the
+  new fragments) and its parts after them (copied but for their first posting):
+  ``_Assembler.join``.
+
+Where each block's part of each term lies is kept beside the postings (``Entries``), so none of
+this reads a posting it does not change. At 1,000 speeches a one-speech edit re-joins the few
+thousand terms it reached out of about a million.
+"""
+from __future__ import annotations
+
+from array import array
+from bisect import bisect_left
+from itertools import chain
+from typing import Iterable, NamedTuple
+
+from .encoding import Codes, Fragment, TfCodes, ints
+from .terms import term_str, utf16_key
+
+POSTINGS, IN_HEADING, MOVED = 1, 2, 4  # what differs from the term at the same index before
+
+
+class Entries(NamedTuple):
+    """Where each block's part of each term's postings lies: one entry per term and block
+    holding it, in term order then block order, as parallel arrays."""
+
+    block: array  # its block ("i")
+    pos: array  # where its part starts in the term's postings ("i")
+    first: array  # its first document, counted from the block's first ("i")
+    last: array  # its last document, ditto ("i")
+    code: array  # characters of its first posting's gap code << 1 | (tf > 1) ("b")
+    count: array  # the term's postings up to the end of the part ("i")
+
+    def append(self, block: int, pos: int, first: int, last: int, code: int, count: int) -> None:
+        for column, value in zip(self, (block, pos, first, last, code, count)):
+            column.append(value)
+
+    def extend_from(self, other: Entries, a: int, b: int) -> None:
+        """Entries [a, b) of ``other``, unchanged."""
+        for column, source in zip(self, other):
+            column.extend(source[a:b])
+
+
+def empty_entries() -> Entries:
+    return Entries(array("i"), array("i"), array("i"), array("i"), array("b"), array("i"))
+
+
+class Assembly(NamedTuple):
+    """The blocks' fragments joined term by term, with the entries that say where each
+    block's part of a term's postings lies (``start[t]:start[t + 1]`` are term t's)."""
+
+    blocks: list[str]  # each block's key
+    docs: list[int]  # each block's number of documents
+    lengths: list[str]  # each block's field lengths, encoded
+    heads: list[dict[int, array]]  # each block's Fragment.heads
+    vocab: array  # term keys in lunr's (UTF-16) order ("q")
+    post: bytes  # each term's postings, encoded, each followed by a comma (as a shard lists them)
+    poff: array  # len(vocab) + 1 offsets in post: term t is post[poff[t]:poff[t + 1] - 1] ("q")
+    inhead: list[array | None]  # each term's postings in a heading (their indices, "i"), or None
+    start: array  # len(vocab) + 1 indices of entries ("i")
+    entries: Entries
+
+
+def empty_assembly() -> Assembly:
+    return Assembly([], [], [], [], array("q"), b"", array("q", [0]), [], array("i", [0]), empty_entries())
+
+
+# --- kept in the cache ---------------------------------------------------------------------------
+
+
+class PackedAssembly(NamedTuple):
+    """An Assembly as a few long arrays, which pickle at the speed of a copy (its thousands of
+    small arrays would take ten times as long)."""
+
+    assembly: Assembly  # with inhead and heads left empty
+    inhead: tuple[array, array]  # every term's list, one after the other, and their lengths (-1: None)
+    heads: list[tuple[array, array, array]]  # per block: characters, their documents, their lengths
+
+
+def _pack_lists(lists: list[array | None]) -> tuple[array, array]:
+    """Arrays (or None) as one array and their lengths (-1 for None)."""
+    flat = array("i")
+    for x in lists:
+        if x:
+            flat.extend(x if x.typecode == "i" else array("i", x))
+    return flat, array("i", [len(x) if x is not None else -1 for x in lists])
+
+
+def _unpack_lists(flat: array, lengths: array) -> list[array | None]:
+    out: list[array | None] = []
+    at = 0
+    for n in lengths:
+        if n < 0:
+            out.append(None)
+        else:
+            out.append(flat[at:at + n])
+            at += n
+    return out
+
+
+def _pack_heads(heads: dict[int, array]) -> tuple[array, array, array]:
+    keys = array("q", heads)
+    flat, lengths = _pack_lists([heads[k] for k in keys])
+    return keys, flat, lengths
+
+
+def _unpack_heads(packed: tuple[array, array, array]) -> dict[int, array]:
+    keys, flat, lengths = packed
+    return dict(zip(keys, _unpack_lists(flat, lengths)))
+
+
+def pack(asm: Assembly) -> PackedAssembly:
+    return PackedAssembly(asm._replace(inhead=[], heads=[]), _pack_lists(asm.inhead),
+                          [_pack_heads(h) for h in asm.heads])
+
+
+def unpack(packed: PackedAssembly) -> Assembly:
+    return packed.assembly._replace(inhead=_unpack_lists(*packed.inhead),
+                                    heads=[_unpack_heads(h) for h in packed.heads])
+
+
+# --- which blocks changed --------------------------------------------------------------------------
+
+
+class Region(NamedTuple):
+    """The blocks that changed: ``new[start:new_end]`` replace ``old[start:old_end]``; the
+    blocks before and after them are the same blocks."""
+
+    start: int
+    old_end: int
+    new_end: int
+
+    @property
+    def shift(self) -> int:
+        """How far the blocks after the region moved."""
+        return self.new_end - self.old_end
+
+
+def region(old: list[str], new: list[str]) -> Region:
+    p = 0
+    while p < len(old) and p < len(new) and old[p] == new[p]:
+        p += 1
+    q = 0
+    while q < len(old) - p and q < len(new) - p and old[-1 - q] == new[-1 - q]:
+        q += 1
+    return Region(p, len(old) - q, len(new) - q)
+
+
+def _offsets(docs: list[int]) -> list[int]:
+    out = [0]
+    for n in docs:
+        out.append(out[-1] + n)
+    return out
+
+
+def _order(k: int) -> bytes:
+    return utf16_key(term_str(k))
+
+
+def _shifted(values: array, by: int) -> Iterable[int]:
+    return map(by.__add__, values) if by else values
+
+
+class _TermEntries(NamedTuple):
+    """An old term's entries [begin, end): [begin, region_start) are its parts in the blocks
+    before the region, [region_start, region_end) in the region, the rest after it."""
+
+    begin: int
+    region_start: int
+    region_end: int
+    end: int
+
+
+NO_ENTRIES = _TermEntries(0, 0, 0, 0)
+
+
+# --- the new assembly, term by term ----------------------------------------------------------------
+
+
+class _Output:
+    """The new assembly as it is written: old terms kept in runs, copied in one piece when the
+    run ends, and terms written anew; per term, what differs from the term at its index before."""
+
+    def __init__(self, old: Assembly) -> None:
+        self.old = old
+        self.vocab = array("q")
+        self.post: list[bytes] = []
+        self.poff = array("q", [0])
+        self.inhead: list[array | None] = []
+        self.start = array("i", [0])
+        self.entries = empty_entries()
+        self.changed = bytearray()
+        self.run_start = self.run_end = 0  # old terms [run_start, run_end) kept as they are, not yet copied
+        self.recoded: list[tuple[int, int, bytes]] = []  # in the run: (term, where in post, a code as long as the old)
+
+    def keep(self, i: int) -> None:
+        """Old term i as it was."""
+        if self.run_end != i:
+            self.copy_run()
+            self.run_start = i
+        self.run_end = i + 1
+
+    def keep_until(self, i: int) -> None:
+        """Every old term from the end of the run up to term i (not included) as it was."""
+        if self.run_end < i:
+            self.run_end = i
+
+    def keep_recoded(self, i: int, where: int, code: bytes) -> None:
+        """Old term i as it was, but for a code of the same length at ``where`` in ``post``."""
+        self.keep(i)
+        self.recoded.append((i, where, code))
+
+    def copy_run(self) -> None:
+        old, a, b = self.old, self.run_start, self.run_end
+        if a < b:
+            begin = old.start[a]
+            base = len(self.entries.block) - begin
+            self.start.extend(map(base.__add__, old.start[a + 1:b + 1]))
+            self.entries.extend_from(old.entries, begin, old.start[b])
+            self.vocab.extend(old.vocab[a:b])
+            base = self.poff[-1] - old.poff[a]
+            self.poff.extend(map(base.__add__, old.poff[a + 1:b + 1]))
+            self.inhead.extend(old.inhead[a:b])
+            first = len(self.changed)
+            self.changed.extend(bytes(b - a) if first == a else bytes([MOVED]) * (b - a))
+            at = old.poff[a]
+            for i, where, code in self.recoded:
+                self.post.extend((old.post[at:where], code))
+                at = where + len(code)
+                self.changed[first + i - a] |= POSTINGS
+            self.post.append(old.post[at:old.poff[b]])
+        self.recoded.clear()
+        self.run_start = self.run_end = b
+
+    def restart_after(self, i: int) -> None:
+        """Old term i is written anew or gone: the next run starts after it."""
+        self.run_start = self.run_end = i + 1
+
+    def add(self, key: int, postings: bytes, inhead: array | None, old_index: int | None, differs: int) -> None:
+        """A term written anew (its entries appended already): its postings with their comma,
+        which of them are in a heading, and what differs from the old term at its index."""
+        self.start.append(len(self.entries.block))
+        self.vocab.append(key)
+        self.post.append(postings)
+        self.poff.append(self.poff[-1] + len(postings))
+        self.inhead.append(inhead)
+        self.changed.append(MOVED if old_index != len(self.changed) else differs)
+
+
+class _Joined:
+    """A term's postings as they are joined anew."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.pos = 0  # characters so far
+        self.prev = -1  # the last document so far, in the archive's numbering
+        self.seen = 0  # postings so far
+        self.in_heading = array("i")  # which of them are in a heading
+
+
+class _Assembler:
+    """The old assembly with the region's blocks replaced by the new fragments."""
+
+    def __init__(self, old: Assembly, keys: list[str], frags: dict[int, Fragment], codes: Codes) -> None:
+        self.old = old
+        self.region = r = region(old.blocks, keys)
+        self.frags = [frags[j] for j in range(r.start, r.new_end)]
+        self.docs = old.docs[:r.start] + [f.docs for f in self.frags] + old.docs[r.old_end:]
+        self.new_offsets, self.old_offsets = _offsets(self.docs), _offsets(old.docs)
+        self.codes, self.tf_codes = codes, TfCodes()
+        self.out = _Output(old)
+
+    def touched_terms(self, old_frags: dict[int, Fragment] | None) -> set[int] | None:
+        """The terms whose parts in the region differ from before, when the region holds as
+        many blocks of as many documents as before (then no other part moved); else None."""
+        r, old = self.region, self.old
+        if old_frags is None or r.old_end != r.new_end or any(old.docs[j] != self.docs[j]
+                                                              for j in range(r.start, r.new_end)):
+            return None
+        touched: set[int] = set()
+        for j in range(r.start, r.new_end):
+            was, now = old_frags[j].terms, self.frags[j - r.start].terms
+            touched.update(k for k, v in now.items() if was.get(k) != v)
+            touched.update(was.keys() - now.keys())
+        return touched
+
+    def entries_of(self, i: int) -> _TermEntries:
+        r, start, block = self.region, self.old.start, self.old.entries.block
+        begin, end = start[i], start[i + 1]
+        region_start = bisect_left(block, r.start, begin, end)
+        return _TermEntries(begin, region_start, bisect_left(block, r.old_end, region_start, end), end)
+
+    def code_after(self, e: _TermEntries, prev: int, offsets: list[int], shift: int) -> str:
+        """The code of the first posting after the region, counted from document ``prev``,
+        its block's documents numbered from ``offsets[block + shift]``."""
+        ent, at = self.old.entries, e.region_end
+        doc = offsets[ent.block[at] + shift] + ent.first[at]
+        return self.codes[2 * (doc - prev - 1) + (ent.code[at] & 1)]
+
+    def keep_or_recode(self, key: int, i: int, e: _TermEntries) -> None:
+        """An old term with no part in the region, before or now: kept, unless the first
+        posting after the region moved."""
+        ent = self.old.entries
+        prev = self.old_offsets[ent.block[e.region_end - 1]] + ent.last[e.region_end - 1] if e.region_end > e.begin else -1
+        code = self.code_after(e, prev, self.new_offsets, self.region.shift)
+        was = self.code_after(e, prev, self.old_offsets, 0)
+        if not self.region.shift and code != was and len(code) == ent.code[e.region_end] >> 1:
+            self.out.keep_recoded(i, self.old.poff[i] + ent.pos[e.region_end], code.encode("ascii"))
+        elif self.region.shift or code != was:
+            self.recode_first_after(key, i, e, code, was)
+        else:
+            self.out.keep(i)
+
+    def recode_first_after(self, key: int, i: int, e: _TermEntries, code: str, was: str) -> None:
+        """Old term i with the first posting after the region re-coded, and the entries after
+        it moved with their blocks."""
+        old, out, at = self.old, self.out, e.region_end
+        ent, new = old.entries, out.entries
+        out.copy_run()
+        where, length = old.poff[i] + ent.pos[at], ent.code[at] >> 1
+        postings = old.post[old.poff[i]:where] + code.encode("ascii") + old.post[where + length:old.poff[i + 1]]
+        new.block.extend(ent.block[e.begin:at])
+        new.block.extend(_shifted(ent.block[at:e.end], self.region.shift))
+        new.pos.extend(ent.pos[e.begin:at + 1])
+        new.pos.extend(_shifted(ent.pos[at + 1:e.end], len(code) - length))
+        new.first.extend(ent.first[e.begin:e.end])
+        new.last.extend(ent.last[e.begin:e.end])
+        new.code.extend(ent.code[e.begin:at])
+        new.code.append(len(code) << 1 | (ent.code[at] & 1))
+        new.code.extend(ent.code[at + 1:e.end])
+        new.count.extend(ent.count[e.begin:e.end])
+        out.add(key, postings, old.inhead[i], i, POSTINGS * (code != was))
+        out.restart_after(i)
+
+    def join(self, key: int, i: int | None, e: _TermEntries) -> None:
+        """Term ``key`` written anew (``i``: its old index, None for a term no old block held)."""
+        self.out.copy_run()
+        old = self.old
+        postings = old.post[old.poff[i]:old.poff[i + 1] - 1].decode("ascii") if i is not None else ""
+        in_heading = old.inhead[i] if i is not None else None
+        joined = _Joined()
+        self.copy_before(e, postings, in_heading, joined)
+        self.add_region_parts(key, joined)
+        self.copy_after(e, postings, in_heading, joined)
+        if joined.pieces:  # else no block holds the term any more
+            text = "".join(joined.pieces)
+            heads = joined.in_heading or None
+            self.out.add(key, text.encode("ascii") + b",", heads, i,
+                         POSTINGS * (text != postings) | IN_HEADING * (heads != in_heading))
+        if i is not None:
+            self.out.restart_after(i)
+
+    def copy_before(self, e: _TermEntries, postings: str, in_heading: array | None, joined: _Joined) -> None:
+        """The term's parts in the blocks before the region, as they were."""
+        if e.region_start > e.begin:
+            ent, last = self.old.entries, e.region_start - 1
+            cut = ent.pos[e.region_start] if e.region_start < e.end else len(postings)
+            joined.pieces.append(postings[:cut])
+            joined.pos, joined.seen = cut, ent.count[last]
+            joined.prev = self.old_offsets[ent.block[last]] + ent.last[last]
+            self.out.entries.extend_from(ent, e.begin, e.region_start)
+        if in_heading:
+            joined.in_heading = array("i", in_heading[:bisect_left(in_heading, joined.seen)])
+
+    def add_region_parts(self, key: int, joined: _Joined) -> None:
+        """The term's parts in the new fragments, each first posting counted from the part before."""
+        r = self.region
+        for j in range(r.start, r.new_end):
+            part = self.frags[j - r.start].terms.get(key)
+            if part is None:
+                continue
+            n, first, tf, rest, last, heads = part
+            code = self.codes[2 * (self.new_offsets[j] + first - joined.prev - 1) + (tf > 1)]
+            tf_code = self.tf_codes[tf]
+            joined.pieces += (code, tf_code, rest)
+            self.out.entries.append(j, joined.pos, first, last, len(code) << 1 | (tf > 1), joined.seen + n)
+            if heads:
+                joined.in_heading.extend(map(joined.seen.__add__, heads))
+            joined.seen += n
+            joined.pos += len(code) + len(tf_code) + len(rest)
+            joined.prev = self.new_offsets[j] + last
+
+    def copy_after(self, e: _TermEntries, postings: str, in_heading: array | None, joined: _Joined) -> None:
+        """The term's parts in the blocks after the region, as they were but for the first
+        posting, counted now from the part before it."""
+        at, end = e.region_end, e.end
+        if at == end:
+            return
+        ent, new = self.old.entries, self.out.entries
+        length = ent.code[at] >> 1
+        code = self.code_after(e, joined.prev, self.new_offsets, self.region.shift)
+        joined.pieces += (code, postings[ent.pos[at] + length:])
+        old_seen = ent.count[at - 1] if at > e.begin else 0
+        more_seen, moved = joined.seen - old_seen, joined.pos + len(code) - ent.pos[at] - length
+        new.block.extend(_shifted(ent.block[at:end], self.region.shift))
+        new.pos.append(joined.pos)
+        new.pos.extend(_shifted(ent.pos[at + 1:end], moved))
+        new.first.extend(ent.first[at:end])
+        new.last.extend(ent.last[at:end])
+        new.code.append(len(code) << 1 | (ent.code[at] & 1))
+        new.code.extend(ent.code[at + 1:end])
+        new.count.extend(_shifted(ent.count[at:end], more_seen))
+        if in_heading:
+            joined.in_heading.extend(map(more_seen.__add__, in_heading[bisect_left(in_heading, old_seen):]))
+
+    def every_term(self, index: dict[int, int]) -> None:
+        """Each term of the new vocabulary kept, re-coded or joined, in lunr's order."""
+        in_region: set[int] = set().union(*(f.terms for f in self.frags))
+        added = in_region.difference(index)
+        vocab = sorted(chain(self.old.vocab, added), key=_order) if added else self.old.vocab
+        keep = self.out.keep
+        for key in vocab:
+            i = index.get(key)
+            if i is None:
+                self.join(key, None, NO_ENTRIES)
+                continue
+            e = self.entries_of(i)
+            if e.region_start != e.region_end or key in in_region:
+                self.join(key, i, e)
+            elif e.region_end < e.end:
+                self.keep_or_recode(key, i, e)
+            else:
+                keep(i)
+
+    def touched_only(self, index: dict[int, int], touched: set[int]) -> None:
+        """Only the terms an edit reached joined anew; the runs of terms between them kept."""
+        for key in sorted(touched, key=_order):
+            i = index.get(key)
+            if i is None:  # new: after every old term before it in lunr's order
+                self.out.keep_until(bisect_left(self.old.vocab, _order(key), key=_order))
+                self.join(key, None, NO_ENTRIES)
+            else:
+                self.out.keep_until(i)
+                self.join(key, i, self.entries_of(i))
+        self.out.keep_until(len(self.old.vocab))
+
+    def result(self, keys: list[str]) -> tuple[Assembly, bytearray]:
+        out, old, r = self.out, self.old, self.region
+        out.copy_run()
+        lengths = old.lengths[:r.start] + [ints(f.lengths, self.codes) for f in self.frags] + old.lengths[r.old_end:]
+        heads = old.heads[:r.start] + [f.heads for f in self.frags] + old.heads[r.old_end:]
+        return Assembly(list(keys), self.docs, lengths, heads, out.vocab, b"".join(out.post), out.poff, out.inhead,
+                        out.start, out.entries), out.changed
+
+
+def assemble(old: Assembly, keys: list[str], frags: dict[int, Fragment], old_frags: dict[int, Fragment] | None,
+             codes: Codes) -> tuple[Assembly, bytearray]:
+    """``old`` with the blocks that are not in it (``frags``, by new block index) put in place
+    of those that are no more: the assembly of ``keys``, and per term what differs from the
+    term at the same index in ``old`` (POSTINGS | IN_HEADING | MOVED). ``old_frags`` (by old
+    block index), when known, tell which terms an edit reached; without them every term of
+    the changed blocks is joined anew, and the first posting after them re-coded in all."""
+    asm = _Assembler(old, keys, frags, codes)
+    index = {k: i for i, k in enumerate(old.vocab)}
+    touched = asm.touched_terms(old_frags)
+    if touched is None:
+        asm.every_term(index)
+    else:
+        asm.touched_only(index, touched)
+    return asm.result(keys)

@@ -1,0 +1,205 @@
+"""Encoding: numbers as short strings of JSON-safe digits, and a block's postings encoded.
+
+Numbers are written in a base-64 variable-length code (``vint``) inside strings, which gzip
+compresses well: under two characters a posting. A term's postings are, per document in
+ascending order, ``vint(2 x (gap to the previous document - 1) + (tf > 1))`` followed by
+``vint(tf - 2)`` when tf > 1 (``static/search-engine.js`` reads them back).
+
+A block's postings are encoded all at once in numpy (``fragment``), all but each term's first
+posting, whose gap depends on the blocks before: that one is coded when blocks are joined
+(``assembly``).
+"""
+from __future__ import annotations
+
+from array import array
+from itertools import chain
+from operator import sub
+from typing import Iterable, NamedTuple
+
+import numpy as np
+
+from .postings import kept_terms
+from .terms import HEAD, TF, DocTerms
+
+DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$"  # JSON-safe, no ","
+LAST = 48  # digits that end a number; the other 16 continue it
+
+
+def vint(n: int) -> str:
+    """A non-negative integer in DIGITS: continuation digits (bijective base 16), high first,
+    then one final digit (base 48). Numbers below 48 take one character, below 816 two."""
+    if n < 0:
+        raise ValueError(f"vint of a negative number: {n}")
+    out = [DIGITS[n % LAST]]
+    n //= LAST
+    while n:
+        n -= 1
+        out.append(DIGITS[LAST + n % 16])
+        n //= 16
+    return "".join(reversed(out))
+
+
+class Codes(dict):
+    """vint of each number, computed on first use (lookups stay in C for ``map``)."""
+
+    def __missing__(self, n: int) -> str:
+        self[n] = v = vint(n)
+        return v
+
+
+class TfCodes(dict):
+    """What follows a posting's code: nothing for frequency 1, else vint(frequency - 2)."""
+
+    def __missing__(self, tf: int) -> str:
+        self[tf] = v = vint(tf - 2) if tf > 1 else ""
+        return v
+
+
+def ints(values: Iterable[int], codes: Codes) -> str:
+    """The numbers' codes, one after the other."""
+    return "".join(map(codes.__getitem__, values))
+
+
+def gaps(values: list[int]) -> list[int]:
+    """Ascending numbers as differences minus one (the first counted from -1)."""
+    return list(map(sub, map((-1).__add__, values), chain((-1,), values)))
+
+
+def key16(c: str) -> int:
+    """A number for each character, in UTF-16 code-unit order (surrogates sort between the
+    BMP below U+D800 and the BMP above U+E000)."""
+    cp = ord(c)
+    if cp < 0xD800:
+        return cp
+    if cp >= 0x10000:
+        return 0xD800 + cp - 0x10000
+    return 0x10D800 + cp - 0xE000
+
+
+# --- per block --------------------------------------------------------------------------------
+
+# A block's part of one term's postings: (postings, first document, its term frequency, the
+# other postings encoded, last document, indices of the postings in a heading).
+TermPart = tuple[int, int, int, str, int, tuple[int, ...]]
+
+
+class Fragment(NamedTuple):
+    """A block's postings, encoded but for each term's first posting (whose gap depends on
+    the blocks before)."""
+
+    docs: int  # its number of documents
+    lengths: array  # field length of each document ("l")
+    heads: dict[int, array]  # character -> documents whose heading holds it but starts no kept term with it
+    terms: dict[int, TermPart]  # term key -> the block's part of its postings
+
+
+class Columns(NamedTuple):
+    """A block's postings as numpy columns, in term order then document order."""
+
+    keys: np.ndarray  # term key of each posting
+    docs: np.ndarray  # its document, counted from the block's first
+    vals: np.ndarray  # its value: term frequency | HEAD when the heading holds the term
+    lengths: array  # field length of each document
+    heads: dict[int, array]  # character -> documents whose heading holds it but starts no kept term with it
+
+
+def columns(terms: list[DocTerms], dropped: set[int]) -> Columns:
+    """Invert a block's documents (each term's documents in order, by a stable sort)."""
+    keys: list[array | np.ndarray] = []
+    vals: list[array | np.ndarray] = []
+    counts: list[int] = []
+    heads: dict[int, array] = {}
+    docs = terms if not dropped else [DocTerms(k, v, (), lone, (), hlone)
+                                      for k, v, lone, hlone, _ in kept_terms(terms, dropped)]
+    for d, t in enumerate(docs):
+        keys += (t.keys, t.lone)
+        vals += (t.vals, np.ones(len(t.lone), np.int64))
+        counts.append(len(t.keys) + len(t.lone))
+        for c in t.hlone:
+            heads.setdefault(c, array("i")).append(d)
+    if not counts:
+        e = np.zeros(0, np.int64)
+        return Columns(e, e, e, array("l"), heads)
+    k = np.concatenate([np.asarray(x, np.int64) for x in keys])
+    v = np.concatenate([np.asarray(x, np.int64) for x in vals])
+    doc = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    lengths = np.bincount(doc, weights=v & TF, minlength=len(counts)).astype(np.int64)
+    order = np.argsort(k, kind="stable")
+    return Columns(k[order], doc[order], v[order], array("l", lengths.tolist()), heads)
+
+
+_DIGIT_BYTES = DIGITS.encode("ascii")
+FIRST = [sum(LAST * 16 ** i for i in range(n)) for n in range(13)]  # vint(n) has L digits from FIRST[L - 1] on
+
+
+def vints(columns: list[np.ndarray], present: list[np.ndarray | None]) -> tuple[str, np.ndarray]:
+    """Numbers as ``vint`` codes, row by row: row i is the codes of ``columns[c][i]`` for
+    every c where ``present[c][i]`` (None: always), in column order. Returns all the rows'
+    characters and the offset where each row starts (one more: the end)."""
+    digits = np.frombuffer(_DIGIT_BYTES, np.uint8)
+    first = np.array(FIRST, np.int64)
+    widths = []
+    for x, keep in zip(columns, present):
+        w = np.searchsorted(first, x, "right")
+        widths.append(w if keep is None else np.where(keep, w, 0))
+    row = np.zeros(len(columns[0]) + 1, np.int64)
+    np.cumsum(sum(widths), out=row[1:])
+    out = np.empty(int(row[-1]), np.uint8)
+    at = row[:-1].copy()
+    for x, w in zip(columns, widths):
+        end = at + w  # the last digit of each code goes at end - 1
+        sel = np.flatnonzero(w)
+        n, e = x[sel], end[sel]
+        out[e - 1] = digits[n % LAST]
+        n //= LAST
+        level = 2
+        while sel.size:
+            more = np.flatnonzero(w[sel] >= level)
+            sel, n, e = sel[more], n[more] - 1, e[more]
+            out[e - level] = digits[LAST + n % 16]
+            n //= 16
+            level += 1
+        at = end
+    return out.tobytes().decode("ascii"), row
+
+
+def fragment(cols: Columns) -> Fragment:
+    """Encode a block's postings: every posting's code at once in numpy, then each term's
+    part of them sliced out (the first is coded when blocks are joined)."""
+    keys, docs, vals = cols.keys, cols.docs, cols.vals
+    n = len(keys)
+    if not n:
+        return Fragment(len(cols.lengths), cols.lengths, cols.heads, {})
+    first = np.ones(n, bool)
+    first[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(first)
+    ends = np.append(starts[1:], n)
+    prev = np.empty(n, np.int64)
+    prev[0] = -1
+    prev[1:] = docs[:-1]
+    tf = vals & TF
+    more = tf > 1
+    x = np.where(first, 0, 2 * (docs - prev - 1) + more)
+    chars, off = vints([x, np.maximum(tf - 2, 0)], [None, more])
+    rest_from, rest_to = off[starts + 1].tolist(), off[ends].tolist()
+    hpos = np.flatnonzero(vals & HEAD)
+    hs: dict[int, tuple[int, ...]] = {}
+    if hpos.size:
+        term = np.searchsorted(starts, hpos, "right") - 1
+        rel = (hpos - starts[term]).tolist()
+        cut = np.flatnonzero(np.diff(term)) + 1
+        for a, b in zip(chain((0,), cut.tolist()), chain(cut.tolist(), (len(rel),))):
+            hs[int(term[a])] = tuple(rel[a:b])
+    terms: dict[int, TermPart] = {}
+    s_list = starts.tolist()
+    for i, (k, s, e, d0, t0, d1, a, b) in enumerate(zip(keys[starts].tolist(), s_list, ends.tolist(),
+                                                           docs[starts].tolist(), tf[starts].tolist(),
+                                                           docs[ends - 1].tolist(), rest_from, rest_to)):
+        terms[k] = (e - s, d0, t0, chars[a:b], d1, hs.get(i, ()))
+    return Fragment(len(cols.lengths), cols.lengths, cols.heads, terms)
+
+
+def block_fragment(terms: list[DocTerms], dropped: set[int]) -> Fragment:
+    """A block's documents inverted and encoded (what the build caches per block)."""
+    return fragment(columns(terms, dropped))
+

@@ -1,0 +1,212 @@
+"""Folding and terms: what a text is made of in the search index, and the numbers that name them.
+
+Text is folded (NFKC and case folding per character; every anonymisation mark, ``*`` ``×``
+``╳`` or a run of mask-``x``, becomes ``×``, so ``**市`` also finds ``xx市`` and ``××市``) and
+cut into runs of letters, digits, marks and masks. A document's terms are the bigrams of its
+runs (those the archive keeps: see ``postings.min_df``), plus each of its characters that
+starts none of them, alone (so the prefix query ``c*`` finds every document holding ``c``).
+
+A term is a number while the index is built: a bigram ab is ``ord(a) | ord(b) << 32``, a lone
+character c is ``ord(c)``. Counting a document's bigrams reads its folded text as 64-bit pairs
+(C loops), which is what keeps the search step's cost near that of reading the text.
+``static/fold.js`` folds queries and page text in the browser the same way (tests compare
+the two on every character).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from array import array
+from collections import Counter
+from typing import NamedTuple
+
+MASK = "×"
+_XRUN = re.compile(r"(?<![a-z])x+(?![a-z])")
+_WORDS = re.compile(r"w+")
+
+# SEP stands for every character that is not part of a run while counting.
+SEP = "\x01"
+LOW = (1 << 32) - 1  # a bigram key's first character: key & LOW
+_SEP32 = SEP.encode("utf-32-le")
+_SEP_PAIR = 1 | 1 << 32
+_BEFORE = re.compile(r"[^\x01](?=\x01)")
+# Common Han characters fold to themselves and are in runs: only the rest goes through the
+# translate table (three times faster than translating all of a Chinese text).
+_NOT_HAN = re.compile(r"[^\u4e00-\u9fff\x01]+")
+_PUNCTUATION = [(0x20, 0x80), (0x2000, 0x2070), (0x3000, 0x3040), (0xFF00, 0xFF66)]
+_AFTER = re.compile(r"(?<=\x01)[^\x01]")
+HEAD = 1 << 31  # in a posting value: the term is in the document's heading
+TF = HEAD - 1  # in a posting value: the term frequency
+
+
+def utf16_key(term: str) -> bytes:
+    """lunr.js builds its token set in UTF-16 code-unit order and refuses any other."""
+    return term.encode("utf-16-be", "surrogatepass")
+
+
+def term_str(k: int) -> str:
+    return chr(k) if k <= LOW else chr(k & LOW) + chr(k >> 32)
+
+
+def term_key(term: str) -> int:
+    return ord(term) if len(term) == 1 else ord(term[0]) | ord(term[1]) << 32
+
+
+def fold_char(c: str) -> str:
+    """NFKC then full case folding of one character, masks unified to ``×``."""
+    if c in "*×╳":
+        return MASK
+    f = unicodedata.normalize("NFKC", c).casefold().lower()
+    return "".join(MASK if ch in "*×╳" else ch for ch in f)
+
+
+def _in_run(c: str) -> bool:
+    return c == MASK or unicodedata.category(c)[0] in "LNM"
+
+
+def casefold_extras() -> dict[str, str]:
+    """Characters whose folding differs from JS ``normalize('NFKC').toLowerCase()``.
+
+    ``static/fold.js`` carries this table so the browser folds queries as this module
+    folds the text; a test keeps the two in step.
+    """
+    out = {}
+    for cp in range(0x110000):
+        c = chr(cp)
+        if 0xD800 <= cp < 0xE000 or unicodedata.category(c) == "Cn":
+            continue
+        plain = "".join(MASK if ch in "*×╳" else ch for ch in unicodedata.normalize("NFKC", c).lower())
+        if fold_char(c) != plain:
+            out[c] = fold_char(c)
+    return out
+
+
+class _FoldTable(dict):
+    """``str.translate`` table filled on first sight of each character."""
+
+    def __missing__(self, cp: int) -> str:
+        self[cp] = f = fold_char(chr(cp))
+        return f
+
+
+class _ClassTable(dict):
+    """Maps letters, digits, marks and ``×`` to ``w`` and everything else to a space."""
+
+    def __missing__(self, cp: int) -> str:
+        self[cp] = k = "w" if _in_run(chr(cp)) else " "
+        return k
+
+
+class _TermTable(dict):
+    """Folding and cutting in one ``str.translate``: each character's fold, with SEP for every
+    folded character that is not in a run."""
+
+    def __missing__(self, cp: int) -> str:
+        self[cp] = f = "".join(ch if _in_run(ch) else SEP for ch in fold_char(chr(cp)))
+        return f
+
+
+class DocTerms(NamedTuple):
+    """A document's terms before the archive-wide rule, as compact arrays.
+
+    keys/vals: each distinct bigram key and its term frequency (| HEAD when the heading holds
+    it); before: characters followed by the end of a run; lone: characters that start none of
+    the document's bigrams; hbefore/hlone: the same for the heading alone.
+    """
+
+    keys: array
+    vals: array
+    before: array
+    lone: array
+    hbefore: array
+    hlone: array
+
+
+class Folder:
+    """Folds text and cuts it into terms; holds per-character caches, so keep one per build."""
+
+    def __init__(self) -> None:
+        self._fold = _FoldTable()
+        self._class = _ClassTable()
+        terms = _TermTable()
+        self._cut = lambda m: m.group().translate(terms)
+        # Punctuation whose fold is no part of a run: one SEP each, without a Python call.
+        seps = "".join(chr(cp) for lo, hi in _PUNCTUATION for cp in range(lo, hi)
+                       if all(ch == SEP for ch in terms[cp]))
+        self._seps = re.compile("[" + re.escape(seps) + "]")
+
+    def fold(self, text: str) -> str:
+        f = text.translate(self._fold)
+        return _XRUN.sub(lambda m: MASK * len(m.group()), f) if "x" in f else f
+
+    def runs(self, folded: str) -> list[str]:
+        """Maximal runs of letters, digits, marks and masks in folded text."""
+        return [folded[m.start():m.end()] for m in _WORDS.finditer(folded.translate(self._class))]
+
+    def bigrams(self, text: str) -> tuple[list[str], set[str]]:
+        """The character bigrams of a text's runs, in order, and the set of its characters
+        (the plain definition; ``doc_terms`` computes the same faster)."""
+        out: list[str] = []
+        chars: set[str] = set()
+        for r in self.runs(self.fold(text)):
+            out.extend(r[i:i + 2] for i in range(len(r) - 1))
+            chars.update(r)
+        return out, chars
+
+    def words(self, query: str) -> list[str]:
+        """The folded words of a query (split on white space); each must occur literally."""
+        return [w for w in self.fold(query).split() if w]
+
+    def _count(self, text: str) -> tuple[Counter, set[int]]:
+        """Bigram keys of the text's runs with their counts, and the characters that end a run.
+
+        The folded text, framed by SEP, is read as UTF-32 twice, as 64-bit numbers from the
+        first and from the second character: together every adjacent pair, counted in C.
+        Pairs with SEP on either side are then taken out, found by two regular expressions.
+        """
+        g = SEP + _NOT_HAN.sub(self._cut, self._seps.sub(SEP, text)) + SEP
+        if "x" in g:
+            g = _XRUN.sub(lambda m: MASK * len(m.group()), g)
+        b = g.encode("utf-32-le", "surrogatepass")
+        n = len(g)
+        c = Counter(memoryview(b if n % 2 == 0 else b + _SEP32).cast("Q"))
+        odd = b[4:]
+        c.update(memoryview(odd if n % 2 == 1 else odd + _SEP32).cast("Q"))
+        before = {ord(ch) for ch in set(_BEFORE.findall(g))}
+        pop = c.pop  # dict's own, in C (Counter's __delitem__ is Python)
+        for cp in before:
+            pop(cp | 1 << 32)
+        for ch in set(_AFTER.findall(g)):
+            pop(1 | ord(ch) << 32)
+        pop(_SEP_PAIR, None)
+        return c, before
+
+    def doc_terms(self, heading: str, text: str) -> DocTerms:
+        """The terms of a document whose text (heading first) is ``text``."""
+        c, before = self._count(text)
+        hbefore: set[int] = set()
+        hlone: set[int] = set()
+        if heading:  # a few characters: plain loops cost less than a second count
+            h = _NOT_HAN.sub(self._cut, self._seps.sub(SEP, heading)) + SEP
+            if "x" in h:
+                h = _XRUN.sub(lambda m: MASK * len(m.group()), h)
+            starts = set()
+            for a, b in zip(h, h[1:]):
+                if a != SEP:
+                    if b == SEP:
+                        hbefore.add(ord(a))
+                    else:
+                        k = ord(a) | ord(b) << 32
+                        c[k] |= HEAD
+                        starts.add(ord(a))
+            hlone = hbefore - starts
+        lone = before.difference(map(LOW.__and__, c))
+        return DocTerms(array("q", c.keys()), array("q", c.values()), array("l", before), array("l", lone),
+                        array("l", hbefore), array("l", hlone))
+
+
+def speech_terms(texts: list[tuple[str, str]]) -> list[DocTerms]:
+    """The terms of one speech's documents, given as (heading, text) pairs."""
+    folder = Folder()
+    return [folder.doc_terms(h, t) for h, t in texts]
+
