@@ -387,7 +387,8 @@ def run(work: Path, runs: int, seeds: Path, content: Path, queries: bool = True)
 
     search_files = {
         "wenji": sorted((sites["wenji"] / "search").rglob("*.js")) + [
-            sites["wenji"] / "static" / n for n in ("search.js", "searchbox.js", "vendor/lunr/lunr.js")],
+            sites["wenji"] / "static" / n
+            for n in ("fold.js", "search-engine.js", "search-page.js", "searchbox.js", "vendor/lunr/lunr.js")],
         "mkdocs": sorted((sites["mkdocs"] / "search").rglob("*"))
         + sorted((sites["mkdocs"] / "assets" / "javascripts" / "workers").glob("search*.js"))
         + sorted((sites["mkdocs"] / "assets" / "javascripts" / "lunr").rglob("*.js")),
@@ -511,7 +512,8 @@ def run(work: Path, runs: int, seeds: Path, content: Path, queries: bool = True)
     print(f"  {'query':<8} {'truth':>5} {'pages':>5} {'wenji':>7} {'file://':>7} {'MkDocs':>7} {'Pagefind':>8}")
     for q, t, tp, w, wf, m, p in per_query:
         print(f"  {q:<8} {t:>5} {tp:>5} {w:>7} {wf:>7} {m:>7} {p:>8}")
-    print("\nsearch files: wenji = search/*.js + search.js + searchbox.js + lunr.js; MkDocs = search/ + the search "
+    print("\nsearch files: wenji = search/*.js + fold.js, search-engine.js, search-page.js, searchbox.js, lunr.js; "
+          "MkDocs = search/ + the search "
           "worker + lunr language files; Pagefind = pagefind/ (all of it)")
     print_cpu(cpus)
     print_targets(med["wenji"], med["mkdocs"], statistics.median(hugo_pf), med["wenji-warm"])

@@ -10,8 +10,8 @@ output file byte for byte. The inputs are the working tree's, for both builds:
 - ``real``: the real archive in the repository (``tests/corpus-real/``), 37 national reports.
 
 Prints, per archive, how many files are identical, which differ and which exist on one side
-only; differing text files are shown as a unified diff, files with the same diff grouped, so
-that an intended change (a script tag, a renamed file) reads as one entry. Exits 0 when every
+only; differing text files are shown as a unified diff, files with the same diff (wherever in
+the file) grouped, so that an intended change (a script tag, a renamed file) reads as one entry. Exits 0 when every
 file of every archive is identical, 1 otherwise.
 
     python bench/same_output.py main            # against main
@@ -53,16 +53,18 @@ def files(folder: Path) -> dict[str, Path]:
     return {p.relative_to(folder).as_posix(): p for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-def text_diff(a: bytes, b: bytes, name: str, context: int) -> str:
+def text_diff(a: bytes, b: bytes, context: int) -> list[str]:
+    """A unified diff of two text files, hunk headers without line numbers (so that the same
+    change at different places reads alike); for binary files, their sizes."""
     try:
         old, new = a.decode("utf-8").splitlines(), b.decode("utf-8").splitlines()
     except UnicodeDecodeError:
-        return f"binary, {len(a):,} -> {len(b):,} bytes"
-    lines = difflib.unified_diff(old, new, "before", "after", n=context, lineterm="")
-    return "\n".join(line if len(line) < 200 else line[:200] + "…" for line in list(lines)[2:])
+        return [f"binary, {len(a):,} -> {len(b):,} bytes"]
+    lines = list(difflib.unified_diff(old, new, n=context, lineterm=""))[2:]
+    return [("@@" if line.startswith("@@") else line if len(line) < 160 else line[:160] + "…") for line in lines]
 
 
-def compare(before: Path, after: Path, context: int, show: int) -> bool:
+def compare(before: Path, after: Path, context: int, show: int, lines: int) -> bool:
     """Print how the two sites differ; True when every file is the same."""
     a, b = files(before), files(after)
     same = [n for n in a if n in b and a[n].read_bytes() == b[n].read_bytes()]
@@ -71,13 +73,14 @@ def compare(before: Path, after: Path, context: int, show: int) -> bool:
     for side, names in (("only before", sorted(set(a) - set(b))), ("only after", sorted(set(b) - set(a)))):
         if names:
             print(f"  {side} ({len(names)}): " + ", ".join(names))
-    groups: dict[str, list[str]] = defaultdict(list)
+    groups: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for n in changed:
-        groups[text_diff(a[n].read_bytes(), b[n].read_bytes(), n, context)].append(n)
+        groups[tuple(text_diff(a[n].read_bytes(), b[n].read_bytes(), context))].append(n)
     for diff, names in sorted(groups.items(), key=lambda g: g[1][0]):
         listed = ", ".join(names[:show]) + (f" and {len(names) - show} more" if len(names) > show else "")
         print(f"  differ ({len(names)}): {listed}")
-        print("    " + diff.replace("\n", "\n    "))
+        shown = list(diff[:lines]) + ([f"… {len(diff) - lines} more lines"] if len(diff) > lines else [])
+        print("    " + "\n    ".join(shown))
     return not changed and set(a) == set(b)
 
 
@@ -87,7 +90,8 @@ def main() -> int:
     ap.add_argument("--only", choices=sorted(ARCHIVES), action="append", help="compare this archive only")
     ap.add_argument("--keep", type=Path, help="build into this folder and leave it (default: a temporary one)")
     ap.add_argument("--context", type=int, default=1, help="lines of context in the diffs (default 1)")
-    ap.add_argument("--show", type=int, default=6, help="file names listed per group of alike diffs")
+    ap.add_argument("--show", type=int, default=6, help="file names listed per group of alike diffs (default 6)")
+    ap.add_argument("--lines", type=int, default=20, help="lines of each diff shown (default 20)")
     args = ap.parse_args()
     commit = git("rev-parse", "--verify", args.rev + "^{commit}")
     dirty = git("status", "--porcelain", "--untracked-files=no")
@@ -109,7 +113,7 @@ def main() -> int:
                 sites[side] = work / f"{name}-{side}"
                 shutil.rmtree(sites[side], ignore_errors=True)
                 build(code, seeds, content, sites[side], work / f"cache-{name}-{side}")
-            ok &= compare(sites["before"], sites["after"], args.context, args.show)
+            ok &= compare(sites["before"], sites["after"], args.context, args.show, args.lines)
     finally:
         git("worktree", "remove", "--force", str(checkout))
         if args.keep is None:

@@ -89,7 +89,8 @@ def folder_size(folder: Path) -> int:
 
 
 def search_sizes(site: Path) -> tuple[int, int]:
-    files = [p for p in (site / "search").rglob("*") if p.is_file()] + [site / "static" / "search.js"]
+    scripts = ["fold.js", "search-engine.js", "search-page.js"]
+    files = [p for p in (site / "search").rglob("*") if p.is_file()] + [site / "static" / n for n in scripts]
     raw = sum(p.stat().st_size for p in files)
     gz = sum(len(gzip.compress(p.read_bytes(), 6)) for p in files)
     return raw, gz

@@ -1,6 +1,7 @@
 /* wenji speech pages: a link from the search results (?hl=QUERY#s2-3) gets the query's
    occurrences in the target section (its heading and own paragraphs) marked with <mark>,
-   by splitting text nodes, and the first one scrolled into view. */
+   by splitting text nodes, and the first one scrolled into view. Needs window.wenjiText
+   (static/fold.js), which folds the page text as the search folded the query. */
 (function () {
   "use strict";
   var text = window.wenjiText;

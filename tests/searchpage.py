@@ -5,7 +5,7 @@ from urllib.parse import unquote, urlsplit
 
 
 def wait_results(page, query: str, timeout: float = 30_000) -> None:
-    """Wait until the results for ``query`` are complete (search.js sets data-query then)."""
+    """Wait until the results for ``query`` are complete (search-page.js sets data-query then)."""
     page.wait_for_function("q => document.getElementById('search-app').getAttribute('data-query') === q",
                            arg=query, timeout=timeout)
 

@@ -39,7 +39,7 @@ def test_masks_fold_alike_and_words_split_on_white_space():
 
 
 def test_fold_js_carries_the_casefold_table():
-    js = (REPO / "static" / "searchbox.js").read_text("utf-8")
+    js = (REPO / "static" / "fold.js").read_text("utf-8")
     table = json.loads(re.search(r"var EXTRA = (\{.*?\});", js).group(1))
     assert table == casefold_extras()
 
