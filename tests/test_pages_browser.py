@@ -59,15 +59,34 @@ def test_copy_link_button_copies_the_paragraph_link(browser, http_site):
         context.close()
 
 
-def test_copy_link_falls_back_without_the_clipboard_api(page, built_site, file_url):
-    page.add_init_script("Object.defineProperty(navigator, 'clipboard', {value: undefined})")
+def test_without_the_clipboard_api_the_link_is_copied_by_the_selection(page, built_site, file_url):
+    page.add_init_script("""Object.defineProperty(navigator, 'clipboard', {value: undefined});
+      window.copied = [];
+      document.execCommand = (command) => {
+        window.copied.push([command, document.activeElement.value]);
+        return command === 'copy';
+      };""")
+    page.goto(file_url(built_site / SPEECH))
+    page.locator("section#s2 > .sh").hover()
+    button = page.locator("section#s2 > .sh button.copy-link")
+    button.click()
+    assert button.inner_text() == "已复制"
+    copied = page.evaluate("window.copied")
+    assert len(copied) == 1 and copied[0][0] == "copy" and copied[0][1].endswith(SPEECH + "#s2")
+    assert page.locator("input.copy-fallback").count() == 0
+
+
+def test_when_copying_fails_the_link_is_offered_to_copy_by_hand(page, built_site, file_url):
+    page.add_init_script("""Object.defineProperty(navigator, 'clipboard', {value: undefined});
+      document.execCommand = () => false;""")
     page.goto(file_url(built_site / SPEECH))
     page.locator("section#s2 > .sh").hover()
     button = page.locator("section#s2 > .sh button.copy-link")
     button.click()
     fallback = page.locator("section#s2 > .sh input.copy-fallback")
-    # execCommand('copy') either worked (button says so) or the link is offered to copy by hand
-    assert button.inner_text() == "已复制" or fallback.input_value().endswith(SPEECH + "#s2")
+    assert fallback.input_value().endswith(SPEECH + "#s2")
+    assert button.inner_text() != "已复制"
+    assert page.evaluate("document.activeElement.className") == "copy-fallback"
 
 
 def test_keyboard_reaches_permalinks_and_copy_buttons(page, site_url):

@@ -31,6 +31,20 @@ def test_background_raises_the_error_of_the_work_with_its_message():
     assert "seeds/a.txt" in str(err.value) and "bad input" in str(err.value)
 
 
-def test_map_chunks_keeps_the_order_of_the_items():
+def _pid_and_double(part: list[int]) -> list[tuple[int, int]]:
+    return [(os.getpid(), x * 2) for x in part]
+
+
+@pytest.mark.parametrize("workers", [1, 3])
+def test_map_chunks_keeps_the_order_of_the_items(workers):
+    """The items go to the workers interleaved (item i to worker i mod n), and come back in
+    the order they were given."""
     items = list(range(23))
-    assert parallel.map_chunks(lambda part: [x * 2 for x in part], items, 1) == [x * 2 for x in items]
+    got = parallel.map_chunks(_pid_and_double, items, workers)
+    assert [x for _, x in got] == [x * 2 for x in items]
+    pids = [pid for pid, _ in got]
+    if workers == 1:
+        assert set(pids) == {os.getpid()}
+    else:  # three slices, each every third item, each done whole in a worker process
+        assert os.getpid() not in pids
+        assert all(pids[i] == pids[i % 3] for i in range(len(items)))

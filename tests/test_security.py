@@ -392,11 +392,20 @@ def test_an_out_folder_holding_the_input_is_refused_and_nothing_is_deleted(run_b
     assert proc.returncode != 0 and str(out) in proc.stderr
 
 
-def test_a_file_name_that_is_no_url_is_refused_or_linked_correctly(run_build, tmp_path):
+def test_a_file_name_that_is_no_url_is_refused_naming_the_file(run_build, tmp_path):
     seeds, out = tmp_path / "seeds", tmp_path / "out"
     write(seeds, "a b#c?d%e.txt", "同志们：\n正文。")
     proc = run_build(seeds, tmp_path / "no-content", out)
-    if proc.returncode != 0:
-        assert "a b#c?d%e.txt" in proc.stderr
-    else:
-        assert check_site(out) == []
+    assert proc.returncode != 0 and "a b#c?d%e.txt" in proc.stderr and "slug" in proc.stderr
+    assert not out.exists()
+
+
+def test_a_file_name_that_is_no_url_builds_under_the_slug_its_metadata_gives(run_build, tmp_path):
+    seeds, content, out = tmp_path / "seeds", tmp_path / "content", tmp_path / "out"
+    write(seeds, "a b#c?d%e.txt", "同志们：\n正文。")
+    write(content / "speeches", "a b#c?d%e.md", "---\ntitle: 甲\nslug: a-b-c\n---\n")
+    proc = run_build(seeds, content, out)
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "speeches" / "a-b-c.html").is_file()
+    assert 'href="speeches/a-b-c.html"' in (out / "index.html").read_text("utf-8")
+    assert check_site(out) == []

@@ -54,16 +54,14 @@ def click_and_check(page, url: str) -> None:
     assert page.dialogs == []
 
 
-def test_repo_root(repo_root: Path) -> None:
-    assert (repo_root / "tests" / "conftest.py").is_file()
-    assert (repo_root / "requirements.txt").is_file()
-
-
-def test_file_url(file_url, tmp_path: Path) -> None:
-    target = tmp_path / "a b" / "页.html"
-    url = file_url(target)
-    assert url.startswith("file:///")
-    assert url == target.as_uri()
+def test_file_url_opens_a_page_whose_path_has_spaces_and_chinese(page, click_page: Path, file_url) -> None:
+    folder = click_page / "a b#c" / "页面"
+    folder.mkdir(parents=True)
+    for name in ("index.html", "app.js"):
+        (folder / name).write_bytes((click_page / name).read_bytes())
+    url = file_url(folder / "index.html")
+    assert url.startswith("file:///") and " " not in url and "#" not in url
+    click_and_check(page, url)
 
 
 def test_click_over_file_url(page, click_page: Path, file_url) -> None:
