@@ -17,6 +17,7 @@ from . import cite, downloads, masks
 from .footnotes import NOTES_HEAD
 from .header import DATE_LINE, parse_date
 from .model import Archive, Paragraph, Speech
+from .themes import Themes
 
 MASK_TITLE = "此处原文已隐去（匿名处理）"  # said once a page (base.html), not on every mask
 
@@ -169,7 +170,7 @@ def neighbours(speeches: list[Speech], index: int) -> tuple[Speech | None, Speec
 
 
 def speech_page(env: Environment, archive: Archive, speech: Speech, prev: Speech | None,
-                nxt: Speech | None, themes=None) -> str:
+                nxt: Speech | None, themes: Themes | None = None) -> str:
     """A speech's page. Its citations are assembled in the browser (static/cite.js) from what
     the page holds (the title, author and date here, the headings of the sections): written out
     for every section they made up 1.1 MB of the real archive's 4.8 MB of pages. The whole
@@ -182,7 +183,8 @@ def speech_page(env: Environment, archive: Archive, speech: Speech, prev: Speech
     return env.get_template("speech.html").render(
         base_context(archive, "../", speech.meta.title, speech=speech, toc=toc, prev=prev, next=nxt,
                      blocks=blocks, notes=notes, backlinks=first_marks(speech), source_lines=source_lines(speech),
-                     themes=themes, body=speech.body, paragraph_count=len(speech.paragraphs()),
+                     page_themes=themes.page(speech.slug) if themes else None, body=speech.body,
+                     paragraph_count=len(speech.paragraphs()),
                      section_count=len(toc), body_class="speech", cites=cites,
                      canonical=cite.speech_url(config, speech), author=cite.responsible(speech),
                      citation_date=speech.meta.date.replace("-", "/"), original=downloads.original(speech),

@@ -301,7 +301,7 @@ def speech_outputs(archive: Archive, themes) -> Iterable[tuple[str, Deferred]]:
     templates = templates_version()
     for i, s in enumerate(order):
         around = repr([(x.slug, x.meta.title, x.meta.kind) if x else None for x in render.neighbours(order, i)])
-        page = cache_key("page", s.digest or repr(s), around, repr(themes_mod.page_signature(themes, s)), config,
+        page = cache_key("page", s.digest or repr(s), around, themes_mod.page_signature(themes, s), config,
                          templates)
         yield f"speeches/{s.slug}.html", Deferred("page", i, page)
         given = downloads.original(s)

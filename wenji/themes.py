@@ -119,6 +119,43 @@ class SpeechTheme:
     weight: float
 
 
+@dataclass(frozen=True)
+class Chip:
+    """A theme as a section's chip shows it on the speech page."""
+
+    theme: str  # its slug
+    name: str
+    anchor: str  # the hit's id on the theme page
+    weight: str  # as shown
+    terms: tuple[str, ...]  # the strongest matched terms, shown in the chip's title
+
+
+@dataclass(frozen=True)
+class ThemeCount:
+    """A theme as the speech page's header shows it: how many of the speech's sections treat it."""
+
+    theme: str  # its slug
+    name: str
+    sections: int
+
+
+CHIP_TERMS = 4  # matched terms a chip names
+
+
+@dataclass(frozen=True)
+class PageThemes:
+    """What a speech page shows from the theme step, and all it receives from it: the
+    templates read this, and the build renders a page again only when it differs from what
+    the last build's page received (``page_signature``)."""
+
+    chips: dict[str, tuple[Chip, ...]]  # section id -> its chips, heaviest first (sections with chips)
+    themes: tuple[ThemeCount, ...]  # the speech's themes, the one with most sections first
+    keywords: tuple[tuple[str, str], ...]  # the speech's top keywords, with their anchor on keywords.html or ""
+
+    def chips_for(self, section_id: str) -> tuple[Chip, ...]:
+        return self.chips.get(section_id, ())
+
+
 @dataclass
 class Themes:
     """The computed theme assignment and keywords of an archive."""
@@ -159,6 +196,17 @@ class Themes:
     def keywords_for(self, speech_slug: str) -> list[tuple[str, str]]:
         """A speech's top keywords with their address from keywords/ ("" if not indexed)."""
         return [(t, self.keywords.anchors.get(t, "")) for t, _ in self.keywords.by_speech.get(speech_slug, [])]
+
+    def page(self, speech_slug: str) -> PageThemes:
+        """What the speech's page shows from the theme step."""
+        mine = self._by_speech.get(speech_slug, {})
+        ids = sorted({h.section.id for hits in mine.values() for h in hits})
+        chips = {sid: tuple(Chip(h.theme.slug, h.theme.name, h.anchor, h.weight_text,
+                                 tuple(t for t, _ in h.terms[:CHIP_TERMS]))
+                             for h in self.for_section(speech_slug, sid))
+                 for sid in ids}
+        counts = tuple(ThemeCount(st.theme.slug, st.theme.name, st.sections) for st in self.for_speech(speech_slug))
+        return PageThemes(chips, counts, tuple(self.keywords_for(speech_slug)))
 
     def newest_first(self, theme_slug: str) -> list[tuple[Speech, list[Hit]]]:
         """A theme's hits grouped by speech, newest speech first (undated last)."""
@@ -405,14 +453,7 @@ def snippet(section: Section, terms: list[str]) -> tuple[str, str, str]:
     return "", "", text[: 2 * SNIPPET_CONTEXT] + ("…" if len(text) > 2 * SNIPPET_CONTEXT else "")
 
 
-def page_signature(themes: Themes, speech: Speech) -> tuple:
-    """What a speech page shows from the theme step (chips, themes, keywords), in a form that
-    changes exactly when the page would: the build re-renders a page only when it does.
-    (Sections without chips are left out: the speech's own digest covers its sections.)"""
-    mine = themes._by_speech.get(speech.slug, {})
-    ids = sorted({h.section.id for hits in mine.values() for h in hits})
-    chips = tuple((sid, tuple((h.theme.slug, h.theme.name, h.weight_text, tuple(t for t, _ in h.terms[:4]))
-                              for h in themes.for_section(speech.slug, sid)))
-                  for sid in ids)
-    speech_themes = tuple((st.theme.slug, st.theme.name, st.sections) for st in themes.for_speech(speech.slug))
-    return chips, speech_themes, tuple(themes.keywords_for(speech.slug))
+def page_signature(themes: Themes, speech: Speech) -> str:
+    """What the speech's page receives from the theme step, as text: the build renders the
+    page again only when it changed. (The speech's own digest covers the rest of the page.)"""
+    return repr(themes.page(speech.slug))
