@@ -3,7 +3,12 @@
 Each build step stores what is costly to compute (a speech read and sectioned, the jieba cut of
 a text, the search terms of a speech) under a key made from its inputs; the code's version is
 part of every key, so editing wenji's code never serves a stale result. Entries are pickles
-in ``.wenji-cache/<step>/<key>``; a broken or missing entry just means computing again.
+in ``.wenji-cache/<step>/<key>`` (or under ``WENJI_CACHE``); a broken or missing entry just
+means computing again.
+
+Every step takes the cache as an argument and, given none, caches nothing (``or_off``): a step
+called alone, by a test, a benchmark or a tool, computes everything and keeps nothing. Only a
+build (``site.build``) uses the cache in its usual place when given none.
 """
 from __future__ import annotations
 
@@ -67,3 +72,8 @@ class Cache:
             os.replace(tmp, path)
         except OSError:
             pass  # a read-only or full disk: the build goes on without caching
+
+
+def or_off(cache: Cache | None) -> Cache:
+    """The cache a step is given, or caching off."""
+    return cache if cache is not None else Cache(enabled=False)

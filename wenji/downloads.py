@@ -10,7 +10,7 @@ import zlib
 from json.encoder import encode_basestring as _quote  # what json.dumps uses with ensure_ascii=False
 from typing import Iterator
 
-from .cache import Cache, key as cache_key
+from .cache import Cache, key as cache_key, or_off
 from .cite import speech_url
 from .footnotes import NOTES_HEAD
 from .model import Archive, Section, Speech
@@ -277,9 +277,9 @@ def archive_outputs(archive: Archive, cache: Cache | None = None) -> Iterator[tu
 
     Each speech's parts come from the cache when its digest is known there, so a rebuild after
     one edit computes one speech's parts and joins the others' (see _STEP)."""
-    config = archive.config
+    config, cache = archive.config, or_off(cache)
     keys = [cache_key(_STEP, config.get("base_url", ""), str(b)) for b in range(_BUCKETS)]
-    old = [(cache.get(_STEP, k) if cache else None) or {} for k in keys]
+    old = [cache.get(_STEP, k) or {} for k in keys]
     known: list[dict[str, tuple]] = [{} for _ in keys]
     parts = []
     for s in archive.speeches:
@@ -291,7 +291,7 @@ def archive_outputs(archive: Archive, cache: Cache | None = None) -> Iterator[tu
             known[b][s.digest] = got
         parts.append(got)
     for k, was, now in zip(keys, old, known):
-        if cache and now.keys() != was.keys():
+        if now.keys() != was.keys():
             cache.put(_STEP, k, now)  # only the speeches of this build: an entry does not grow
     pieces = [b'{\n "title": ' + _dumps(config.get("title", ""), " ").encode("utf-8") + b',\n "speeches": [']
     for i in range(len(parts)):

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .. import parallel
-from ..cache import Cache, key as cache_key
+from ..cache import Cache, key as cache_key, or_off
 from ..model import Archive
 from .assembly import Assembly, PackedAssembly, Region, assemble, empty_assembly, pack, region, unpack
 from .encoding import Codes, Fragment
@@ -86,7 +86,7 @@ def _old_fragments(asm: Assembly, r: Region, cache: Cache) -> dict[int, Fragment
 def search_files(archive: Archive, cache: Cache | None = None, workers: int | None = None) -> dict[str, str | bytes]:
     """The search data files, by path relative to the site root (all but the manifest as
     UTF-8 bytes). Without a cache, everything is made anew and nothing kept."""
-    cache = cache or Cache(enabled=False)
+    cache = or_off(cache)
     where = _state_key(archive)
     old = _load_state(cache, where)
     pl = plan(archive, cache, old.parts if old else None)
