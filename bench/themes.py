@@ -29,7 +29,7 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from synthetic import make_archive  # noqa: E402
-from wenji import render, termcounts, theme_pages, themes  # noqa: E402
+from wenji import render, taxonomy as taxonomy_mod, termcounts, theme_pages, themes  # noqa: E402
 from wenji.cache import Cache  # noqa: E402
 from wenji.site import TEMPLATES, build, load_archive  # noqa: E402
 
@@ -61,8 +61,8 @@ def theme_step(seeds: Path, content: Path, cache: Cache) -> tuple[Clock, dict]:
     archive = load_archive(seeds, content)
     env = render.environment(TEMPLATES)
     clock = Clock()
-    taxonomy, settings = themes.load_taxonomy(themes.content_file(content, "themes.toml"))
-    seg = themes.make_segmenter(content, taxonomy)
+    taxonomy, settings = taxonomy_mod.load_taxonomy(taxonomy_mod.content_file(content, "themes.toml"))
+    seg = taxonomy_mod.make_segmenter(content, taxonomy)
     counts = termcounts.count_archive(seg, archive.speeches, cache)
     clock.lap("cutting and counting every section (one core, the dictionary's loading included)")
     result = themes.analyse(archive, content, segmenter=seg, cache=cache, counts=counts)

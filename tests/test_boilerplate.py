@@ -1,10 +1,12 @@
 """Boilerplate found and offered, dropped only on the owner's word; owner corrections; what the
 build says it did per speech."""
+import io
 from pathlib import Path
 
 import pytest
 
 from wenji.boilerplate import drop
+from wenji.cli import Reporter
 from wenji.downloads import plain_text
 from wenji.errors import BuildError
 from wenji.model import Line
@@ -15,16 +17,19 @@ LICENCE = "本作品是中华人民共和国的法律、法规，属于公有领
 
 
 class Listener:
-    verbose = True
+    """A Report that keeps the warnings."""
 
     def __init__(self):
-        self.warnings, self.details = [], []
+        self.warnings = []
 
     def warn(self, msg):
         self.warnings.append(msg)
 
-    def detail(self, msg):
-        self.details.append(msg)
+    def speech_read(self, path, speech):
+        pass
+
+    def step_done(self, name, seconds):
+        pass
 
     def progress(self, items, total, desc):
         return items
@@ -101,9 +106,9 @@ def test_verbose_reports_per_speech_what_reading_did(tmp_path):
     seeds, content = archive(tmp_path)
     (seeds / "r9.txt").write_text("政府工作报告\n\n1957年6月26日在第一届全国人民代表大会第四次会议上\n\n周恩来\n\n各位代表：\n\n"
                                   "开头的话。\n\n关于教育改革问题\n\n正文，要\n\u200b\n继续说完。\n\n另一段。", encoding="utf-8")
-    listener = Listener()
-    load_archive(seeds, content, listener)
-    got = "\n".join(listener.details)
+    stream = io.StringIO()
+    load_archive(seeds, content, Reporter(verbose=True, stream=stream))
+    got = stream.getvalue()
     assert "  r9.txt: 政府工作报告" in got
     assert "    header lines read: 3 (title, occasion, date, speaker)" in got
     assert "    unnumbered headings taken: 1" in got

@@ -14,15 +14,15 @@ import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from . import masks
+import numpy as np
+
+from . import lazy, masks
 from .model import Section, Speech
 from .segment import DATA, Segmenter
 from .termcounts import Corpus
 
-if TYPE_CHECKING:
-    import numpy as np
+pypinyin = lazy.module("pypinyin")  # 0.22 s to import: loaded only when a new term needs its pinyin
 
 PINYIN_OVERRIDES = DATA / "pinyin.txt"
 SECTION_TOP = 6  # a term "matters" in a section when it is among its 6 heaviest terms
@@ -100,9 +100,7 @@ class Pinyin:
     def _convert(text: str) -> list[str]:
         if not text:
             return []
-        from pypinyin import Style, lazy_pinyin  # 0.3 s to import: only when a new term needs it
-
-        return lazy_pinyin(text, style=Style.TONE3, neutral_tone_with_five=False)
+        return pypinyin.lazy_pinyin(text, style=pypinyin.Style.TONE3, neutral_tone_with_five=False)
 
     def display(self, term: str) -> str:
         """Tone-marked pinyin for showing beside the term (``chóng qìng``); "" without Han."""
@@ -121,9 +119,7 @@ class Pinyin:
         and 1,559 index terms of the real archive hold 4,615 syllables, 1,000 of them distinct)."""
         got = self._tones.get(syllable)
         if got is None:
-            from pypinyin.contrib.tone_convert import to_tone
-
-            got = self._tones[syllable] = to_tone(syllable)
+            got = self._tones[syllable] = pypinyin.contrib.tone_convert.to_tone(syllable)
         return got
 
     def sort_key(self, term: str) -> tuple:
@@ -268,8 +264,6 @@ def paginate(index: list[Entry], budget: int = PAGE_BUDGET) -> None:
 def keyword_mask(corpus: Corpus, segmenter: Segmenter) -> "np.ndarray":
     """Per term of the corpus: may it be shown as a keyword (``Segmenter.is_keyword``) and is it
     a real word (``real_words``)?"""
-    import numpy as np
-
     kw = np.fromiter((segmenter.is_keyword(t) for t in corpus.vocab), dtype=bool, count=len(corpus.vocab))
     return kw & real_words(corpus, segmenter)
 
@@ -281,8 +275,6 @@ def real_words(corpus: Corpus, segmenter: Segmenter) -> "np.ndarray":
     or the user's lists it, when it is not Chinese (GDP, 5G), or when at least ``RECURS_IN``
     speeches use it and it neither starts nor ends with a function character (这, 上, 同, 一…):
     New words of the genre (降费, 小微, 共赢) recur across speeches, accidents of one text do not."""
-    import numpy as np
-
     vocab = corpus.vocab
     listed = segmenter.in_dictionary(vocab)
     chinese = np.fromiter((bool(_HAN.search(t)) for t in vocab), dtype=bool, count=len(vocab))
@@ -296,8 +288,6 @@ def _top_per_group(group: "np.ndarray", weights: "np.ndarray", n: int,
                    tie: "np.ndarray | None" = None) -> "np.ndarray":
     """Indices of the n heaviest entries of each group, ordered by group, then weight; equal
     weights keep the entries' order (which is by term within a group), or go by ``tie``."""
-    import numpy as np
-
     if tie is None and n <= 32 and len(group) > 10_000 and bool(np.all(group[1:] >= group[:-1])):
         # Groups in order (a section's or a speech's terms): sort only the entries that can be
         # among their group's n heaviest, those at least as heavy as its n-th heaviest distinct
@@ -314,8 +304,6 @@ def _top_per_group(group: "np.ndarray", weights: "np.ndarray", n: int,
 
 
 def _ranked_top(group: "np.ndarray", weights: "np.ndarray", n: int, tie: "np.ndarray | None") -> "np.ndarray":
-    import numpy as np
-
     order = np.lexsort((-weights, group) if tie is None else (tie, -weights, group))
     g = group[order]
     rank = np.arange(len(g)) - np.searchsorted(g, g, side="left")
@@ -330,8 +318,6 @@ def build_keywords(corpus: Corpus, pinyin: Pinyin, segmenter: Segmenter) -> Keyw
     (``Segmenter.is_keyword``) are keywords. The index holds every term that is among a
     speech's heaviest and matters (is a keyword) in some section, or matters in two sections.
     """
-    import numpy as np
-
     c = corpus
     kw = keyword_mask(c, segmenter)
     total = np.bincount(c.row, weights=c.tf, minlength=len(c.rows))

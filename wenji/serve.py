@@ -14,8 +14,14 @@ import threading
 import time
 from pathlib import Path
 
+from . import lazy
 from .errors import BuildError
+from .report import Console
 from .site import PACKAGE_ROOT, build
+
+# watchdog is needed by ``serve`` only: loaded when a server starts, not by every build
+watchdog_events = lazy.module("watchdog.events")
+watchdog_observers = lazy.module("watchdog.observers")
 
 RELOAD_JS = b"""(function () {
   "use strict";
@@ -93,11 +99,8 @@ def _handler(state: State, out: Path):
     return Handler
 
 
-def serve(seeds: Path, content: Path, out: Path, port: int, base_url: str | None, report,
+def serve(seeds: Path, content: Path, out: Path, port: int, base_url: str | None, report: Console,
           ready: threading.Event | None = None, stop: threading.Event | None = None) -> int:
-    from watchdog.events import FileSystemEventHandler
-    from watchdog.observers import Observer
-
     state = State()
     if threading.current_thread() is threading.main_thread():
         # Stopped with SIGTERM as with Ctrl-C: builds clean up and worker processes are ended.
@@ -126,14 +129,14 @@ def serve(seeds: Path, content: Path, out: Path, port: int, base_url: str | None
         return 1
     changed = threading.Event()
 
-    class Watch(FileSystemEventHandler):
+    class Watch(watchdog_events.FileSystemEventHandler):
         def on_any_event(self, event):
             # Only writes count: a build reads every input, and reacting to its own reads
             # ("opened", "closed_no_write") would rebuild for ever.
             if not event.is_directory and event.event_type in ("created", "modified", "deleted", "moved", "closed"):
                 changed.set()
 
-    observer = Observer()
+    observer = watchdog_observers.Observer()
     for folder in (seeds, content, PACKAGE_ROOT / "templates", PACKAGE_ROOT / "static"):
         if folder.is_dir():
             observer.schedule(Watch(), str(folder), recursive=True)

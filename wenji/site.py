@@ -1,7 +1,9 @@
 """Orchestrates a build: read -> clean -> structure -> themes -> search -> render -> write.
 
-The site is written to a temporary folder beside ``--out`` and swapped in only when every
-step succeeded, so a failed build leaves the previous site exactly as it was.
+A build is the flat list of named steps in ``STEPS``, run in order on one ``_Build`` and each
+timed (``build.py -v`` prints where the time went). The site is written to a temporary folder
+beside ``--out`` and swapped in only when every step succeeded, so a failed build leaves the
+previous site exactly as it was.
 """
 from __future__ import annotations
 
@@ -13,34 +15,24 @@ import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from . import (boilerplate, clean, downloads, feeds, footnotes, header, masks, meta as metadata, parallel, readers, render,
                structure, termcounts, theme_pages)
 from . import themes as themes_mod
-from .cache import Cache, key as cache_key
+from .cache import Cache, key as cache_key, or_off
 from .errors import BuildError, InputError
 from .model import Archive, Speech
+from .report import Quiet, Report, Stats
 from .search.step import search_files
+from .segment import Segmenter
+from .taxonomy import segmenter_for
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent
 # Characters a file name cannot keep in a page name: they would end or change a link.
 UNSAFE_NAME = re.compile(r'[\s#?%/\\"<>\x00-\x1f]|^\.')
 TEMPLATES = PACKAGE_ROOT / "templates"
 STATIC = PACKAGE_ROOT / "static"
-
-
-@dataclass
-class Stats:
-    speeches: int = 0
-    sections: int = 0
-    paragraphs: int = 0
-    themes: int = 0
-    files: int = 0
-    seconds: float = 0.0
-    base_url: str = ""
-    rendered: int = 0  # speech files rendered anew (the others were unchanged)
-    up_to_date: bool = False
 
 
 def _seed_files(seeds: Path) -> tuple[list[Path], list[InputError], list[str]]:
@@ -139,20 +131,6 @@ def sort_key(s: Speech) -> tuple:
     return (s.meta.date == "", s.meta.date, s.meta.title, s.stem)
 
 
-class QuietReporter:
-    """The reporter used when nobody listens (tests, benchmarks)."""
-
-
-    def warn(self, msg: str) -> None:
-        pass
-
-    def detail(self, msg: str) -> None:
-        pass
-
-    def progress(self, items, total: int, desc: str):
-        return items
-
-
 def _load_one(job: tuple[Path, dict, str, tuple]) -> Speech | InputError:
     path, given, _, rules = job
     return load_speech(path, given, rules)
@@ -163,7 +141,7 @@ def _load_chunk(jobs: list) -> list:
 
 
 def load_speeches(files: list[Path], given_by_stem: dict[str, dict], cache: Cache, workers: int,
-                  report, rules: tuple = ((), ())) -> list[Speech | InputError]:
+                  report: Report, rules: tuple = ((), ())) -> list[Speech | InputError]:
     """Every file read and sectioned: from the cache where its bytes and metadata are known,
     the rest on ``workers`` processes."""
     jobs, results = [], {}
@@ -189,10 +167,10 @@ def load_speeches(files: list[Path], given_by_stem: dict[str, dict], cache: Cach
     return [results[p] for p in report.progress(files, len(files), "reading")]
 
 
-def load_archive(seeds: Path, content: Path, report=None, base_url: str | None = None,
+def load_archive(seeds: Path, content: Path, report: Report | None = None, base_url: str | None = None,
                  cache: Cache | None = None, workers: int = 1) -> Archive:
     """Read every speech and its metadata; raise BuildError listing every bad input."""
-    report = report or QuietReporter()
+    report = report or Quiet()
     errors: list[InputError] = []
     config = metadata.load_site_config(content)
     if isinstance(config, InputError):
@@ -225,7 +203,7 @@ def load_archive(seeds: Path, content: Path, report=None, base_url: str | None =
             else:
                 given_by_stem[mpath.stem] = given
     speeches: list[Speech] = []
-    loaded = load_speeches(files, given_by_stem, cache or Cache(enabled=False), workers, report, rules)
+    loaded = load_speeches(files, given_by_stem, or_off(cache), workers, report, rules)
     for path, result in zip(files, loaded):
         if isinstance(result, InputError):
             errors.append(result)
@@ -233,12 +211,7 @@ def load_archive(seeds: Path, content: Path, report=None, base_url: str | None =
             speeches.append(result)
             for w in result.warnings:
                 report.warn(w)
-            if getattr(report, "verbose", False):
-                n_sections, n_paragraphs = result.size()
-                report.detail(f"  {path.name}: {result.meta.title} — {n_sections} sections, "
-                              f"{n_paragraphs} paragraphs, {_read_as(result)}")
-                for line in result.log:
-                    report.detail(f"    {line}")
+            report.speech_read(path, result)
     for where, passage, n in boilerplate.repeated_edges(speeches):
         report.warn(f"{n} speeches {where.replace('opens', 'open').replace('closes', 'close')} with the same "
                     f"paragraph {passage[:40]!r}: boilerplate? leave it out with [boilerplate] drop or drop_from "
@@ -259,7 +232,8 @@ def load_archive(seeds: Path, content: Path, report=None, base_url: str | None =
     return Archive(speeches=speeches, config=config, pages=pages, content=content)
 
 
-def _read_as(speech: Speech) -> str:
+def read_as(speech: Speech) -> str:
+    """How the speech was read, for -v: its encoding, or the format it was read from."""
     suffix = speech.source.suffix.lower()
     return f"encoding {speech.encoding}" + ("" if suffix == ".txt" else f" ({suffix[1:]})") if speech.encoding \
         else f"read from {suffix[1:]}"
@@ -385,80 +359,176 @@ def _write(dest: Path, rel: str, content: str | bytes) -> None:
     target.write_bytes(content)
 
 
-def build(seeds: Path, content: Path, out: Path, report=None, base_url: str | None = None,
+def build(seeds: Path, content: Path, out: Path, report: Report | None = None, base_url: str | None = None,
           cache: Cache | None = None, workers: int | None = None) -> Stats:
-    """Build the site into ``out``; on any error raise and leave ``out`` untouched."""
+    """Build the site into ``out``; on any error raise and leave ``out`` untouched. ``cache``:
+    the build cache in its usual place unless another is given (the only step whose default is
+    not to cache: a build is what the cache is for)."""
     with parallel.gc_paused():
-        return _build(seeds, content, out, report, base_url, cache, workers)
+        return _run(_Build(seeds, content, out, report or Quiet(), base_url, cache or Cache(),
+                           workers or parallel.cores()))
 
 
-def _build(seeds: Path, content: Path, out: Path, report, base_url: str | None, cache: Cache | None,
-           workers: int | None) -> Stats:
-    start = time.perf_counter()
-    report = report or QuietReporter()
-    refused = _unsafe_out(out, seeds, content)
+class _Build:
+    """What the steps of one build share: its inputs, and what each step leaves for the next."""
+
+    def __init__(self, seeds: Path, content: Path, out: Path, report: Report, base_url: str | None, cache: Cache,
+                 workers: int) -> None:
+        self.began = time.perf_counter()
+        self.seeds, self.content, self.out, self.report = seeds, content, out, report
+        self.base_url, self.cache, self.workers = base_url, cache, workers
+        self.fingerprint = ""
+        self.last: tuple | None = None  # the last build of this site: (fingerprint, output state, Stats)
+        self.up_to_date = False
+        self.segmenter: Segmenter | None = None
+        self.archive = Archive([], {})
+        self.manifest_key = ""
+        self.old: dict[str, str] = {}  # each speech file's signature in the last build
+        self.new: dict[str, str] = {}  # in this one
+        self.tmp: Path | None = None  # the site being built
+        self.early: parallel.Background | None = None  # the files that need no themes, written beside
+        self.counts: termcounts.Counted | None = None
+        self.themes: themes_mod.Themes | None = None
+        self.stats = Stats()
+
+    def discard(self) -> None:
+        """After a failed step: the site being built removed, once nothing writes into it."""
+        if self.early is not None:
+            self.early.wait()
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+
+
+def _check_out(b: _Build) -> None:
+    refused = _unsafe_out(b.out, b.seeds, b.content)
     if refused:
-        raise BuildError([InputError(out, refused)])
-    cache = cache or Cache()
-    workers = workers or parallel.cores()
-    fingerprint = inputs_fingerprint(seeds, content, base_url)
-    last = cache.get("fingerprint", cache_key("manifest", str(out.resolve())))
-    if last and last[0] == fingerprint and out.is_dir() and last[1] == _out_state(out.resolve()):
-        stats = replace(last[2], seconds=time.perf_counter() - start, rendered=0, up_to_date=True)
-        return stats  # nothing changed since the last build of this site: it is up to date
+        raise BuildError([InputError(b.out, refused)])
+
+
+def _check_up_to_date(b: _Build) -> None:
+    """Nothing changed since the last build of this site, which is still as it was: done."""
+    b.fingerprint = inputs_fingerprint(b.seeds, b.content, b.base_url)
+    b.last = b.cache.get("fingerprint", cache_key("manifest", str(b.out.resolve())))
+    if b.last and b.last[0] == b.fingerprint and b.out.is_dir() and b.last[1] == _out_state(b.out.resolve()):
+        b.stats = replace(b.last[2], seconds=time.perf_counter() - b.began, rendered=0, up_to_date=True)
+        b.up_to_date = True
+
+
+def _read(b: _Build) -> None:
+    """Every speech read and sectioned. A bad taxonomy is reported after the speeches' problems."""
     try:
-        seg = themes_mod.segmenter_for(content)
+        b.segmenter = segmenter_for(b.content)
     except BuildError:
-        seg = None  # reported after the speeches' own problems, below
-    archive = load_archive(seeds, content, report, base_url, cache, workers)
-    seg = seg or themes_mod.segmenter_for(archive.content)
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    manifest_key = cache_key("manifest", str(out))
-    old = cache.get("manifest", manifest_key) or {}
-    new: dict[str, str] = {}
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
-    early = None
+        b.segmenter = None
+    b.archive = load_archive(b.seeds, b.content, b.report, b.base_url, b.cache, b.workers)
+    b.segmenter = b.segmenter or segmenter_for(b.archive.content)
+
+
+def _open_output(b: _Build) -> None:
+    """A temporary folder beside ``--out`` for the new site, and what the last build made."""
+    b.out = b.out.resolve()
+    b.out.parent.mkdir(parents=True, exist_ok=True)
+    b.manifest_key = cache_key("manifest", str(b.out))
+    b.old = b.cache.get("manifest", b.manifest_key) or {}
+    b.tmp = Path(tempfile.mkdtemp(prefix=f".{b.out.name}.building-", dir=b.out.parent))
+
+
+def _count_terms(b: _Build) -> None:
+    """What needs no themes is built in a process of its own while this one counts terms."""
+    assert b.segmenter is not None and b.tmp is not None
+    b.early = parallel.background(_write_early, b.archive, b.tmp, b.cache, b.workers, fork=b.workers > 1)
+    b.counts = termcounts.count_archive(b.segmenter, b.archive.speeches, b.cache, base_name=str(b.out))
+
+
+def _find_themes(b: _Build) -> None:
+    b.themes = themes_mod.analyse(b.archive, b.archive.content, segmenter=b.segmenter, cache=b.cache,
+                                  counts=b.counts)
+    sizes = [s.size() for s in b.archive.speeches]
+    b.stats = Stats(themes=len(b.themes.themes), speeches=len(b.archive.speeches),
+                    sections=sum(n for n, _ in sizes), paragraphs=sum(n for _, n in sizes),
+                    base_url=b.archive.config.get("base_url", ""))
+
+
+def _render_speeches(b: _Build) -> None:
+    """Each speech's page, text and JSON: taken over from the last site where what they show
+    is the same, the others rendered (on every core when there are many)."""
+    assert b.tmp is not None
+    todo: list[tuple[str, Deferred]] = []
+    for rel, item in speech_outputs(b.archive, b.themes):
+        b.new[rel] = item.signature
+        if b.old.get(rel) == item.signature and _reuse(b.out, b.tmp, rel):
+            b.stats.files += 1
+        else:
+            todo.append((rel, item))
+    size = sum(len(b.archive.speeches[item.index].paragraphs()) for _, item in todo)
     try:
-        # What needs no themes is built in a process of its own while this one counts terms.
-        early = parallel.background(_write_early, archive, tmp, cache, workers, fork=workers > 1)
-        counts = termcounts.count_archive(seg, archive.speeches, cache, base_name=str(out))
-        themes = themes_mod.analyse(archive, archive.content, segmenter=seg, cache=cache,
-                                    counts=counts)
-        sizes = [s.size() for s in archive.speeches]
-        stats = Stats(themes=len(themes.themes), speeches=len(archive.speeches),
-                      sections=sum(n for n, _ in sizes), paragraphs=sum(n for _, n in sizes),
-                      base_url=archive.config.get("base_url", ""))
-        todo: list[tuple[str, Deferred]] = []
-        for rel, item in speech_outputs(archive, themes):
-            new[rel] = item.signature
-            if old.get(rel) == item.signature and _reuse(out, tmp, rel):
-                stats.files += 1
-            else:
-                todo.append((rel, item))
-        size = sum(len(archive.speeches[item.index].paragraphs()) for _, item in todo)
-        try:
-            parallel.map_chunks(_render_chunk, todo, workers if size > 2000 else 1, _start_render_worker,
-                                (archive, themes, tmp))
-        finally:
-            _RENDER.clear()  # rendered here, it would keep the archive alive until the process ends
-        stats.files += len(todo)
-        for rel, data in theme_outputs(archive, render.environment(TEMPLATES), themes, cache):
-            _write(tmp, rel, data)
-            stats.files += 1
-        stats.files += early.result()
-        stats.files += _copy_static(tmp)
-        stats.rendered = len(todo)
-        _swap(tmp, out)
+        parallel.map_chunks(_render_chunk, todo, b.workers if size > 2000 else 1, _start_render_worker,
+                            (b.archive, b.themes, b.tmp))
+    finally:
+        _RENDER.clear()  # rendered here, it would keep the archive alive until the process ends
+    b.stats.files += len(todo)
+    b.stats.rendered = len(todo)
+
+
+def _write_theme_pages(b: _Build) -> None:
+    assert b.tmp is not None
+    for rel, data in theme_outputs(b.archive, render.environment(TEMPLATES), b.themes, b.cache):
+        _write(b.tmp, rel, data)
+        b.stats.files += 1
+
+
+def _collect_early(b: _Build) -> None:
+    """Wait for the files that need no themes (home pages, downloads, feeds, search)."""
+    assert b.early is not None
+    b.stats.files += b.early.result()
+
+
+def _write_static(b: _Build) -> None:
+    assert b.tmp is not None
+    b.stats.files += _copy_static(b.tmp)
+
+
+def _swap_in(b: _Build) -> None:
+    assert b.tmp is not None
+    _swap(b.tmp, b.out)
+
+
+def _remember(b: _Build) -> None:
+    """What this build made, for the next one to reuse or to find up to date."""
+    b.cache.put("manifest", b.manifest_key, b.new)
+    b.stats.seconds = time.perf_counter() - b.began
+    b.cache.put("fingerprint", b.manifest_key, (b.fingerprint, _out_state(b.out), b.stats))
+
+
+# A build, step by step: each is timed and reported (``Report.step_done``).
+STEPS: list[tuple[str, Callable[[_Build], None]]] = [
+    ("check the output folder", _check_out),
+    ("compare the inputs with the last build's", _check_up_to_date),
+    ("read the speeches", _read),
+    ("open a temporary output folder", _open_output),
+    ("count terms (and meanwhile make the files that need no themes)", _count_terms),
+    ("themes and keywords", _find_themes),
+    ("speech pages, texts and JSON", _render_speeches),
+    ("theme pages and keyword index", _write_theme_pages),
+    ("wait for the home pages, downloads, feeds and search", _collect_early),
+    ("static files", _write_static),
+    ("swap the new site in", _swap_in),
+    ("remember what was built", _remember),
+]
+
+
+def _run(b: _Build) -> Stats:
+    try:
+        for name, step in STEPS:
+            began = time.perf_counter()
+            step(b)
+            b.report.step_done(name, time.perf_counter() - began)
+            if b.up_to_date:
+                break
     except BaseException:
-        if early is not None:
-            early.wait()  # it writes into tmp: let it end before tmp goes
-        shutil.rmtree(tmp, ignore_errors=True)
+        b.discard()
         raise
-    cache.put("manifest", manifest_key, new)
-    stats.seconds = time.perf_counter() - start
-    cache.put("fingerprint", manifest_key, (fingerprint, _out_state(out), stats))
-    return stats
+    return b.stats
 
 
 def _write_early(archive: Archive, tmp: Path, cache: Cache, workers: int) -> int:

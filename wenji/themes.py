@@ -18,61 +18,27 @@ Method (everything below is measured against hand labels in tests/theme_labels.t
   recall at the same precision; the theme pages list the added terms.
 
 Everything is computed in a fixed order with ties broken by name, so the same archive gives the
-same themes, weights and order.
+same themes, weights and order. The taxonomy itself (``themes.toml``) is read by wenji.taxonomy.
 """
 from __future__ import annotations
 
-import re
-import tomllib
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TYPE_CHECKING
+
+import numpy as np
 
 from . import termcounts
-from .cache import Cache, key as cache_key
-from .errors import BuildError, InputError
+from .cache import Cache, key as cache_key, or_off
 from .keywords import PINYIN_OVERRIDES, Keywords, Pinyin, build_keywords, load_pinyin_overrides
 from .model import Archive, Section, Speech
-from .segment import Segmenter, read_word_list
+from .segment import Segmenter
+from .taxonomy import Settings, Theme, content_file, load_taxonomy, make_segmenter
 from .termcounts import Corpus
 
-if TYPE_CHECKING:
-    import numpy as np
-
-DEFAULT_CONTENT = Path(__file__).resolve().parent.parent / "content"
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 SNIPPET_CONTEXT = 24  # characters of context either side of the keyword in a snippet
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Tuning of the assignment ([assign] in themes.toml); defaults chosen on the labels."""
-
-    threshold: float = 0.08
-    min_terms: int = 2
-    heading_boost: float = 2.0
-    weak_weight: float = 0.5
-    expand: bool = True
-    core: float = 0.15  # weight from which a section is a clear example of its best theme
-    expand_min_share: float = 0.15  # least share of the core sections holding a new term
-    expand_ratio: float = 3.0  # how much more frequent in the core sections than elsewhere
-    expand_general_freq: int = 2000  # jieba dictionary frequency above which a word is common
-    expand_max_weight: float = 0.5
-
-
-@dataclass
-class Theme:
-    slug: str
-    name: str
-    description: str
-    seeds: dict[str, float]
-    expanded: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def weights(self) -> dict[str, float]:
-        return {**self.expanded, **self.seeds}
 
 
 @dataclass
@@ -230,69 +196,7 @@ def _newest_first_key(speech: Speech) -> tuple:
     return (date == "", inverted, speech.meta.title, speech.stem)
 
 
-# --- loading the taxonomy ------------------------------------------------------------------
-
-
-def content_file(content_dir: Path | None, name: str) -> Path:
-    """``content_dir/name`` if present, else the file shipped in the repository's content/."""
-    if content_dir is not None and (Path(content_dir) / name).is_file():
-        return Path(content_dir) / name
-    return DEFAULT_CONTENT / name
-
-
-def load_taxonomy(path: Path) -> tuple[list[Theme], Settings]:
-    """Read themes.toml; raise BuildError naming every problem."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
-        raise BuildError([InputError(path, f"cannot read the theme taxonomy: {e}")]) from None
-    errors: list[InputError] = []
-    assign = data.get("assign", {})
-    known = set(Settings.__dataclass_fields__)
-    for key in sorted(set(assign) - known):
-        errors.append(InputError(path, f"[assign] has an unknown setting {key!r}"))
-    settings = Settings(**{k: v for k, v in assign.items() if k in known})
-    themes: list[Theme] = []
-    seen: set[str] = set()
-    for i, raw in enumerate(data.get("theme", []), 1):
-        slug = str(raw.get("slug", ""))
-        where = f"theme {i} ({slug or 'no slug'})"
-        if not SLUG.match(slug):
-            errors.append(InputError(path, f"{where}: slug must be lower-case ASCII letters, digits and -"))
-        elif slug in seen:
-            errors.append(InputError(path, f"{where}: slug used twice"))
-        seen.add(slug)
-        if not raw.get("name"):
-            errors.append(InputError(path, f"{where}: no name"))
-        terms = [unicodedata.normalize("NFKC", str(t)).strip() for t in raw.get("terms", [])]
-        weak = [unicodedata.normalize("NFKC", str(t)).strip() for t in raw.get("weak", [])]
-        if not terms:
-            errors.append(InputError(path, f"{where}: no terms"))
-        seeds = {t: settings.weak_weight for t in weak if t}
-        seeds.update({t: 1.0 for t in terms if t})
-        themes.append(Theme(slug, str(raw.get("name", "")), str(raw.get("description", "")), seeds))
-    if not themes and not errors:
-        errors.append(InputError(path, "no [[theme]] entries"))
-    if errors:
-        raise BuildError(errors)
-    return themes, settings
-
-
 # --- the analysis ----------------------------------------------------------------------------
-
-
-def segmenter_for(content_dir: Path | None) -> Segmenter:
-    """The Segmenter the theme step of this content folder uses (so a build can start cutting
-    before the theme step runs)."""
-    themes, _ = load_taxonomy(content_file(content_dir, "themes.toml"))
-    return make_segmenter(content_dir, themes)
-
-
-def make_segmenter(content_dir: Path | None, themes: list[Theme]) -> Segmenter:
-    """The build's Segmenter: user dictionary, every theme term kept whole, extra stop words."""
-    words = sorted({t for th in themes for t in th.seeds})
-    extra_stop = read_word_list(Path(content_dir) / "stopwords.txt") if content_dir else []
-    return Segmenter(content_file(content_dir, "userdict.txt"), words=words, stopwords=extra_stop)
 
 
 def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | None = None,
@@ -301,7 +205,7 @@ def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | N
     speeches' term counts, when the build has them already)."""
     themes, settings = load_taxonomy(content_file(content_dir, "themes.toml"))
     seg = segmenter or make_segmenter(content_dir, themes)
-    cache = cache or Cache(enabled=False)
+    cache = or_off(cache)
     if counts is None:
         counts = termcounts.count_archive(seg, archive.speeches, cache)
     for theme in themes:  # a seed that is a stop word can never match: leave it out
@@ -321,20 +225,17 @@ def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | N
 
 
 def _version(package: str) -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version(package)
     except PackageNotFoundError:
         return ""
 
 
-def shares(themes: list[Theme], corpus: Corpus) -> tuple["np.ndarray", "np.ndarray", list]:
+def shares(themes: list[Theme],
+           corpus: Corpus) -> tuple[np.ndarray, np.ndarray, list[tuple[np.ndarray, np.ndarray]]]:
     """Each theme's share of each document's term weight (themes x documents), the number of
     its terms found there, and per theme the corpus entries holding its terms with their
     score (term weight x tf x IDF)."""
-    import numpy as np
-
     c = corpus
     n_rows = len(c.rows)
     mass = np.bincount(c.row, weights=c.tf * c.idf[c.ids], minlength=n_rows)
@@ -362,8 +263,6 @@ def shares(themes: list[Theme], corpus: Corpus) -> tuple["np.ndarray", "np.ndarr
 def assign(themes: list[Theme], corpus: Corpus, settings: Settings) -> dict[str, list[Hit]]:
     """The hits of every theme: the sections whose weight and evidence pass the thresholds, in
     archive and reading order, each with its matched terms, strongest first."""
-    import numpy as np
-
     c = corpus
     share, found, entries = shares(themes, c)
     hits: dict[str, list[Hit]] = {}
@@ -389,8 +288,6 @@ def assign(themes: list[Theme], corpus: Corpus, settings: Settings) -> dict[str,
 
 def expand(themes: list[Theme], corpus: Corpus, settings: Settings, seg: Segmenter) -> None:
     """Add related archive terms to each theme (see the module docstring)."""
-    import numpy as np
-
     c = corpus
     share, _, _ = shares(themes, c)
     sections = np.nonzero(c.is_section)[0]
