@@ -1,0 +1,70 @@
+"""wenji.site: a build runs its named steps in order, reports each one's time, stops after
+comparing the inputs when nothing changed, and leaves nothing behind when a step fails."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from wenji import site
+from wenji.cache import Cache
+from wenji.model import Speech
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+class Recording:
+    """A Report that keeps what it is told."""
+
+    def __init__(self) -> None:
+        self.steps: list[tuple[str, float]] = []
+        self.speeches: list[str] = []
+        self.warnings: list[str] = []
+
+    def warn(self, msg: str) -> None:
+        self.warnings.append(msg)
+
+    def speech_read(self, path: Path, speech: Speech) -> None:
+        self.speeches.append(speech.slug)
+
+    def step_done(self, name: str, seconds: float) -> None:
+        self.steps.append((name, seconds))
+
+    def progress(self, items, total, desc):
+        return items
+
+
+def digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_every_step_is_reported_in_order_with_its_time_and_an_unchanged_input_stops_early(tmp_path):
+    report, cache, out = Recording(), Cache(tmp_path / "cache"), tmp_path / "site"
+    stats = site.build(REPO / "seeds", REPO / "content", out, report, cache=cache, workers=1)
+    assert [name for name, _ in report.steps] == [name for name, _ in site.STEPS]
+    assert all(seconds >= 0 for _, seconds in report.steps)
+    assert sum(seconds for _, seconds in report.steps) <= stats.seconds + 0.05
+    assert sorted(report.speeches) == sorted(p.stem for p in (REPO / "seeds").glob("*.txt"))
+    assert stats.files == len(digest(out)) and not stats.up_to_date
+    again = Recording()
+    stats = site.build(REPO / "seeds", REPO / "content", out, again, cache=cache, workers=1)
+    assert stats.up_to_date and [name for name, _ in again.steps] == [name for name, _ in site.STEPS[:2]]
+
+
+def test_a_step_that_fails_leaves_the_old_site_and_no_temporary_folder(tmp_path, monkeypatch):
+    out, cache = tmp_path / "site", Cache(tmp_path / "cache")
+    site.build(REPO / "seeds", REPO / "content", out, cache=cache, workers=2)
+    before = digest(out)
+
+    def broken(b):
+        raise RuntimeError("a step failed")
+
+    steps = [(name, broken if fn is site._write_static else fn) for name, fn in site.STEPS]
+    monkeypatch.setattr(site, "STEPS", steps)
+    with pytest.raises(RuntimeError, match="a step failed"):
+        # another cache: this one would find the site up to date and run no step after the second
+        site.build(REPO / "seeds", REPO / "content", out, cache=Cache(tmp_path / "other-cache"), workers=2)
+    assert digest(out) == before
+    assert [p.name for p in tmp_path.iterdir()] and not [p for p in tmp_path.iterdir() if ".building-" in p.name]
