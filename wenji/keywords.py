@@ -15,13 +15,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-
 from . import lazy, masks
 from .model import Section, Speech
 from .segment import DATA, Segmenter
 from .termcounts import Corpus
 
+np = lazy.module("numpy")  # 0.1-0.3 s to import: a build that finds its site up to date never loads it
 pypinyin = lazy.module("pypinyin")  # 0.22 s to import: loaded only when a new term needs its pinyin
 
 PINYIN_OVERRIDES = DATA / "pinyin.txt"

@@ -28,15 +28,15 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import numpy as np
-
-from . import termcounts
+from . import lazy, termcounts
 from .cache import Cache, key as cache_key, or_off
 from .keywords import PINYIN_OVERRIDES, Keywords, Pinyin, build_keywords, load_pinyin_overrides
 from .model import Archive, Section, Speech
 from .segment import Segmenter
 from .taxonomy import Settings, Theme, content_file, load_taxonomy, make_segmenter
 from .termcounts import Corpus
+
+np = lazy.module("numpy")  # 0.1-0.3 s to import: a build that finds its site up to date never loads it
 
 SNIPPET_CONTEXT = 24  # characters of context either side of the keyword in a snippet
 

@@ -16,13 +16,14 @@ from itertools import chain
 from operator import sub
 from typing import Iterable, NamedTuple
 
-import numpy as np
-
+from .. import lazy
 from .postings import kept_terms
 from .terms import HEAD, TF, DocTerms
 
 DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$"  # JSON-safe, no ","
 LAST = 48  # digits that end a number; the other 16 continue it
+
+np = lazy.module("numpy")  # 0.1-0.3 s to import: a build that finds its site up to date never loads it
 
 
 def vint(n: int) -> str:
