@@ -362,8 +362,8 @@ def _write(dest: Path, rel: str, content: str | bytes) -> None:
 def build(seeds: Path, content: Path, out: Path, report: Report | None = None, base_url: str | None = None,
           cache: Cache | None = None, workers: int | None = None) -> Stats:
     """Build the site into ``out``; on any error raise and leave ``out`` untouched. ``cache``:
-    the build cache in its usual place unless another is given (the only step whose default is
-    not to cache: a build is what the cache is for)."""
+    the build cache in its usual place unless another is given (a step called alone caches
+    nothing by default; a build is what the cache is for)."""
     with parallel.gc_paused():
         return _run(_Build(seeds, content, out, report or Quiet(), base_url, cache or Cache(),
                            workers or parallel.cores()))
@@ -378,7 +378,7 @@ class _Build:
         self.seeds, self.content, self.out, self.report = seeds, content, out, report
         self.base_url, self.cache, self.workers = base_url, cache, workers
         self.fingerprint = ""
-        self.last: tuple | None = None  # the last build of this site: (fingerprint, output state, Stats)
+        self.last: tuple[str, str, Stats] | None = None  # the last build of this site: fingerprint, output, Stats
         self.up_to_date = False
         self.segmenter: Segmenter | None = None
         self.archive = Archive([], {})

@@ -48,8 +48,12 @@ class Entries(NamedTuple):
 
     def extend_from(self, other: Entries, a: int, b: int) -> None:
         """Entries [a, b) of ``other``, unchanged."""
-        for column, source in zip(self, other):
-            column.extend(source[a:b])
+        self.block.extend(other.block[a:b])
+        self.pos.extend(other.pos[a:b])
+        self.first.extend(other.first[a:b])
+        self.last.extend(other.last[a:b])
+        self.code.extend(other.code[a:b])
+        self.count.extend(other.count[a:b])
 
 
 def empty_entries() -> Entries:
@@ -261,6 +265,8 @@ class _Output:
 class _Joined:
     """A term's postings as they are joined anew."""
 
+    __slots__ = ("pieces", "pos", "prev", "seen", "in_heading")
+
     def __init__(self) -> None:
         self.pieces: list[str] = []
         self.pos = 0  # characters so far
@@ -275,11 +281,14 @@ class _Assembler:
     def __init__(self, old: Assembly, keys: list[str], frags: dict[int, Fragment], codes: Codes) -> None:
         self.old = old
         self.region = r = region(old.blocks, keys)
+        self.shift = r.shift  # how far the blocks after the region moved
         self.frags = [frags[j] for j in range(r.start, r.new_end)]
         self.docs = old.docs[:r.start] + [f.docs for f in self.frags] + old.docs[r.old_end:]
         self.new_offsets, self.old_offsets = _offsets(self.docs), _offsets(old.docs)
         self.codes, self.tf_codes = codes, TfCodes()
         self.out = _Output(old)
+        self.new_parts = [(j, self.frags[j - r.start].terms) for j in range(r.start, r.new_end)]
+        self.append_entry = tuple(column.append for column in self.out.entries)
 
     def touched_terms(self, old_frags: dict[int, Fragment] | None) -> set[int] | None:
         """The terms whose parts in the region differ from before, when the region holds as
@@ -304,20 +313,22 @@ class _Assembler:
     def code_after(self, e: _TermEntries, prev: int, offsets: list[int], shift: int) -> str:
         """The code of the first posting after the region, counted from document ``prev``,
         its block's documents numbered from ``offsets[block + shift]``."""
-        ent, at = self.old.entries, e.region_end
-        doc = offsets[ent.block[at] + shift] + ent.first[at]
-        return self.codes[2 * (doc - prev - 1) + (ent.code[at] & 1)]
+        block, _, first, _, code_bits, _ = self.old.entries
+        at = e[2]  # region_end
+        doc = offsets[block[at] + shift] + first[at]
+        return self.codes[2 * (doc - prev - 1) + (code_bits[at] & 1)]
 
     def keep_or_recode(self, key: int, i: int, e: _TermEntries) -> None:
         """An old term with no part in the region, before or now: kept, unless the first
         posting after the region moved."""
-        ent = self.old.entries
-        prev = self.old_offsets[ent.block[e.region_end - 1]] + ent.last[e.region_end - 1] if e.region_end > e.begin else -1
-        code = self.code_after(e, prev, self.new_offsets, self.region.shift)
+        begin, _, at, _ = e
+        block, pos, _, last, code_bits, _ = self.old.entries
+        prev = self.old_offsets[block[at - 1]] + last[at - 1] if at > begin else -1
+        code = self.code_after(e, prev, self.new_offsets, self.shift)
         was = self.code_after(e, prev, self.old_offsets, 0)
-        if not self.region.shift and code != was and len(code) == ent.code[e.region_end] >> 1:
-            self.out.keep_recoded(i, self.old.poff[i] + ent.pos[e.region_end], code.encode("ascii"))
-        elif self.region.shift or code != was:
+        if not self.shift and code != was and len(code) == code_bits[at] >> 1:
+            self.out.keep_recoded(i, self.old.poff[i] + pos[at], code.encode("ascii"))
+        elif self.shift or code != was:
             self.recode_first_after(key, i, e, code, was)
         else:
             self.out.keep(i)
@@ -325,92 +336,109 @@ class _Assembler:
     def recode_first_after(self, key: int, i: int, e: _TermEntries, code: str, was: str) -> None:
         """Old term i with the first posting after the region re-coded, and the entries after
         it moved with their blocks."""
-        old, out, at = self.old, self.out, e.region_end
-        ent, new = old.entries, out.entries
+        old, out = self.old, self.out
+        begin, _, at, end = e
+        block, pos, first, last, code_bits, count = old.entries
+        new_block, new_pos, new_first, new_last, new_code_bits, new_count = out.entries
         out.copy_run()
-        where, length = old.poff[i] + ent.pos[at], ent.code[at] >> 1
+        where, length = old.poff[i] + pos[at], code_bits[at] >> 1
         postings = old.post[old.poff[i]:where] + code.encode("ascii") + old.post[where + length:old.poff[i + 1]]
-        new.block.extend(ent.block[e.begin:at])
-        new.block.extend(_shifted(ent.block[at:e.end], self.region.shift))
-        new.pos.extend(ent.pos[e.begin:at + 1])
-        new.pos.extend(_shifted(ent.pos[at + 1:e.end], len(code) - length))
-        new.first.extend(ent.first[e.begin:e.end])
-        new.last.extend(ent.last[e.begin:e.end])
-        new.code.extend(ent.code[e.begin:at])
-        new.code.append(len(code) << 1 | (ent.code[at] & 1))
-        new.code.extend(ent.code[at + 1:e.end])
-        new.count.extend(ent.count[e.begin:e.end])
+        new_block.extend(block[begin:at])
+        new_block.extend(_shifted(block[at:end], self.shift))
+        new_pos.extend(pos[begin:at + 1])
+        new_pos.extend(_shifted(pos[at + 1:end], len(code) - length))
+        new_first.extend(first[begin:end])
+        new_last.extend(last[begin:end])
+        new_code_bits.extend(code_bits[begin:at])
+        new_code_bits.append(len(code) << 1 | (code_bits[at] & 1))
+        new_code_bits.extend(code_bits[at + 1:end])
+        new_count.extend(count[begin:end])
         out.add(key, postings, old.inhead[i], i, POSTINGS * (code != was))
         out.restart_after(i)
 
     def join(self, key: int, i: int | None, e: _TermEntries) -> None:
         """Term ``key`` written anew (``i``: its old index, None for a term no old block held)."""
-        self.out.copy_run()
-        old = self.old
-        postings = old.post[old.poff[i]:old.poff[i + 1] - 1].decode("ascii") if i is not None else ""
-        in_heading = old.inhead[i] if i is not None else None
+        out, old = self.out, self.old
+        out.copy_run()
         joined = _Joined()
-        self.copy_before(e, postings, in_heading, joined)
+        if i is None:
+            postings, in_heading = "", None
+        else:
+            postings = old.post[old.poff[i]:old.poff[i + 1] - 1].decode("ascii")
+            in_heading = old.inhead[i]
+            self.copy_before(e, postings, in_heading, joined)
         self.add_region_parts(key, joined)
-        self.copy_after(e, postings, in_heading, joined)
+        if i is not None:
+            self.copy_after(e, postings, in_heading, joined)
         if joined.pieces:  # else no block holds the term any more
             text = "".join(joined.pieces)
             heads = joined.in_heading or None
-            self.out.add(key, text.encode("ascii") + b",", heads, i,
-                         POSTINGS * (text != postings) | IN_HEADING * (heads != in_heading))
+            out.add(key, text.encode("ascii") + b",", heads, i,
+                    POSTINGS * (text != postings) | IN_HEADING * (heads != in_heading))
         if i is not None:
-            self.out.restart_after(i)
+            out.restart_after(i)
 
     def copy_before(self, e: _TermEntries, postings: str, in_heading: array | None, joined: _Joined) -> None:
         """The term's parts in the blocks before the region, as they were."""
-        if e.region_start > e.begin:
-            ent, last = self.old.entries, e.region_start - 1
-            cut = ent.pos[e.region_start] if e.region_start < e.end else len(postings)
+        begin, at, _, end = e
+        if at > begin:
+            block, pos, _, last, _, count = self.old.entries
+            cut = pos[at] if at < end else len(postings)
             joined.pieces.append(postings[:cut])
-            joined.pos, joined.seen = cut, ent.count[last]
-            joined.prev = self.old_offsets[ent.block[last]] + ent.last[last]
-            self.out.entries.extend_from(ent, e.begin, e.region_start)
+            joined.pos, joined.seen = cut, count[at - 1]
+            joined.prev = self.old_offsets[block[at - 1]] + last[at - 1]
+            self.out.entries.extend_from(self.old.entries, begin, at)
         if in_heading:
             joined.in_heading = array("i", in_heading[:bisect_left(in_heading, joined.seen)])
 
     def add_region_parts(self, key: int, joined: _Joined) -> None:
-        """The term's parts in the new fragments, each first posting counted from the part before."""
-        r = self.region
-        for j in range(r.start, r.new_end):
-            part = self.frags[j - r.start].terms.get(key)
+        """The term's parts in the new fragments, each first posting counted from the part before.
+        (Run for every term of the changed blocks, once per block: kept to local names.)"""
+        codes, tf_codes, offsets = self.codes, self.tf_codes, self.new_offsets
+        add_block, add_pos, add_first, add_last, add_code, add_count = self.append_entry
+        pieces, pos, prev, seen = joined.pieces, joined.pos, joined.prev, joined.seen
+        for j, terms in self.new_parts:
+            part = terms.get(key)
             if part is None:
                 continue
             n, first, tf, rest, last, heads = part
-            code = self.codes[2 * (self.new_offsets[j] + first - joined.prev - 1) + (tf > 1)]
-            tf_code = self.tf_codes[tf]
-            joined.pieces += (code, tf_code, rest)
-            self.out.entries.append(j, joined.pos, first, last, len(code) << 1 | (tf > 1), joined.seen + n)
+            code = codes[2 * (offsets[j] + first - prev - 1) + (tf > 1)]
+            tf_code = tf_codes[tf]
+            pieces += (code, tf_code, rest)
+            add_block(j)
+            add_pos(pos)
+            add_first(first)
+            add_last(last)
+            add_code(len(code) << 1 | (tf > 1))
+            add_count(seen + n)
             if heads:
-                joined.in_heading.extend(map(joined.seen.__add__, heads))
-            joined.seen += n
-            joined.pos += len(code) + len(tf_code) + len(rest)
-            joined.prev = self.new_offsets[j] + last
+                joined.in_heading.extend(map(seen.__add__, heads))
+            seen += n
+            pos += len(code) + len(tf_code) + len(rest)
+            prev = offsets[j] + last
+        joined.pos, joined.prev, joined.seen = pos, prev, seen
 
     def copy_after(self, e: _TermEntries, postings: str, in_heading: array | None, joined: _Joined) -> None:
         """The term's parts in the blocks after the region, as they were but for the first
         posting, counted now from the part before it."""
-        at, end = e.region_end, e.end
+        begin, _, at, end = e
         if at == end:
             return
-        ent, new = self.old.entries, self.out.entries
-        length = ent.code[at] >> 1
-        code = self.code_after(e, joined.prev, self.new_offsets, self.region.shift)
-        joined.pieces += (code, postings[ent.pos[at] + length:])
-        old_seen = ent.count[at - 1] if at > e.begin else 0
-        more_seen, moved = joined.seen - old_seen, joined.pos + len(code) - ent.pos[at] - length
-        new.block.extend(_shifted(ent.block[at:end], self.region.shift))
-        new.pos.append(joined.pos)
-        new.pos.extend(_shifted(ent.pos[at + 1:end], moved))
-        new.first.extend(ent.first[at:end])
-        new.last.extend(ent.last[at:end])
-        new.code.append(len(code) << 1 | (ent.code[at] & 1))
-        new.code.extend(ent.code[at + 1:end])
-        new.count.extend(_shifted(ent.count[at:end], more_seen))
+        block, pos, first, last, code_bits, count = self.old.entries
+        new_block, new_pos, new_first, new_last, new_code_bits, new_count = self.out.entries
+        length = code_bits[at] >> 1
+        code = self.code_after(e, joined.prev, self.new_offsets, self.shift)
+        joined.pieces += (code, postings[pos[at] + length:])
+        old_seen = count[at - 1] if at > begin else 0
+        more_seen, moved = joined.seen - old_seen, joined.pos + len(code) - pos[at] - length
+        new_block.extend(_shifted(block[at:end], self.shift))
+        new_pos.append(joined.pos)
+        new_pos.extend(_shifted(pos[at + 1:end], moved))
+        new_first.extend(first[at:end])
+        new_last.extend(last[at:end])
+        new_code_bits.append(len(code) << 1 | (code_bits[at] & 1))
+        new_code_bits.extend(code_bits[at + 1:end])
+        new_count.extend(_shifted(count[at:end], more_seen))
         if in_heading:
             joined.in_heading.extend(map(more_seen.__add__, in_heading[bisect_left(in_heading, old_seen):]))
 
@@ -419,17 +447,19 @@ class _Assembler:
         in_region: set[int] = set().union(*(f.terms for f in self.frags))
         added = in_region.difference(index)
         vocab = sorted(chain(self.old.vocab, added), key=_order) if added else self.old.vocab
-        keep = self.out.keep
-        for key in vocab:
+        keep, start, block, r = self.out.keep, self.old.start, self.old.entries.block, self.region
+        for key in vocab:  # a million terms at 1,000 speeches: entries_of inlined, no tuple for those kept
             i = index.get(key)
             if i is None:
                 self.join(key, None, NO_ENTRIES)
                 continue
-            e = self.entries_of(i)
-            if e.region_start != e.region_end or key in in_region:
-                self.join(key, i, e)
-            elif e.region_end < e.end:
-                self.keep_or_recode(key, i, e)
+            begin, end = start[i], start[i + 1]
+            region_start = bisect_left(block, r.start, begin, end)
+            region_end = bisect_left(block, r.old_end, region_start, end)
+            if region_start != region_end or key in in_region:
+                self.join(key, i, _TermEntries(begin, region_start, region_end, end))
+            elif region_end < end:
+                self.keep_or_recode(key, i, _TermEntries(begin, region_start, region_end, end))
             else:
                 keep(i)
 

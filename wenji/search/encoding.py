@@ -40,7 +40,7 @@ def vint(n: int) -> str:
     return "".join(reversed(out))
 
 
-class Codes(dict):
+class Codes(dict[int, str]):
     """vint of each number, computed on first use (lookups stay in C for ``map``)."""
 
     def __missing__(self, n: int) -> str:
@@ -48,7 +48,7 @@ class Codes(dict):
         return v
 
 
-class TfCodes(dict):
+class TfCodes(dict[int, str]):
     """What follows a posting's code: nothing for frequency 1, else vint(frequency - 2)."""
 
     def __missing__(self, tf: int) -> str:

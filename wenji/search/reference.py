@@ -13,6 +13,7 @@ scores and order against this index and against a lunr.py ``Builder`` over the w
 from __future__ import annotations
 
 from array import array
+from typing import Any
 
 from lunr.idf import idf as lunr_idf
 from lunr.index import Index
@@ -66,12 +67,12 @@ class SearchIndex:
                 out[d].extend([t] * tf)
         return out
 
-    def serialize(self, terms: list[str] | None = None) -> dict:
+    def serialize(self, terms: list[str] | None = None) -> dict[str, Any]:
         """lunr's serialized index of the given terms (all by default), terms in UTF-16 order,
         numbered as in the whole index; weights from lunr.py's idf and its Builder's BM25."""
         chosen = self.vocab if terms is None else sorted(set(terms), key=utf16_key)
         n = len(self.docs)
-        vectors: dict[int, list] = {d: [] for d in range(n)} if terms is None else {}
+        vectors: dict[int, list[int | float]] = {d: [] for d in range(n)} if terms is None else {}
         inverted = []
         for t in chosen:
             ps = self.postings(t)

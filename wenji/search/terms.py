@@ -81,7 +81,7 @@ def casefold_extras() -> dict[str, str]:
     return out
 
 
-class _FoldTable(dict):
+class _FoldTable(dict[int, str]):
     """``str.translate`` table filled on first sight of each character."""
 
     def __missing__(self, cp: int) -> str:
@@ -89,7 +89,7 @@ class _FoldTable(dict):
         return f
 
 
-class _ClassTable(dict):
+class _ClassTable(dict[int, str]):
     """Maps letters, digits, marks and ``×`` to ``w`` and everything else to a space."""
 
     def __missing__(self, cp: int) -> str:
@@ -97,7 +97,7 @@ class _ClassTable(dict):
         return k
 
 
-class _TermTable(dict):
+class _TermTable(dict[int, str]):
     """Folding and cutting in one ``str.translate``: each character's fold, with SEP for every
     folded character that is not in a run."""
 
