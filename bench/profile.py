@@ -61,7 +61,7 @@ STEPS = [
     ("theme pages, keywords.html", "wenji.theme_pages", "outputs"),
     ("home pages", "wenji.render", "home_pages"),
     ("archive.json, zip", "wenji.downloads", "archive_outputs"),
-    ("search files", "wenji.search", "outputs"),
+    ("search files", "wenji.site", "search_files"),
     ("feeds", "wenji.feeds", "outputs"),
     ("static files", "wenji.site", "_copy_static"),
     ("swap the site in", "wenji.site", "_swap"),

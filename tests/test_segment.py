@@ -11,7 +11,7 @@ from hypothesis import given, settings, strategies as st
 from wenji import segment
 from wenji.segment import Segmenter, normalise
 from wenji.site import load_archive
-from wenji.themes import segmenter_for
+from wenji.taxonomy import segmenter_for
 
 REPO = Path(__file__).resolve().parent.parent
 ARCHIVES = [(REPO / "seeds", REPO / "content"),
