@@ -51,12 +51,24 @@ def imported(name: str, node: ast.Import | ast.ImportFrom, known: set[str]) -> s
 PACKAGES = {module_name(p) for p in PACKAGE.rglob("__init__.py")}
 
 
+def is_import(node: ast.AST) -> bool:
+    """An import statement, or a call that imports a module by name (importlib.import_module,
+    __import__): the same thing done at run time."""
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return True
+    if isinstance(node, ast.Call):
+        f = node.func
+        return (isinstance(f, ast.Name) and f.id in ("__import__", "import_module")) or (
+            isinstance(f, ast.Attribute) and f.attr == "import_module")
+    return False
+
+
 def imports_inside(tree: ast.Module) -> list[int]:
-    """Lines of import statements inside a function or a class."""
+    """Lines of imports inside a function or a class."""
     lines = []
     for node in ast.walk(tree):
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            lines += [n.lineno for n in ast.walk(node) if isinstance(n, (ast.Import, ast.ImportFrom))]
+            lines += [n.lineno for n in ast.walk(node) if is_import(n)]
     return sorted(set(lines))
 
 
@@ -113,6 +125,12 @@ def test_search_modules_import_only_the_layers_before_them():
         assert inside <= set(layers[:i]), f"{m} imports {inside - set(layers[:i])}"
     assert not any("wenji.search.reference" in edges[m] for m in edges if m != "wenji.search.reference")
     assert edges["wenji.search"] == set()  # the package's __init__ imports nothing
+
+
+def test_an_import_inside_a_function_is_found_in_every_form():
+    code = ("import os\nimport importlib\n\n\ndef f():\n    import json\n\n\nclass A:\n    from . import x\n\n\n"
+            "def g():\n    return importlib.import_module('json'), __import__('re')\n")
+    assert imports_inside(ast.parse(code)) == [6, 10, 14]
 
 
 def test_cycle_finder_finds_a_cycle():

@@ -3,7 +3,8 @@
 A few libraries cost much to import and are needed on some paths only: numpy (0.1-0.3 s, not
 by a build that finds its site up to date), pypinyin (0.22 s, only when a keyword is new: a
 rebuild finds every pinyin in the cache), tqdm (0.1 s, a progress bar for a long build on a
-terminal), http.server and watchdog (``serve`` only). Imported at the top as usual, they
+terminal), http.server and watchdog (``serve`` only), the readers of seed formats other than
+.txt (python-docx, trafilatura, pypdf: 0.1-0.3 s each). Imported at the top as usual, they
 would add that time to every build; imported inside a function, they would hide a dependency
 from the top of the module. ``module(name)``, written at the top, binds the name at once
 with the standard library's ``importlib.util.LazyLoader``: the module runs when one of its

@@ -5,18 +5,18 @@ with one function, ``read(path, encoding) -> Source | InputError``. Whatever the
 speech then goes through the same cleaning, header reading and sectioning as a .txt: the
 format is a detail of reading.
 
-The registry names modules rather than importing them: a reader is imported when a file of its
-format is read (``importlib``), so a build of .txt files never pays for the libraries of the
-others (python-docx 0.13 s, trafilatura 0.3 s, pypdf 0.1 s of start-up, measured). Reader
-modules import only downward (``wenji.read``, ``wenji.model``, ``wenji.errors`` and this
-package's ``blocks``) and at their top; nothing imports this package's readers by name.
+The readers are named at the top with ``lazy.module``: a reader runs when a file of its format
+is first read, so a build of .txt files never pays for the libraries of the others
+(python-docx 0.13 s, trafilatura 0.3 s, pypdf 0.1 s of start-up, measured). Reader modules
+import only downward (``wenji.read``, ``wenji.model``, ``wenji.errors`` and this package's
+``blocks``) and at their top; nothing else imports this package's readers by name.
 """
 from __future__ import annotations
 
-import importlib
 from dataclasses import replace
 from pathlib import Path
 
+from .. import lazy
 from ..errors import InputError
 from ..model import Line, Source
 
@@ -35,6 +35,9 @@ FORMATS: dict[str, tuple[str, str]] = {
 # for the choice between reading on one process and on every core.
 BYTE_COST = {".txt": 1, ".md": 3, ".docx": 6, ".html": 7, ".htm": 7, ".pdf": 25}
 
+# Each reader module, loaded when a file of its format is first read.
+READERS = {name: lazy.module(f"{__name__}.{name}") for name in sorted({m for m, _ in FORMATS.values()})}
+
 
 def supported(path: Path) -> bool:
     return path.suffix.lower() in FORMATS
@@ -43,7 +46,7 @@ def supported(path: Path) -> bool:
 def read(path: Path, encoding: str = "") -> Source | InputError:
     """The file as a Source, or the error that names it. A library's failure on a damaged file
     is such an error too, never a crash of the build."""
-    module = importlib.import_module(f"{__name__}.{FORMATS[path.suffix.lower()][0]}")
+    module = READERS[FORMATS[path.suffix.lower()][0]]
     try:
         return module.read(path, encoding)
     except OSError as e:
