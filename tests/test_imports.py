@@ -13,6 +13,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "wenji"
 # Imports inside functions left, for now, in modules another line of work owns; each entry must
 # still be needed (the test says when it is not).
 INSIDE_FUNCTIONS_FOR_NOW = {
+    "wenji.segment": "numpy imported in functions; the module belongs to the segmentation work",
     "wenji.termcounts": "numpy imported in three functions; the module belongs to the segmentation work",
 }
 

@@ -8,6 +8,7 @@ import pytest
 
 from wenji import keywords, render, site, theme_pages
 from wenji import themes as themes_mod
+from wenji.taxonomy import segmenter_for
 
 REAL = Path(__file__).parent / "corpus-real"
 SEAMS = {"上应", "这是", "中起", "党同", "上同", "中来", "中要", "我們", "一人", "以新", "应由"}
@@ -26,7 +27,7 @@ def test_keywords_are_real_words(real):
     assert not shown & SEAMS, shown & SEAMS  # seams between two words that jieba's HMM joined
     assert {"经济", "改革开放", "市场经济"} <= shown  # words of jieba's dictionary
     assert {"小微", "降费"} & shown  # new words of the genre, which recur across speeches
-    seg = themes_mod.segmenter_for(archive.content)
+    seg = segmenter_for(archive.content)
     listed = dict(zip(sorted(shown), seg.in_dictionary(sorted(shown))))
     made_up = [t for t, known in listed.items() if not known]
     assert made_up and len(made_up) < len(shown) / 10
@@ -38,7 +39,7 @@ def test_keywords_are_real_words(real):
 
 def test_the_dictionary_is_asked_as_jieba_would_answer(real):
     archive, _ = real
-    seg = themes_mod.segmenter_for(archive.content)
+    seg = segmenter_for(archive.content)
     seg.start()
     words = ["经济", "上应", "社会主义", "这是", "GDP", "改革开放", "中起", "放管服"]
     assert list(seg.in_dictionary(words)) == [seg.jieba.has_word(w) or w in seg.dictionary_words for w in words]
