@@ -8,6 +8,7 @@ import pytest
 
 from wenji import keywords, render, site, theme_pages
 from wenji import themes as themes_mod
+from wenji.keywords import PINYIN_OVERRIDES, Pinyin, load_pinyin_overrides
 from wenji.taxonomy import segmenter_for
 
 REAL = Path(__file__).parent / "corpus-real"
@@ -78,3 +79,22 @@ def test_letters_are_cut_into_pages_within_the_budget(real):
         assert all(e.href == f"{e.page}.html#{e.anchor}" for e in index)
     finally:
         keywords.paginate(index)
+
+
+def test_pinyin_of_polyphones_and_order():
+    py = Pinyin(load_pinyin_overrides(PINYIN_OVERRIDES))
+    assert py.display("重庆") == "chóng qìng" and py.letter("重庆") == "C"
+    assert py.display("银行") == "yín háng"
+    assert py.display("重点") == "zhòng diǎn" and py.letter("重点") == "Z"
+    assert py.display("枢纽重构") == "shū niǔ chóng gòu"  # an override inside a longer term
+    words = ["重点", "银行", "创新", "重庆", "GDP", "5G", "安全", "绿色", "路网", "行动", "长江", "增长"]
+    ordered = sorted(words, key=py.sort_key)
+    assert ordered == ["5G", "安全", "长江", "重庆", "创新", "GDP", "路网", "绿色", "行动", "银行", "增长", "重点"]
+
+
+def test_pinyin_overrides_from_content(tmp_path):
+    (tmp_path / "pinyin.txt").write_text("朝阳 chao2 yang2\n", encoding="utf-8")
+    default = Pinyin(load_pinyin_overrides(PINYIN_OVERRIDES))
+    local = Pinyin(load_pinyin_overrides(PINYIN_OVERRIDES, tmp_path / "pinyin.txt"))
+    assert default.display("朝阳") == "zhāo yáng"
+    assert local.display("朝阳") == "cháo yáng"

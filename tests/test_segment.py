@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import jieba
@@ -14,6 +15,7 @@ from wenji.site import load_archive
 from wenji.taxonomy import segmenter_for
 
 REPO = Path(__file__).resolve().parent.parent
+MASK_LIKE = re.compile(r"[*＊×╳]|^[xXｘＸ]+$|(?<![A-Za-z])[xX]{2,}|^[\d.%]+$")
 ARCHIVES = [(REPO / "seeds", REPO / "content"),
             (REPO / "tests" / "corpus-real" / "seeds", REPO / "tests" / "corpus-real" / "content")]
 
@@ -143,3 +145,19 @@ def test_the_default_cache_folder_follows_wenji_cache(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == str(tmp_path / "elsewhere")
     assert segment.ENGINE.startswith("rjieba ")
+
+
+def test_marks_never_become_terms():
+    seg = Segmenter(REPO / "content" / "userdict.txt")
+    text = "**市xx区召开会议，x.xx万元，×××同志，XX县，xG基站，COP**大会，＊＊市，２０２１年GDP增长"
+    terms = seg.terms(text)
+    assert terms and "GDP" in terms
+    for t in terms:
+        assert not MASK_LIKE.search(t), t
+        assert "x" not in t.lower(), t  # the text has no word with an x: every x is a mark
+
+
+def test_user_dictionary_keeps_set_phrases_whole():
+    seg = Segmenter(REPO / "content" / "userdict.txt")
+    for phrase in ["一带一路", "放管服", "两个维护", "数字经济", "营商环境", "乡村振兴", "首创之区", "两先区"]:
+        assert phrase in seg.cut(f"推动{phrase}工作"), phrase

@@ -13,7 +13,6 @@ from pypinyin import Style, lazy_pinyin
 
 from wenji import themes as themes_mod
 from wenji.keywords import PINYIN_OVERRIDES, Pinyin, load_pinyin_overrides
-from wenji.segment import Segmenter
 from wenji.site import load_archive
 
 REPO = Path(__file__).resolve().parent.parent
@@ -118,16 +117,6 @@ def test_analysis_is_deterministic(archive, analysed):
 
 # --- keywords ------------------------------------------------------------------------------------
 
-def test_marks_never_become_terms():
-    seg = Segmenter(REPO / "content" / "userdict.txt")
-    text = "**市xx区召开会议，x.xx万元，×××同志，XX县，xG基站，COP**大会，＊＊市，２０２１年GDP增长"
-    terms = seg.terms(text)
-    assert terms and "GDP" in terms
-    for t in terms:
-        assert not MASK_LIKE.search(t), t
-        assert "x" not in t.lower(), t  # the text has no word with an x: every x is a mark
-
-
 def test_keywords_hold_no_marks_and_no_boilerplate(analysed):
     everything = [e.term for e in analysed.keywords.index]
     everything += [t for kws in analysed.keywords.by_speech.values() for t, _ in kws]
@@ -137,31 +126,6 @@ def test_keywords_hold_no_marks_and_no_boilerplate(analysed):
         assert not MASK_LIKE.search(term), term
         assert term.lower() not in {"x", "xx", "xxx", "xxxx"}
         assert term not in {"坚持", "推进", "加快", "全面", "加强", "落实", "发展", "建设"}
-
-
-def test_user_dictionary_keeps_set_phrases_whole():
-    seg = Segmenter(REPO / "content" / "userdict.txt")
-    for phrase in ["一带一路", "放管服", "两个维护", "数字经济", "营商环境", "乡村振兴", "首创之区", "两先区"]:
-        assert phrase in seg.cut(f"推动{phrase}工作"), phrase
-
-
-def test_pinyin_of_polyphones_and_order():
-    py = Pinyin(load_pinyin_overrides(PINYIN_OVERRIDES))
-    assert py.display("重庆") == "chóng qìng" and py.letter("重庆") == "C"
-    assert py.display("银行") == "yín háng"
-    assert py.display("重点") == "zhòng diǎn" and py.letter("重点") == "Z"
-    assert py.display("枢纽重构") == "shū niǔ chóng gòu"  # an override inside a longer term
-    words = ["重点", "银行", "创新", "重庆", "GDP", "5G", "安全", "绿色", "路网", "行动", "长江", "增长"]
-    ordered = sorted(words, key=py.sort_key)
-    assert ordered == ["5G", "安全", "长江", "重庆", "创新", "GDP", "路网", "绿色", "行动", "银行", "增长", "重点"]
-
-
-def test_pinyin_overrides_from_content(tmp_path):
-    (tmp_path / "pinyin.txt").write_text("朝阳 chao2 yang2\n", encoding="utf-8")
-    default = Pinyin(load_pinyin_overrides(PINYIN_OVERRIDES))
-    local = Pinyin(load_pinyin_overrides(PINYIN_OVERRIDES, tmp_path / "pinyin.txt"))
-    assert default.display("朝阳") == "zhāo yáng"
-    assert local.display("朝阳") == "cháo yáng"
 
 
 # --- the built site ------------------------------------------------------------------------------
@@ -418,79 +382,3 @@ def test_reader_goes_from_a_chip_to_the_theme_page_and_back(page, built_site, fi
     page.wait_for_load_state()
     assert page.url.endswith("keywords/x.html")
     assert page.console_errors == [] and page.page_errors == []
-
-
-def test_a_rebuild_reuses_the_term_counts_without_starting_jieba(tmp_path):
-    """The counts cache: a rebuild of unchanged speeches loads no dictionary and gets the
-    counts of the first build; another dictionary has its own entries."""
-    from wenji import termcounts
-    from wenji.cache import Cache
-    from wenji.site import load_archive
-
-    archive = load_archive(REPO / "seeds", REPO / "content")
-    cache = Cache(tmp_path / "cache")
-    userdict = REPO / "content" / "userdict.txt"
-    first = Segmenter(userdict, words=["政务服务"], cache_dir=tmp_path / "jieba")
-    counted = termcounts.count_archive(first, archive.speeches, cache).counts
-    here = [termcounts.count(first, termcounts.documents(s)) for s in archive.speeches]
-    assert counted == here
-    speech = archive.speeches[0]
-    words = [t for p in speech.body.paragraphs for t in first.terms(p.text)]
-    c = counted[0]
-    assert sorted(words) == sorted(t for i, n in zip(c.ids[:c.ptr[1]], c.counts[:c.ptr[1]])
-                                   for t in [c.vocab[i]] * n)  # the preamble's terms, every one counted
-    again = Segmenter(userdict, words=["政务服务"], cache_dir=tmp_path / "jieba")
-    assert termcounts.count_archive(again, archive.speeches, cache).counts == counted
-    assert not again.started
-    other = Segmenter(userdict, words=["放管服改革"], cache_dir=tmp_path / "jieba")
-    termcounts.count_archive(other, archive.speeches[:1], cache)  # another dictionary
-    assert other.started
-
-
-def test_a_rebuild_joins_the_unchanged_speeches_as_the_last_build_did(tmp_path):
-    """The matrix kept between builds: after an edit that takes a term out of the archive and
-    brings a new one in, only the edited speech is counted again, and every array equals the
-    one a build without the kept matrix makes."""
-    import shutil
-
-    import numpy as np
-
-    from wenji import termcounts
-    from wenji.cache import Cache
-
-    seeds = tmp_path / "seeds"
-    shutil.copytree(REPO / "seeds", seeds)
-    seg = Segmenter(REPO / "content" / "userdict.txt", cache_dir=tmp_path / "jieba")
-    cache = Cache(tmp_path / "cache")
-    archive = load_archive(seeds, REPO / "content")
-    first = termcounts.count_archive(seg, archive.speeches, cache, base_name="site")
-    assert first.base is None
-    corpus = termcounts.build_corpus(archive, first)
-    first.remember(cache, corpus)
-    # A term only the first speech uses, and the lines that hold it.
-    victim = archive.speeches[0]
-    s = corpus.row_speech[corpus.row]
-    only_here = [t for t in np.unique(corpus.ids[s == 0]).tolist()
-                 if not np.any(corpus.ids[s != 0] == t)]
-    gone = next(corpus.vocab[t] for t in only_here if re.fullmatch(r"[\u4e00-\u9fff]+", corpus.vocab[t]))
-    lines = victim.source.read_text(encoding=victim.encoding).split("\n")
-    kept = [line for line in lines if gone not in line]
-    added = "我们要推进量子纠缠态研究。"
-    new_terms = set(seg.terms(added)) - set(corpus.vocab)
-    assert new_terms
-    kept.insert(len(kept) // 2, added)
-    victim.source.write_text("\n".join(kept), encoding=victim.encoding)
-
-    edited = load_archive(seeds, REPO / "content")
-    again = termcounts.count_archive(seg, edited.speeches, cache, base_name="site")
-    assert again.base is not None
-    assert [c is None for c in again.counts] == [s.stem != victim.stem for s in edited.speeches]
-    spliced = termcounts.build_corpus(edited, again)
-    cold = termcounts.build_corpus(edited, termcounts.count_archive(seg, edited.speeches, Cache(enabled=False)))
-    assert gone not in spliced.vocab and new_terms.issubset(spliced.vocab)
-    assert spliced.vocab == cold.vocab and spliced.index == cold.index
-    for name in ("is_section", "row_speech", "ptr", "row", "ids", "counts", "tf", "heads", "idf", "speech_ptr",
-                 "speech_ids", "speech_counts", "speech_idf"):
-        assert np.array_equal(getattr(spliced, name), getattr(cold, name)), name
-    assert [(sp.stem, sec.id, path) for sp, sec, path in spliced.rows] == \
-        [(sp.stem, sec.id, path) for sp, sec, path in cold.rows]
