@@ -10,13 +10,6 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "wenji"
 
-# Imports inside functions left, for now, in modules another line of work owns; each entry must
-# still be needed (the test says when it is not).
-INSIDE_FUNCTIONS_FOR_NOW = {
-    "wenji.segment": "numpy imported in functions; the module belongs to the segmentation work",
-    "wenji.termcounts": "numpy imported in three functions; the module belongs to the segmentation work",
-}
-
 # The search package, top layer last: a module may import only those before it.
 SEARCH_LAYERS = ["terms", "documents", "postings", "encoding", "assembly", "files", "plan", "step", "reference"]
 
@@ -106,9 +99,7 @@ def cycle(edges: dict[str, set[str]]) -> list[str]:
 
 def test_no_module_imports_inside_a_function_or_a_class():
     inside = {name: lines for name, tree in modules().items() if (lines := imports_inside(tree))}
-    assert {n: ls for n, ls in inside.items() if n not in INSIDE_FUNCTIONS_FOR_NOW} == {}
-    stale = set(INSIDE_FUNCTIONS_FOR_NOW) - set(inside)
-    assert not stale, f"no import inside a function left in {stale}: take it out of INSIDE_FUNCTIONS_FOR_NOW"
+    assert inside == {}
 
 
 def test_no_import_cycle_in_wenji():

@@ -24,12 +24,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from . import masks
+from . import lazy, masks
 
-if TYPE_CHECKING:
-    import numpy as np
+np = lazy.module("numpy")  # 0.1-0.3 s to import; a build that finds its site up to date needs none
 
 DATA = Path(__file__).resolve().parent / "data"
 STOPWORDS_FILE = DATA / "stopwords.txt"
@@ -163,8 +161,6 @@ class Segmenter:
     def in_dictionary(self, terms: list[str]) -> "np.ndarray":
         """Per term: does jieba's dictionary or the user's list it? (A word jieba's HMM made up
         from characters it had no word for, such as 上应 in 上应当, is listed by neither.)"""
-        import numpy as np
-
         known = _dictionary_hashes(self.cache_dir)
         hashes = _hashes(terms)
         at = np.minimum(np.searchsorted(known, hashes), max(len(known) - 1, 0))
@@ -308,8 +304,6 @@ def _split_runs(tokens: list[str], in_dictionary) -> list[str]:
 
 def _hashes(words: list[str]) -> "np.ndarray":
     """A 64-bit digest of each word (the same in every process, unlike ``hash``)."""
-    import numpy as np
-
     return np.fromiter((int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little")
                         for w in words), dtype=np.uint64, count=len(words))
 
@@ -317,8 +311,6 @@ def _hashes(words: list[str]) -> "np.ndarray":
 def _dictionary_hashes(cache_dir: Path) -> "np.ndarray":
     """The sorted digests of the words of two characters or more in jieba's dictionary: 2.7 MB
     for its 337,466 words, where a set of them held 55 MB; kept in ``cache_dir``."""
-    import numpy as np
-
     cache = cache_dir / f"wenji-word-hashes-{ENGINE.replace(' ', '-')}.npy"
     try:
         return np.load(cache, allow_pickle=False)

@@ -24,13 +24,14 @@ from dataclasses import dataclass
 from itertools import chain, repeat
 from typing import TYPE_CHECKING
 
+from . import lazy
 from .cache import Cache, key as cache_key
 from .model import Archive, Section, Speech
 
 if TYPE_CHECKING:
-    import numpy as np
-
     from .segment import Segmenter
+
+np = lazy.module("numpy")
 
 COUNTS_FORMAT = "2"  # change when SpeechCounts or the way of counting changes
 
@@ -179,8 +180,6 @@ class Corpus:
 
     def as_base(self, keys: list[str]) -> Base:
         """What the next build needs to join these speeches again without their counts."""
-        import numpy as np
-
         return Base(keys, "\n".join(self.vocab), np.bincount(self.row_speech, minlength=len(self.speeches)),
                     self.ptr, self.ids, self.counts.astype(np.int32), self.heads.astype(np.int32),
                     self.speech_ptr, self.speech_ids, self.speech_counts)
@@ -190,8 +189,6 @@ def build_corpus(archive: Archive, counted: Counted, heading_boost: float = 2.0)
     """Join the speeches' counts into the archive's matrix: fresh counts, and the unchanged
     speeches' rows and entries as the last build joined them (ids mapped to the new vocabulary),
     so a rebuild after an edit joins one speech, and gives the arrays a cold build gives."""
-    import numpy as np
-
     base = counted.base
     vocabs = [c.vocab if c is not None else None for c in counted.counts]
     base_vocab = base.terms.split("\n") if base is not None and base.terms else []
