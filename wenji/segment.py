@@ -160,12 +160,13 @@ class Segmenter:
 
     def in_dictionary(self, terms: list[str]) -> "np.ndarray":
         """Per term: does jieba's dictionary or the user's list it? (A word jieba's HMM made up
-        from characters it had no word for, such as 上应 in 上应当, is listed by neither.)"""
-        known = _dictionary_hashes(self.cache_dir)
-        hashes = _hashes(terms)
-        at = np.minimum(np.searchsorted(known, hashes), max(len(known) - 1, 0))
-        listed = known[at] == hashes if len(known) else np.zeros(len(terms), dtype=bool)
-        return listed | np.fromiter((t in self.dictionary_words for t in terms), dtype=bool, count=len(terms))
+        from characters it had no word for, such as 上应 in 上应当, is listed by neither.) Asked of
+        the loaded dictionary itself: 80 ms for 70,000 terms, where digests of the dictionary's
+        337,466 words took 1.0 s to make on a cold build."""
+        self.start()
+        has_word, user_words = self.jieba.has_word, self.dictionary_words
+        return np.fromiter(((len(t) >= 2 and has_word(t)) or t in user_words for t in terms),
+                           dtype=bool, count=len(terms))
 
     def function_characters(self) -> frozenset[str]:
         """Characters jieba's dictionary tags as pronouns, locatives, prepositions, particles,
@@ -217,7 +218,6 @@ _USER_LINE = re.compile(r"^(.+?)( [0-9]+)?( [a-z]+)?$")
 # A dictionary line of a single character that jieba tags as a pronoun, locative, preposition,
 # particle, conjunction, numeral or measure word; and a line's word of two characters or more.
 _FUNCTION_CHARACTER = re.compile(r"^(\S) \d+ [rfpucmqyeo]\S*$", re.M)
-_LONG_WORD = re.compile(r"^(\S{2,}) ", re.M)
 
 
 def _user_entry(line: str) -> tuple[str, int | None, str | None]:
@@ -300,30 +300,6 @@ def _split_runs(tokens: list[str], in_dictionary) -> list[str]:
         if token:
             out.append(token)
     return out
-
-
-def _hashes(words: list[str]) -> "np.ndarray":
-    """A 64-bit digest of each word (the same in every process, unlike ``hash``)."""
-    return np.fromiter((int.from_bytes(hashlib.blake2b(w.encode("utf-8"), digest_size=8).digest(), "little")
-                        for w in words), dtype=np.uint64, count=len(words))
-
-
-def _dictionary_hashes(cache_dir: Path) -> "np.ndarray":
-    """The sorted digests of the words of two characters or more in jieba's dictionary: 2.7 MB
-    for its 337,466 words, where a set of them held 55 MB; kept in ``cache_dir``."""
-    cache = cache_dir / f"wenji-word-hashes-{ENGINE.replace(' ', '-')}.npy"
-    try:
-        return np.load(cache, allow_pickle=False)
-    except (OSError, ValueError):
-        pass
-    known = np.unique(_hashes(_LONG_WORD.findall(JIEBA_DICTIONARY.read_text(encoding="utf-8"))))
-    try:
-        tmp = cache.with_name(f"{cache.name}.{os.getpid()}.tmp.npy")
-        np.save(tmp, known, allow_pickle=False)
-        os.replace(tmp, cache)
-    except OSError:
-        pass
-    return known
 
 
 def _writable(folder: Path) -> Path:
