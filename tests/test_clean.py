@@ -89,6 +89,25 @@ def test_a_line_of_invisible_characters_after_a_sentence_end_or_before_a_heading
     assert [p.text for p in paragraphs(text)] == ["第一段结束了。", "第二段。", "一些话，", "一、标题", "内容。"]
 
 
+def test_a_word_cut_in_two_by_a_blank_line_is_one_paragraph_again():
+    stats: dict = {}
+    before = "宏观调节与搞活企业、搞活市场三者是统一的，要发挥中央银行的作用，按照货币流通规律适当控"
+    text = f"{before}\n\n制信贷规模和货币供应量。\n\n第二段。"
+    got = [(p.text, p.line) for p in paragraphs(text, stats)]
+    assert got == [(before + "制信贷规模和货币供应量。", 1), ("第二段。", 5)]
+    assert stats == {"joined": 1}
+
+
+def test_a_paragraph_without_its_full_stop_still_ends_where_no_word_runs_across():
+    # 境地 | 周总理: a source that drops the 。 at a paragraph's end; 控 | 一、: a marker starts a block;
+    # a short line (a heading, a signature) is never joined
+    first = "美帝国主义和各国反动派在这个世界性的反帝斗争中陷于空前困难的境地"
+    text = (f"{first}\n\n周总理指出，要团结。\n\n{first}控\n\n一、制度建设\n\n"
+            "财政工作要适当控\n\n制信贷。")
+    assert [p.text for p in paragraphs(text)] == [
+        first, "周总理指出，要团结。", first + "控", "一、制度建设", "财政工作要适当控", "制信贷。"]
+
+
 def test_a_reference_mark_broken_over_lines_is_joined_into_its_sentence():
     text = "现在我代表中央委员会作关于上届代表会议\n[\n1\n]\n以来的工作报告。\n\n第二段。"
     assert [p.text for p in paragraphs(text)] == ["现在我代表中央委员会作关于上届代表会议[1]以来的工作报告。", "第二段。"]
