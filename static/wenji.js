@@ -1,5 +1,6 @@
-/* wenji: "copy link" buttons beside every permalink, with a fallback where the
-   Clipboard API is unavailable (plain HTTP, some file:// setups). No inline scripts. */
+/* wenji: a permalink and a "copy link" button for every section and paragraph of a speech,
+   with a fallback where the Clipboard API is unavailable (plain HTTP, some file:// setups).
+   No inline scripts. */
 (function () {
   "use strict";
 
@@ -57,17 +58,39 @@
     if (t && t.classList && t.classList.contains("mask") && !t.title) { t.title = MASK_TITLE; }
   });
 
+  function element(tag, className, text) {
+    var e = document.createElement(tag);
+    e.className = className;
+    e.textContent = text;
+    return e;
+  }
+
+  /* A permalink (§ for a section, ¶ for a paragraph) and its copy button, made here from the ids
+     the page has rather than written out by the build: on the real archive's 5,400 headings and
+     paragraphs they were 0.38 MB, a tenth of its speech pages. */
+  function addLink(parent, id, label, sign) {
+    var a = element("a", "permalink", sign);
+    a.href = "#" + id;
+    a.setAttribute("aria-label", label);
+    var b = element("button", "copy-link", "复制链接");
+    b.type = "button";
+    b.setAttribute("aria-label", "复制" + label);
+    b.setAttribute("data-hash", "#" + id);
+    parent.appendChild(a);
+    parent.appendChild(b);
+  }
+
   function addCopyButtons() {
-    var links = document.querySelectorAll(".speech-body a.permalink");
-    for (var i = 0; i < links.length; i++) {
-      var a = links[i];
-      var b = document.createElement("button");
-      b.type = "button";
-      b.className = "copy-link";
-      b.textContent = "复制链接";
-      b.setAttribute("aria-label", "复制" + (a.getAttribute("aria-label") || "链接"));
-      b.setAttribute("data-hash", a.getAttribute("href"));
-      a.insertAdjacentElement("afterend", b);
+    var body = document.querySelector(".speech-body");
+    var i, heads = body ? body.querySelectorAll("section.sec > .sh") : [];
+    for (i = 0; i < heads.length; i++) {
+      var id = heads[i].parentNode.id;
+      addLink(heads[i], id, "本节链接：" + id, "§");
+    }
+    var paragraphs = body ? body.querySelectorAll("p[id]") : [];
+    for (i = 0; i < paragraphs.length; i++) {
+      var p = paragraphs[i];
+      addLink(p, p.id, "第" + p.id.slice(1) + "段链接", "¶");
     }
     document.addEventListener("click", function (ev) {
       var t = ev.target;

@@ -130,22 +130,27 @@ def test_citation_of_the_speech_holds_its_url(published):
 
 
 def test_downloads_match_the_page(published):
-    with zipfile.ZipFile(published / "archive-texts.zip") as zf:
-        names = zf.namelist()
-        archive = json.loads(zf.read("archive.json").decode("utf-8"))
-        texts = {n.removeprefix("wenji-texts/").removesuffix(".txt"): zf.read(n).decode("utf-8")
-                 for n in names if n.startswith("wenji-texts/")}
+    """speeches/<stem>.txt and .json and archive.json, as files of the site: the same sections
+    and paragraphs as the page."""
+    archive = json.loads((published / "archive.json").read_text(encoding="utf-8"))
     assert [s["stem"] for s in archive["speeches"]] == re.findall(
         r'href="speeches/([^"]+)\.html"', (published / "index.html").read_text(encoding="utf-8"))
-    assert sorted(texts) == sorted(p.stem for p in SEEDS)
-    for seed, data in zip(SEEDS, sorted(archive["speeches"], key=lambda s: s["stem"])):
+    assert sorted(p.stem for p in (published / "speeches").glob("*.txt")) == sorted(p.stem for p in SEEDS)
+    for seed, entry in zip(SEEDS, sorted(archive["speeches"], key=lambda s: s["stem"])):
         page = read_speech((published / "speeches" / f"{seed.stem}.html").read_text(encoding="utf-8"))
-        assert data["stem"] == seed.stem
+        data = json.loads((published / "speeches" / f"{seed.stem}.json").read_text(encoding="utf-8"))
+        assert entry["stem"] == data["stem"] == seed.stem
+        assert entry["url"] == f"{BASE}speeches/{seed.stem}.html" and entry["text_url"] == f"{BASE}speeches/{seed.stem}.txt"
         assert [(s["id"], s["heading"]) for s in data["sections"]] == page.sections
+        assert [(s["id"], s["heading"]) for s in entry["sections"]] == page.sections
         assert [p["id"] for p in data["paragraphs"]] == [i for tag, i, _ in page.blocks if tag == "p"]
-        blocks = texts[seed.stem].rstrip("\n").split("\n\n")
+        text = (published / "speeches" / f"{seed.stem}.txt").read_text(encoding="utf-8")
+        blocks = text.rstrip("\n").split("\n\n")
         assert blocks[1:] == [t for _, _, t in page.blocks]  # headings and paragraphs, in order
         assert re.sub(r"\s", "", "".join(blocks[1:])) == re.sub(r"\s", "", seed.read_text(encoding="utf-8"))
+    with zipfile.ZipFile(published / "archive-texts.zip") as zf:
+        assert sorted(n for n in zf.namelist() if n.endswith(".txt")) == sorted(
+            f"wenji-texts/{p.stem}.txt" for p in SEEDS)
 
 
 def test_check_fails_on_a_broken_anchor(run_build, tmp_path, repo_root):

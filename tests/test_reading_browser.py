@@ -253,7 +253,10 @@ def formats_archive(folder: Path) -> tuple[Path, Path]:
 
 
 @pytest.mark.parametrize("which", ["real", "seeds", "formats"])
-def test_a_speech_saved_from_its_page_is_what_wenji_writes(browser, request, file_url, which, tmp_path):
+def test_a_speech_s_download_links_open_its_txt_and_json_from_file_url(browser, request, file_url, which, tmp_path):
+    """The links on a speech page lead to the files the build wrote (speeches/<slug>.txt and
+    .json). From file:// Chromium ignores ``download`` and opens the file: the reader sees it,
+    decoded as UTF-8, and saves it from there."""
     if which == "formats":
         from conftest import build
 
@@ -265,19 +268,37 @@ def test_a_speech_saved_from_its_page_is_what_wenji_writes(browser, request, fil
         folder = (REAL if which == "real" else Path(__file__).parent.parent)
         seeds, content = folder / "seeds", folder / "content"
     archive = load_archive(seeds, content)
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        for s in archive.speeches:
+            for label, want, name in (("本篇纯文本", downloads.plain_text(s), f"{s.slug}.txt"),
+                                      ("本篇结构", downloads.speech_json(archive.config, s), f"{s.slug}.json")):
+                assert (site / "speeches" / name).read_text(encoding="utf-8") == want
+                page.goto(file_url(site / "speeches" / f"{s.slug}.html"))
+                page.locator("#downloads a", has_text=label).click()
+                page.wait_for_url(file_url(site / "speeches" / name))
+                assert page.evaluate("document.characterSet") == "UTF-8"
+                assert page.evaluate("document.body.textContent") == want, (s.slug, name)
+    finally:
+        context.close()
+
+
+def test_a_speech_s_download_links_save_its_txt_and_json_over_http(browser, http_site, built_site):
+    archive = load_archive(Path(__file__).parent.parent / "seeds", Path(__file__).parent.parent / "content")
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     try:
         for s in archive.speeches:
-            page.goto(file_url(site / "speeches" / f"{s.slug}.html"))
-            for label, want, name in (("纯文本", downloads.plain_text(s), f"{s.slug}.txt"),
-                                      ("结构", downloads.speech_json(archive.config, s), f"{s.slug}.json")):
+            page.goto(f"{http_site}speeches/{s.slug}.html")
+            for label, name in (("本篇纯文本", f"{s.slug}.txt"), ("本篇结构", f"{s.slug}.json"),
+                                ("全部纯文本与数据", "archive-texts.zip")):
                 with page.expect_download() as got:
-                    page.locator("#downloads button.save", has_text=label).click()
+                    page.locator("#downloads a", has_text=label).click()
                 saved = got.value
                 assert saved.suggested_filename == name
-                data = Path(saved.path()).read_bytes().decode("utf-8")
-                assert data == want, (s.slug, name)
+                where = built_site / ("speeches/" + name if name.startswith(s.slug) else name)
+                assert Path(saved.path()).read_bytes() == where.read_bytes()
     finally:
         context.close()
 

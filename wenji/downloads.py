@@ -1,5 +1,14 @@
-"""Downloads for readers and researchers: the cleaned text and the structure of every speech,
-the whole archive as JSON, and a zip of all plain texts."""
+"""Downloads for readers and researchers, and for the tools that build on them (contract of the
+publishing issue): per speech ``speeches/<slug>.txt`` (the cleaned text, UTF-8, its structure kept
+as plain text) and ``speeches/<slug>.json`` (metadata, sections with ids and headings, paragraph
+ids), the whole archive as ``archive.json`` at the site's root, and ``archive-texts.zip`` holding
+every .txt and .json and archive.json.
+
+The text is in the site once as text (the .txt) besides the pages and the search data: the .json
+does not repeat it but gives each heading and paragraph its line in the .txt, and archive.json
+gives every speech's metadata, addresses and sections. (With the paragraphs' text in both, the
+.json files and archive.json of the 37 real speeches weighed 2.6× their text; without it 0.3×.)
+"""
 from __future__ import annotations
 
 import io
@@ -7,13 +16,12 @@ import json
 import struct
 import zipfile
 import zlib
-from json.encoder import encode_basestring as _quote  # what json.dumps uses with ensure_ascii=False
 from typing import Iterator
 
 from .cache import Cache, key as cache_key, or_off
 from .cite import speech_url
 from .footnotes import NOTES_HEAD
-from .model import Archive, Section, Speech
+from .model import Archive, Paragraph, Section, Speech
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)  # fixed, so that builds stay byte-identical
 # A speech that came as another format than .txt is offered as it came too, beside its cleaned text.
@@ -35,40 +43,59 @@ def original(speech: Speech) -> tuple[str, str, str] | None:
     return (f"{name}.txt" if suffix in KEPT_AS_TEXT else name), name, ORIGINAL_FORMATS[suffix]
 
 
-def plain_text(speech: Speech) -> str:
-    """The cleaned text with its structure kept as plain text: headings on their own lines,
-    blank lines between blocks, each paragraph prefixed by nothing (its number is its order),
-    footnotes last under a line ``注释`` (unless the text's own notes line heads them, as the
-    page's notes list has its heading), then what the owner left off the page as boilerplate."""
+def text_name(speech: Speech) -> str:
+    return f"speeches/{speech.slug}.txt"
+
+
+def json_name(speech: Speech) -> str:
+    return f"speeches/{speech.slug}.json"
+
+
+def text_layout(speech: Speech) -> tuple[str, dict[str, tuple[int, int]]]:
+    """The cleaned text with its structure kept as plain text, and the lines (first, last;
+    counted from 1) that each heading (by section id) and paragraph (by its id) takes in it.
+
+    The text: the title, occasion, date and speaker lines, then headings and paragraphs in
+    reading order, one block each, blank lines between, footnotes last under a line ``注释``
+    (unless the text's own notes line heads them, as the page's notes list has its heading),
+    then what the owner left off the page as boilerplate."""
     m = speech.meta
-    lines = [m.title]
-    if m.occasion:
-        lines.append(f"——{m.occasion}")
-    if m.date:
-        lines.append(f"（{m.date}）")
-    if m.speaker:
-        lines.append(m.speaker)
-    out = ["\n".join(lines)]
+    head = [m.title] + ([f"——{m.occasion}"] if m.occasion else []) + ([f"（{m.date}）"] if m.date else [])
+    out = ["\n".join(head + ([m.speaker] if m.speaker else []))]
+    lines: dict[str, tuple[int, int]] = {}
+    at = [out[0].count("\n") + 3]  # the line the next block starts on
+
+    def add(block: str, key: str = "") -> None:
+        last = at[0] + block.count("\n")
+        if key:
+            lines[key] = (at[0], last)
+        out.append(block)
+        at[0] = last + 2
 
     def walk(sec: Section) -> None:
         for block in sec.blocks:
             if isinstance(block, Section):
-                out.append(block.heading)
+                add(block.heading, block.id)
                 walk(block)
             else:
                 if block.kind == "note" and block.note == 1 and not NOTES_HEAD.match(out[-1]):
-                    out.append("注释")
-                out.append(block.text)
+                    add("注释")
+                add(block.text, block.id)
 
     walk(speech.body)
-    out += [line.text for line in speech.dropped]  # left off the page as boilerplate, kept here as written
-    return "\n\n".join(out) + "\n"
+    for line in speech.dropped:  # left off the page as boilerplate, kept here as written
+        add(line.text)
+    return "\n\n".join(out) + "\n", lines
+
+
+def plain_text(speech: Speech) -> str:
+    """``speeches/<slug>.txt``: see text_layout."""
+    return text_layout(speech)[0]
 
 
 def page_data(config: dict, speech: Speech) -> dict:
-    """What a speech's .json holds that its page does not show as such: the fields before its
-    preamble, sections and paragraphs, in their order. The page carries them (``data-speech``) and
-    static/save.js adds the rest from the page itself to make the .json a reader downloads."""
+    """The speech's metadata as its .json and archive.json begin with it; the page carries it
+    too (``data-speech``), for static/cite.js."""
     m = speech.meta
     return {
         "slug": speech.slug, "stem": speech.stem,
@@ -80,83 +107,90 @@ def page_data(config: dict, speech: Speech) -> dict:
     }
 
 
-def structure(config: dict, speech: Speech) -> dict:
-    """What the speech's .json holds. It depends on ``config`` only through ``base_url``, which
-    archive_outputs' cache is keyed on."""
+def _address(config: dict, name: str) -> str:
+    """A file's address: absolute under the base URL when there is one, else from the site's root."""
+    return config.get("base_url", "") + name
+
+
+def structure(config: dict, speech: Speech, lines: dict[str, tuple[int, int]] | None = None) -> dict:
+    """What ``speeches/<slug>.json`` holds: the metadata; the addresses of the page, the text
+    and this file; the ids of the paragraphs before the first section; every section in reading
+    order (its id as on the page, heading, depth, its line in the .txt and its own paragraphs'
+    ids); every paragraph (its id as on the page, its first and last line in the .txt, and its
+    kind when it is not plain text: ``salutation``, ``item``, ``note``). It depends on
+    ``config`` only through ``base_url``, which the cache of archive_outputs is keyed on.
+    ``lines``: the layout of the .txt, when known already."""
+    lines = lines if lines is not None else text_layout(speech)[1]
     sections: list[dict] = []
     paragraphs: list[dict] = []
 
-    def visit(sec: Section, path: list[str]) -> None:
-        # one pass in reading order: sections depth-first, each before its subsections
-        own = [b.id for b in sec.blocks if not isinstance(b, Section)]
-        if sec.depth:
-            path = path + [sec.heading]
-            sections.append({"id": sec.id, "heading": sec.heading, "depth": sec.depth, "path": path,
-                             "paragraphs": own, "subsections": [b.id for b in sec.blocks if isinstance(b, Section)]})
-        for b in sec.blocks:
+    def visit(sec: Section) -> None:
+        for b in sec.blocks:  # reading order: a section before its subsections
             if isinstance(b, Section):
-                visit(b, path)
+                sections.append({"id": b.id, "heading": b.heading, "depth": b.depth, "line": lines[b.id][0],
+                                 "paragraphs": [p.id for p in b.blocks if isinstance(p, Paragraph)]})
+                visit(b)
             else:
-                paragraphs.append({"id": b.id, "kind": b.kind, "text": b.text})
+                row: dict = {"id": b.id, "lines": list(lines[b.id])}
+                if b.kind != "text":
+                    row["kind"] = b.kind
+                paragraphs.append(row)
 
-    visit(speech.body, [])
+    visit(speech.body)
     return {
         **page_data(config, speech),
-        "preamble": [b.id for b in speech.body.blocks if not isinstance(b, Section)],
+        "text_url": _address(config, text_name(speech)),
+        "json_url": _address(config, json_name(speech)),
+        "preamble": [b.id for b in speech.body.blocks if isinstance(b, Paragraph)],
         "sections": sections,
         "paragraphs": paragraphs,
     }
 
 
+ENTRY_SECTION = ("id", "heading", "depth")
+
+
+def archive_entry(data: dict) -> dict:
+    """A speech in archive.json, from its .json: the metadata, the addresses, and the sections'
+    ids, headings and depths (where its paragraphs are is in its .json)."""
+    out = {k: v for k, v in data.items() if k not in ("preamble", "sections", "paragraphs")}
+    out["sections"] = [{k: sec[k] for k in ENTRY_SECTION} for sec in data["sections"]]
+    return out
+
+
+def _is_scalar(v) -> bool:
+    return not isinstance(v, (dict, list, tuple))
+
+
+def _is_row(v) -> bool:
+    """A dict written on one line: its values scalars or lists of scalars (a section, a paragraph)."""
+    return isinstance(v, dict) and all(_is_scalar(x) or (isinstance(x, (list, tuple)) and all(map(_is_scalar, x)))
+                                       for x in v.values())
+
+
 def _dump(obj, pad: str, out: list[str]) -> None:
-    """Append ``obj`` as ``json.dumps(obj, ensure_ascii=False, indent=1)`` writes it when nested at
-    indentation ``pad``: the same text, without json's slow pure-Python indenting encoder."""
-    t = type(obj)
-    if t is str:
-        out.append(_quote(obj))
-    elif t is dict and obj:
-        start = len(out)
+    """``obj`` as JSON nested at indentation ``pad``: objects indented one space a level, a list
+    of scalars on one line, a list of flat objects (sections, paragraphs) one object a line. A
+    reader finds a section or paragraph on its own line, and the real archive's .json files are
+    406 KB instead of the 549 KB ``json.dumps(indent=1)`` writes for the same data."""
+    if isinstance(obj, dict) and obj:
         inner = pad + " "
-        sep = "{\n" + inner
-        for k, v in obj.items():
-            if type(k) is not str:  # json turns such keys into strings its own way
-                del out[start:]
-                out.append(json.dumps(obj, ensure_ascii=False, indent=1).replace("\n", "\n" + pad))
-                return
-            if type(v) is str:
-                out.append(sep + _quote(k) + ": " + _quote(v))
-            else:
-                out.append(sep + _quote(k) + ": ")
-                _dump(v, inner, out)
-            sep = ",\n" + inner
-        out.append("\n" + pad + "}")
-    elif (t is list or t is tuple) and obj:
-        inner = pad + " "
-        sep = ",\n" + inner
-        try:
-            out.append("[\n" + inner + sep.join(map(_quote, obj)) + "\n" + pad + "]")
-            return
-        except TypeError:  # not all strings
-            pass
-        out.append("[")
-        for i, v in enumerate(obj):
-            out.append(sep if i else "\n" + inner)
+        for i, (k, v) in enumerate(obj.items()):
+            out.append(("{\n" if not i else ",\n") + inner + json.dumps(str(k), ensure_ascii=False) + ": ")
             _dump(v, inner, out)
+        out.append("\n" + pad + "}")
+    elif isinstance(obj, (list, tuple)) and obj and not all(map(_is_scalar, obj)):
+        inner = pad + " "
+        rows = all(map(_is_row, obj))
+        for i, v in enumerate(obj):
+            out.append(("[\n" if not i else ",\n") + inner)
+            if rows:
+                out.append(json.dumps(v, ensure_ascii=False))
+            else:
+                _dump(v, inner, out)
         out.append("\n" + pad + "]")
-    elif t is list or t is tuple:
-        out.append("[]")
-    elif t is dict:
-        out.append("{}")
-    elif obj is None:
-        out.append("null")
-    elif obj is True:
-        out.append("true")
-    elif obj is False:
-        out.append("false")
-    elif t is int:
-        out.append(int.__repr__(obj))
-    else:  # floats, subclasses, other types: json itself (its strings hold no raw newline)
-        out.append(json.dumps(obj, ensure_ascii=False, indent=1).replace("\n", "\n" + pad))
+    else:
+        out.append(json.dumps(obj, ensure_ascii=False))
 
 
 def _dumps(obj, pad: str = "") -> str:
@@ -170,25 +204,21 @@ def _json(data) -> str:
 
 
 def speech_json(config: dict, speech: Speech) -> str:
+    """``speeches/<slug>.json``: see structure."""
     return _json(structure(config, speech))
 
 
-# The zip holds every plain text and archive.json, the whole archive as data; a speech's own .txt
-# and .json are made by the reader's browser from its page (static/save.js), so the site carries
-# the text once in its pages and once, deflated, in the zip. (Written out as files, archive.json
-# and the 37 real speeches' .txt and .json weighed 8.9 MB against 2.5 MB of text.)
-#
-# Both are assembled from parts made per speech: its structure as JSON, indented for its place in
-# archive.json, that JSON deflated on its own (a deflate stream ended by a full flush, so that
-# such pieces joined and closed by a final block are one valid stream), and its text's zip
-# member. The parts live in a few cache entries keyed by speech digest inside: a thousand reads,
-# one per speech, would cost more than the assembly, and one entry for all would be rewritten
-# whole after every edit.
-_STEP = "archive-downloads-2"
+# archive.json and the zip are assembled from parts made per speech: its entry in archive.json,
+# indented for its place there; that entry deflated on its own (a deflate stream ended by a full
+# flush, so that such pieces joined and closed by a final block are one valid stream) for the
+# zip's archive.json; and the zip members of its .txt and .json. The parts live in a few cache
+# entries keyed by speech digest inside: a thousand reads, one per speech, would cost more than
+# the assembly, and one entry for all would be rewritten whole after every edit.
+_STEP = "archive-downloads-3"
 _BUCKETS = 16  # entries the parts are spread over, by digest; an edit rewrites one of them
 ZIP_NAME = "archive-texts.zip"
-_ZIP_NAME = "wenji-texts/{}.txt"
-_ZIP_DATA = b"archive.json"
+ARCHIVE_NAME = "archive.json"
+_ZIP_FOLDER = "wenji-texts/"
 _DOS_DATE = (ZIP_DATE[0] - 1980) << 9 | ZIP_DATE[1] << 5 | ZIP_DATE[2]
 _DOS_TIME = ZIP_DATE[3] << 11 | ZIP_DATE[4] << 5 | ZIP_DATE[5] // 2
 _LOCAL = struct.Struct("<4s2B4HL2L2H")  # APPNOTE 4.3.7 local file header
@@ -198,15 +228,20 @@ _UTF8_NAME = 0x800  # general purpose bit 11: the name is UTF-8
 _MODE = 0o644 << 16  # rw-r--r-- in the Unix half of the external attributes
 _LIMIT = zipfile.ZIP64_LIMIT  # beyond it (or 65,535 members) the zip needs Zip64: zipfile writes it
 
+Member = tuple[bytes, int, int, int, bytes]  # name, flags, CRC-32, size, raw deflate data
 
-def _member(slug: str, text: str) -> tuple[bytes, int, int, int, bytes]:
-    """A zip member as zipfile writes it: (name, flags, CRC-32, size, raw deflate data)."""
-    name = _ZIP_NAME.format(slug)
+
+def zip_names(speech: Speech) -> tuple[str, str]:
+    """The names of a speech's .txt and .json in the zip."""
+    return f"{_ZIP_FOLDER}{speech.slug}.txt", f"{_ZIP_FOLDER}{speech.slug}.json"
+
+
+def _member(name: str, data: bytes) -> Member:
+    """A zip member as zipfile writes it."""
     try:
         encoded, flags = name.encode("ascii"), 0
     except UnicodeEncodeError:
         encoded, flags = name.encode("utf-8"), _UTF8_NAME
-    data = text.encode("utf-8")
     deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
     return encoded, flags, zlib.crc32(data), len(data), deflate.compress(data) + deflate.flush()
 
@@ -221,12 +256,16 @@ def _deflated_piece(data: bytes) -> bytes:
 _FINAL_BLOCK = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15).flush()  # an empty last block
 
 
-def _parts(config: dict, speech: Speech) -> tuple[bytes, bytes, tuple]:
-    data = _dumps(structure(config, speech), "  ").encode("utf-8")
-    return data, _deflated_piece(data), _member(speech.slug, plain_text(speech))
+def _parts(config: dict, speech: Speech) -> tuple[bytes, bytes, Member, Member]:
+    text, lines = text_layout(speech)
+    data = structure(config, speech, lines)
+    entry = _dumps(archive_entry(data), "  ").encode("utf-8")
+    txt, js = zip_names(speech)
+    return (entry, _deflated_piece(entry), _member(txt, text.encode("utf-8")),
+            _member(js, _json(data).encode("utf-8")))
 
 
-def _joined_member(name: bytes, pieces: list[tuple[bytes, bytes]]) -> tuple[bytes, int, int, int, bytes]:
+def _joined_member(name: bytes, pieces: list[tuple[bytes, bytes]]) -> Member:
     """A zip member made of (bytes, their deflated piece) pairs, in order."""
     crc = size = 0
     for data, _ in pieces:
@@ -235,7 +274,7 @@ def _joined_member(name: bytes, pieces: list[tuple[bytes, bytes]]) -> tuple[byte
     return name, 0, crc, size, b"".join(d for _, d in pieces) + _FINAL_BLOCK
 
 
-def _zip(members: list[tuple[bytes, int, int, int, bytes]]) -> bytes | None:
+def _zip(members: list[Member]) -> bytes | None:
     """The zip of already deflated members, in their order; None when it would need Zip64."""
     if len(members) > 0xFFFF:
         return None
@@ -259,12 +298,11 @@ def _zip(members: list[tuple[bytes, int, int, int, bytes]]) -> bytes | None:
     return b"".join(local)
 
 
-def _zipfile(texts: dict[str, str], data: bytes) -> bytes:
+def _zipfile(files: list[tuple[str, bytes]]) -> bytes:
     """The same zip written by zipfile, which adds Zip64 records when the archive is that large."""
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        names = [(_ZIP_NAME.format(slug), texts[slug].encode("utf-8")) for slug in sorted(texts)]
-        for name, content in names + [(_ZIP_DATA.decode(), data)]:
+        for name, content in files:
             info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = _MODE
@@ -272,12 +310,9 @@ def _zipfile(texts: dict[str, str], data: bytes) -> bytes:
     return buf.getvalue()
 
 
-def archive_outputs(archive: Archive, cache: Cache | None = None) -> Iterator[tuple[str, str | bytes]]:
-    """archive-texts.zip: every plain text (``wenji-texts/<slug>.txt``) and ``archive.json``.
-
-    Each speech's parts come from the cache when its digest is known there, so a rebuild after
-    one edit computes one speech's parts and joins the others' (see _STEP)."""
-    config, cache = archive.config, or_off(cache)
+def _speech_parts(archive: Archive, cache: Cache) -> list[tuple[bytes, bytes, Member, Member]]:
+    """Each speech's parts, from the cache when its digest is known there."""
+    config = archive.config
     keys = [cache_key(_STEP, config.get("base_url", ""), str(b)) for b in range(_BUCKETS)]
     old = [cache.get(_STEP, k) or {} for k in keys]
     known: list[dict[str, tuple]] = [{} for _ in keys]
@@ -293,14 +328,36 @@ def archive_outputs(archive: Archive, cache: Cache | None = None) -> Iterator[tu
     for k, was, now in zip(keys, old, known):
         if now.keys() != was.keys():
             cache.put(_STEP, k, now)  # only the speeches of this build: an entry does not grow
-    pieces = [b'{\n "title": ' + _dumps(config.get("title", ""), " ").encode("utf-8") + b',\n "speeches": [']
-    for i in range(len(parts)):
-        pieces.append(b",\n  " if i else b"\n  ")
-        pieces.append(parts[i][0])
+    return parts
+
+
+def archive_outputs(archive: Archive, cache: Cache | None = None) -> Iterator[tuple[str, str | bytes]]:
+    """``archive.json``, and ``archive-texts.zip``: every speech's .txt and .json
+    (``wenji-texts/<slug>.txt``, ``.json``) and archive.json.
+
+    Each speech's parts come from the cache when its digest is known there, so a rebuild after
+    one edit computes one speech's parts and joins the others' (see _STEP)."""
+    parts = _speech_parts(archive, or_off(cache))
+    title = archive.config.get("title", "")
+    pieces = [b'{\n "title": ' + json.dumps(title, ensure_ascii=False).encode("utf-8") + b',\n "speeches": [']
+    for i, part in enumerate(parts):
+        pieces += (b",\n  " if i else b"\n  ", part[0])
     pieces.append(b"\n ]\n}\n" if parts else b"]\n}\n")
-    deflated = {2 + 2 * i: p[1] for i, p in enumerate(parts)}  # the speeches' parts, deflated already
-    data = _joined_member(_ZIP_DATA, [(p, deflated.get(i) or _deflated_piece(p)) for i, p in enumerate(pieces)])
-    by_slug = sorted(zip(archive.speeches, parts), key=lambda sp: sp[0].slug)
-    zipped = _zip([member for _, (_, _, member) in by_slug] + [data])
-    yield ZIP_NAME, zipped if zipped is not None else _zipfile({s.slug: plain_text(s) for s in archive.speeches},
-                                                               b"".join(pieces))
+    data = b"".join(pieces)
+    yield ARCHIVE_NAME, data
+    deflated = {2 + 2 * i: p[1] for i, p in enumerate(parts)}  # the speeches' entries, deflated already
+    whole = _joined_member(ARCHIVE_NAME.encode(), [(p, deflated.get(i) or _deflated_piece(p))
+                                                   for i, p in enumerate(pieces)])
+    members = sorted((m for p in parts for m in p[2:]), key=lambda m: m[0]) + [whole]
+    zipped = _zip(members)
+    if zipped is None:
+        files = sorted((name, content) for s in archive.speeches
+                       for name, content in zip(zip_names(s), speech_files(archive.config, s)))
+        zipped = _zipfile(files + [(ARCHIVE_NAME, data)])
+    yield ZIP_NAME, zipped
+
+
+def speech_files(config: dict, speech: Speech) -> tuple[bytes, bytes]:
+    """A speech's .txt and .json as written to the site and the zip."""
+    text, lines = text_layout(speech)
+    return text.encode("utf-8"), _json(structure(config, speech, lines)).encode("utf-8")

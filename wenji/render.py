@@ -14,7 +14,6 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from . import cite, downloads, masks
-from .footnotes import NOTES_HEAD
 from .header import DATE_LINE, parse_date
 from .model import Archive, Paragraph, Speech
 from .themes import Themes
@@ -141,7 +140,6 @@ def environment(templates: Path) -> Environment:
     env.filters["readable_url"] = readable_url
     env.globals["h_level"] = lambda depth: min(depth + 1, 6)
     env.globals["mask_title"] = MASK_TITLE
-    env.globals["notes_head"] = NOTES_HEAD.pattern  # for static/save.js, which writes the .txt as downloads does
     return env
 
 
@@ -188,7 +186,7 @@ def speech_page(env: Environment, archive: Archive, speech: Speech, prev: Speech
                      section_count=len(toc), body_class="speech", cites=cites,
                      canonical=cite.speech_url(config, speech), author=cite.responsible(speech),
                      citation_date=speech.meta.date.replace("-", "/"), original=downloads.original(speech),
-                     speech_data=downloads.page_data(config, speech), dropped=[line.text for line in speech.dropped]),
+                     speech_data=downloads.page_data(config, speech)),
     )
 
 

@@ -263,7 +263,7 @@ class Deferred:
     """An output made from one speech: rendered only when its signature differs from the one
     it had in the previous build, else taken over from the previous site."""
 
-    kind: str  # "page" | "original" (the file a speech came as, when not a .txt)
+    kind: str  # "page" | "text" | "json" | "original" (the file a speech came as, when not a .txt)
     index: int  # the speech's index in archive.speeches
     signature: str
 
@@ -278,16 +278,24 @@ def speech_outputs(archive: Archive, themes) -> Iterable[tuple[str, Deferred]]:
         page = cache_key("page", s.digest or repr(s), around, themes_mod.page_signature(themes, s), config,
                          templates)
         yield f"speeches/{s.slug}.html", Deferred("page", i, page)
+        yield downloads.text_name(s), Deferred("text", i, cache_key("text", s.digest or repr(s)))
+        yield downloads.json_name(s), Deferred("json", i, cache_key("json", s.digest or repr(s),
+                                                                    archive.config.get("base_url", "")))
         given = downloads.original(s)
         if given:
             yield f"speeches/{given[0]}", Deferred("original", i, cache_key("original", s.digest or repr(s)))
 
 
 def produce(archive: Archive, themes, env, item: Deferred) -> str | bytes:
+    speech = archive.speeches[item.index]
     if item.kind == "original":
-        return archive.speeches[item.index].source.read_bytes()
+        return speech.source.read_bytes()
+    if item.kind == "text":
+        return downloads.plain_text(speech)
+    if item.kind == "json":
+        return downloads.speech_json(archive.config, speech)
     prev, nxt = render.neighbours(archive.speeches, item.index)
-    return render.speech_page(env, archive, archive.speeches[item.index], prev, nxt, themes)
+    return render.speech_page(env, archive, speech, prev, nxt, themes)
 
 
 def outputs_without_themes(archive: Archive, env, cache: Cache | None = None,
