@@ -53,7 +53,8 @@ def test_an_entry_takes_no_more_than_its_weight(real):
     archive, analysed = real
     env = render.environment(site.TEMPLATES)
     parts = env.get_template(theme_pages.PARTS).module
-    draw = theme_pages._entry(theme_pages._text(parts.keyword_entry), theme_pages._masker(env))
+    draw = theme_pages._entry(theme_pages._text(parts.keyword_entry), theme_pages._masker(env),
+                              theme_pages.ref_labels(archive.speeches))
     drawn = weighed = 0
     for e in analysed.keywords.index:
         size, weight = len(draw("../", e).encode("utf-8")), keywords.entry_weight(e)

@@ -2,7 +2,7 @@
 publishing issue): per speech ``speeches/<slug>.txt`` (the cleaned text, UTF-8, its structure kept
 as plain text) and ``speeches/<slug>.json`` (metadata, sections with ids and headings, paragraph
 ids), the whole archive as ``archive.json`` at the site's root, and ``archive-texts.zip`` holding
-every .txt and .json and archive.json.
+every .txt and archive.json.
 
 The text is in the site once as text (the .txt) besides the pages and the search data: the .json
 does not repeat it but gives each heading and paragraph its line in the .txt, and archive.json
@@ -211,10 +211,12 @@ def speech_json(config: dict, speech: Speech) -> str:
 # archive.json and the zip are assembled from parts made per speech: its entry in archive.json,
 # indented for its place there; that entry deflated on its own (a deflate stream ended by a full
 # flush, so that such pieces joined and closed by a final block are one valid stream) for the
-# zip's archive.json; and the zip members of its .txt and .json. The parts live in a few cache
+# zip's archive.json; and the zip member of its .txt. (The .json files are left out of the zip:
+# deflated they were 133 KB of the real archive's, and what they add to archive.json, where each
+# paragraph is in the .txt, a reader of the zip finds by its blank lines.) The parts live in a few cache
 # entries keyed by speech digest inside: a thousand reads, one per speech, would cost more than
 # the assembly, and one entry for all would be rewritten whole after every edit.
-_STEP = "archive-downloads-3"
+_STEP = "archive-downloads-4"
 _BUCKETS = 16  # entries the parts are spread over, by digest; an edit rewrites one of them
 ZIP_NAME = "archive-texts.zip"
 ARCHIVE_NAME = "archive.json"
@@ -231,9 +233,9 @@ _LIMIT = zipfile.ZIP64_LIMIT  # beyond it (or 65,535 members) the zip needs Zip6
 Member = tuple[bytes, int, int, int, bytes]  # name, flags, CRC-32, size, raw deflate data
 
 
-def zip_names(speech: Speech) -> tuple[str, str]:
-    """The names of a speech's .txt and .json in the zip."""
-    return f"{_ZIP_FOLDER}{speech.slug}.txt", f"{_ZIP_FOLDER}{speech.slug}.json"
+def zip_name(speech: Speech) -> str:
+    """The name of a speech's .txt in the zip."""
+    return f"{_ZIP_FOLDER}{speech.slug}.txt"
 
 
 def _member(name: str, data: bytes) -> Member:
@@ -256,13 +258,10 @@ def _deflated_piece(data: bytes) -> bytes:
 _FINAL_BLOCK = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15).flush()  # an empty last block
 
 
-def _parts(config: dict, speech: Speech) -> tuple[bytes, bytes, Member, Member]:
+def _parts(config: dict, speech: Speech) -> tuple[bytes, bytes, Member]:
     text, lines = text_layout(speech)
-    data = structure(config, speech, lines)
-    entry = _dumps(archive_entry(data), "  ").encode("utf-8")
-    txt, js = zip_names(speech)
-    return (entry, _deflated_piece(entry), _member(txt, text.encode("utf-8")),
-            _member(js, _json(data).encode("utf-8")))
+    entry = _dumps(archive_entry(structure(config, speech, lines)), "  ").encode("utf-8")
+    return entry, _deflated_piece(entry), _member(zip_name(speech), text.encode("utf-8"))
 
 
 def _joined_member(name: bytes, pieces: list[tuple[bytes, bytes]]) -> Member:
@@ -310,7 +309,7 @@ def _zipfile(files: list[tuple[str, bytes]]) -> bytes:
     return buf.getvalue()
 
 
-def _speech_parts(archive: Archive, cache: Cache) -> list[tuple[bytes, bytes, Member, Member]]:
+def _speech_parts(archive: Archive, cache: Cache) -> list[tuple[bytes, bytes, Member]]:
     """Each speech's parts, from the cache when its digest is known there."""
     config = archive.config
     keys = [cache_key(_STEP, config.get("base_url", ""), str(b)) for b in range(_BUCKETS)]
@@ -332,8 +331,8 @@ def _speech_parts(archive: Archive, cache: Cache) -> list[tuple[bytes, bytes, Me
 
 
 def archive_outputs(archive: Archive, cache: Cache | None = None) -> Iterator[tuple[str, str | bytes]]:
-    """``archive.json``, and ``archive-texts.zip``: every speech's .txt and .json
-    (``wenji-texts/<slug>.txt``, ``.json``) and archive.json.
+    """``archive.json``, and ``archive-texts.zip``: every speech's .txt (``wenji-texts/<slug>.txt``)
+    and archive.json.
 
     Each speech's parts come from the cache when its digest is known there, so a rebuild after
     one edit computes one speech's parts and joins the others' (see _STEP)."""
@@ -348,16 +347,8 @@ def archive_outputs(archive: Archive, cache: Cache | None = None) -> Iterator[tu
     deflated = {2 + 2 * i: p[1] for i, p in enumerate(parts)}  # the speeches' entries, deflated already
     whole = _joined_member(ARCHIVE_NAME.encode(), [(p, deflated.get(i) or _deflated_piece(p))
                                                    for i, p in enumerate(pieces)])
-    members = sorted((m for p in parts for m in p[2:]), key=lambda m: m[0]) + [whole]
-    zipped = _zip(members)
+    zipped = _zip(sorted((p[2] for p in parts), key=lambda m: m[0]) + [whole])
     if zipped is None:
-        files = sorted((name, content) for s in archive.speeches
-                       for name, content in zip(zip_names(s), speech_files(archive.config, s)))
+        files = sorted((zip_name(s), plain_text(s).encode("utf-8")) for s in archive.speeches)
         zipped = _zipfile(files + [(ARCHIVE_NAME, data)])
     yield ZIP_NAME, zipped
-
-
-def speech_files(config: dict, speech: Speech) -> tuple[bytes, bytes]:
-    """A speech's .txt and .json as written to the site and the zip."""
-    text, lines = text_layout(speech)
-    return text.encode("utf-8"), _json(structure(config, speech, lines)).encode("utf-8")
