@@ -388,9 +388,18 @@
 
   /* ---- text chunks and the literal check ------------------------------------------------ */
 
+  /* The rows of a text chunk: search/d/S.js holds them as JSON, deflated (zlib) and base64-encoded
+     (wenji.search.files.speech_text), half the bytes of the text on disk. */
+  function inflateRows(base64) {
+    var bytes = Uint8Array.from(atob(base64), function (c) { return c.charCodeAt(0); });
+    var inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
+    return new Response(inflated).text().then(JSON.parse);
+  }
   Engine.prototype.chunk = function (s) {
     var self = this;
-    if (!this.chunks[s]) this.chunks[s] = this.get("d/" + s).then(function (rows) { return (self.chunks[s] = rows); });
+    if (!this.chunks[s]) {
+      this.chunks[s] = this.get("d/" + s).then(inflateRows).then(function (rows) { return (self.chunks[s] = rows); });
+    }
     return this.chunks[s];
   };
   /* Whether the text of speech s is loaded (not just asked for). */

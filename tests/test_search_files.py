@@ -5,7 +5,7 @@ import json
 
 from searchtruth import REPO, files_of
 from wenji.cache import Cache
-from wenji.search.files import DATA_VARIABLE, file_text, speech_file, speech_text
+from wenji.search.files import DATA_VARIABLE, file_text, speech_file, speech_rows, speech_text
 from wenji.search.documents import speech_documents
 from wenji.site import load_archive
 
@@ -27,7 +27,9 @@ def test_search_files_are_deterministic_and_compact(seeds_archive, tmp_path):
 def test_a_speech_file_holds_its_documents_and_gives_its_text_back(seeds_archive):
     docs = speech_documents(0, seeds_archive.speeches[1])
     text = speech_text(docs)
-    rows = json.loads(text)
+    rows = speech_rows(text)
+    plain = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    assert len(text) < 0.7 * len(plain)  # deflated: about half
     assert [row[:2] for row in rows] == [[d.parent, d.heading] for d in docs]
     assert [row[2:] for row in rows] == [[x for p in d.paragraphs for x in p] for d in docs]
     file = speech_file(7, text)
