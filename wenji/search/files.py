@@ -13,7 +13,7 @@ scripts, manifest, one shard), a longer one about 0.5 MB, where one index would 
 - ``search/t/K.js``: a range of terms in UTF-16 order (lunr's order): their spelling, their
   postings (document, term frequency) and which of those documents hold the term in their
   heading, for ranking heading matches first without loading text.
-- ``search/d/S.js``: the documents of speech S as text, for the literal check and snippets.
+- ``search/d/S.js``: the documents of speech S as text (deflated, base64), for the literal check and snippets.
 
 idf and weights are not written: the browser computes them from frequencies and field lengths
 exactly as lunr.py does (see ``static/search-engine.js``).
