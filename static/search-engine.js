@@ -3,7 +3,8 @@
    manifest, the term shards that hold its terms and the text of the results it shows or must
    check. It never touches the page: static/search-page.js drives it in the browser, and the
    tests run it under Node. Needs window.wenjiText (static/fold.js) and, to score, lunr.js.
-   Exports window.wenjiSearch = {Engine, Reader, round3, UNCHECKED, HOLDS, LACKS}. */
+   Exports window.wenjiSearch = {Engine, Reader, round3, arrange, UNCHECKED, HOLDS, LACKS,
+   IN_HEADING, IN_TEXT}. */
 (function (root) {
   "use strict";
 
@@ -487,8 +488,49 @@
     });
   };
 
+  /* ---- the order of the results page ------------------------------------------------------ */
+
+  /* Dates as manifest speeches give them ("1957", "1957-06-26", or "" when unknown): in
+     order of time (a year before the days of that year), times > 0 latest first; undated
+     speeches after every dated one either way. */
+  function compareDates(x, y, times) {
+    if (x === y) return 0;
+    if (!x || !y) return x ? -1 : 1;
+    return (x < y ? -1 : 1) * times;
+  }
+
+  /* Hits, given in the engine's (relevance) order, as the results page arranges them: runs
+     of consecutive hits of one speech, [{speech, hits}]. sort "date" (earliest first) or
+     "date-desc" (latest first) orders by the speech's date, then its place in the archive,
+     then the hit's place in the speech, so each speech is one run; any other sort keeps
+     relevance. grouped gathers each speech's hits into one run, the speeches in the order
+     of their best hit and the hits in relevance order within. Pure: the tests run it under
+     Node. manifest needs only speechOf and speeches. */
+  function arrange(hits, manifest, sort, grouped) {
+    var speechOf = manifest.speechOf, speeches = manifest.speeches;
+    var keyed = hits.map(function (h, i) { return { hit: h, speech: speechOf[h.doc], rank: i }; });
+    if (sort === "date" || sort === "date-desc") {
+      var times = sort === "date" ? 1 : -1;
+      keyed.sort(function (a, b) {
+        return compareDates(speeches[a.speech][2], speeches[b.speech][2], times) ||
+          a.speech - b.speech || a.hit.doc - b.hit.doc;
+      });
+    } else if (grouped) {
+      var best = new Map();
+      keyed.forEach(function (k) { if (!best.has(k.speech)) best.set(k.speech, k.rank); });
+      keyed.sort(function (a, b) { return best.get(a.speech) - best.get(b.speech) || a.rank - b.rank; });
+    }
+    var runs = [];
+    keyed.forEach(function (k) {
+      var last = runs[runs.length - 1];
+      if (!last || last.speech !== k.speech) runs.push(last = { speech: k.speech, hits: [] });
+      last.hits.push(k.hit);
+    });
+    return runs;
+  }
+
   root.wenjiSearch = {
-    Engine: Engine, Reader: Reader, round3: round3,
+    Engine: Engine, Reader: Reader, round3: round3, arrange: arrange,
     UNCHECKED: UNCHECKED, HOLDS: HOLDS, LACKS: LACKS, IN_HEADING: IN_HEADING, IN_TEXT: IN_TEXT
   };
 })(typeof window !== "undefined" ? window : globalThis);
