@@ -2,7 +2,10 @@
    from window.wenjiSearch (static/search-engine.js) over the files the build wrote, each a plain
    <script>, so the page works from file:// as well as over HTTP. The first page of results is
    shown as soon as it is known; the rest are checked in the background, then counted per speech.
-   Everything shown from a speech goes in as text nodes. */
+   The results can be sorted by date or grouped by speech (the choice is in the address), and
+   the page keeps its place in the history entry (how many results are shown, the scroll
+   position), so Back and reload come back to the same list at the same place. ArrowDown/ArrowUp
+   and j/k move between results. Everything shown from a speech goes in as text nodes. */
 (function (root) {
   "use strict";
 
@@ -21,6 +24,8 @@
   var speechList = document.getElementById("search-speeches");
   var kindFilter = document.getElementById("search-kind");
   var yearFilter = document.getElementById("search-year");
+  var sortChoice = document.getElementById("search-sort");
+  var groupChoice = document.getElementById("search-group");
   var moreButton = document.createElement("button");
   moreButton.type = "button";
   moreButton.className = "search-more";
@@ -96,37 +101,49 @@
     return (from > lineStart ? "…" : "") + text.slice(from, to) + (to < lineEnd ? "…" : "");
   }
 
+  /* A speech's page with the query to highlight. */
+  function speechUrl(speech, query) {
+    return "speeches/" + encodeURIComponent(speech[0]) + ".html?hl=" + encodeURIComponent(query);
+  }
+
   /* The link to a hit: its speech page, the query to highlight, the section or paragraph. */
   function resultUrl(d, query) {
-    var speech = engine.manifest.speech(d), id = engine.manifest.ids[d];
-    return "speeches/" + encodeURIComponent(speech[0]) + ".html?hl=" + encodeURIComponent(query) +
+    var id = engine.manifest.ids[d];
+    return speechUrl(engine.manifest.speech(d), query) +
       "#" + (id ? encodeURIComponent(id) : "title");  /* a title hit lands on the page's <h1 id="title"> */
   }
 
-  /* A result: link, title and date at once; heading path and snippet when its text is in. */
-  function resultItem(hit, query, words) {
+  function element(tag, className) {
+    var made = document.createElement(tag);
+    if (className) made.className = className;
+    return made;
+  }
+
+  function timeOf(date) {
+    var time = element("time");
+    time.dateTime = date;
+    time.textContent = date;
+    return time;
+  }
+
+  /* A result: link, title and date at once; heading path and snippet when its text is in.
+     Under its speech's heading (grouped) the link names the place in the speech instead,
+     the speech's title standing in until the text is in. */
+  function resultItem(hit, query, words, grouped) {
     var speech = engine.manifest.speech(hit.doc);
-    var li = document.createElement("li");
-    li.className = "hit" + (hit.tier === IN_HEADING ? " in-heading" : "");
-    var link = document.createElement("a");
+    var li = element("li", "hit" + (hit.tier === IN_HEADING ? " in-heading" : ""));
+    var link = element("a", "hit-title"), where = link;
     link.href = resultUrl(hit.doc, query);
-    link.className = "hit-title";
     link.textContent = speech[1];
     li.appendChild(link);
-    var meta = document.createElement("p");
-    meta.className = "hit-meta";
-    var where = document.createElement("span");
-    where.className = "hit-path";
-    meta.appendChild(where);
-    if (speech[2]) {
-      var time = document.createElement("time");
-      time.dateTime = speech[2];
-      time.textContent = speech[2];
-      meta.appendChild(time);
+    if (!grouped) {
+      var meta = element("p", "hit-meta");
+      where = element("span", "hit-path");
+      meta.appendChild(where);
+      if (speech[2]) meta.appendChild(timeOf(speech[2]));
+      li.appendChild(meta);
     }
-    li.appendChild(meta);
-    var text = document.createElement("p");
-    text.className = "hit-snippet";
+    var text = element("p", "hit-snippet");
     li.appendChild(text);
     function fill() { fillDetails(hit.doc, words, where, text); }
     if (engine.hasText(engine.manifest.speechOf[hit.doc])) fill();
@@ -137,15 +154,57 @@
   /* Where a hit is (its heading path, or its paragraph) and its snippet, marked. */
   function fillDetails(d, words, where, text) {
     var path = engine.headingPath(d), id = engine.manifest.ids[d];
+    where.textContent = "";
     if (path.length) appendMarked(where, path.join(" › "), words);
     else where.textContent = id ? "第" + id.slice(1) + "段" : "标题";
     appendMarked(text, snippet(d, words), words);
   }
 
+  /* A speech's entry in the grouped list: its title (a link to the speech), its date and how
+     many hits it holds; its hits go in the list inside. */
+  function speechGroup(s, count, query) {
+    var speech = engine.manifest.speeches[s];
+    var li = element("li", "hit-group"), heading = element("h2", "hit-group-title"), link = element("a");
+    link.href = speechUrl(speech, query);
+    link.textContent = speech[1];
+    heading.appendChild(link);
+    li.appendChild(heading);
+    var meta = element("p", "hit-meta"), counted = element("span", "count");
+    if (speech[2]) meta.appendChild(timeOf(speech[2]));
+    counted.textContent = count + " 处";
+    meta.appendChild(counted);
+    li.appendChild(meta);
+    li.appendChild(element("ol", "hit-group-hits"));
+    return li;
+  }
+
   /* ---- the list of results ---------------------------------------------------------------- */
 
-  var shown = null;  /* the query on the page: {result, hits, count shown} */
+  /* The query on the page: {result, hits (relevance order), complete (every hit known),
+     order (hits as arranged), perSpeech (hits of each speech), count (drawn so far),
+     drawnAs (the arrangement drawn), group (the speech and list the last hit went in)}. */
+  var shown = null;
   var generation = 0;  /* of the latest query: answers to an older one are dropped */
+
+  /* The arrangement asked for, as the address spells it. */
+  function arrangement() { return (sortChoice.value || "") + (groupChoice.checked ? "/group" : ""); }
+
+  function arranged(hits) {
+    var order = [];
+    wenjiSearch.arrange(hits, engine.manifest, sortChoice.value, groupChoice.checked).forEach(function (run) {
+      order.push.apply(order, run.hits);
+    });
+    return order;
+  }
+
+  function countPerSpeech(hits) {
+    var perSpeech = new Map();
+    hits.forEach(function (h) {
+      var s = engine.manifest.speechOf[h.doc];
+      perSpeech.set(s, (perSpeech.get(s) || 0) + 1);
+    });
+    return perSpeech;
+  }
 
   function clearResults() {
     resultList.textContent = "";
@@ -153,40 +212,80 @@
     moreButton.hidden = true;
   }
 
-  function appendResults(hits, result) {
-    var fragment = document.createDocumentFragment();
-    hits.forEach(function (h) { fragment.appendChild(resultItem(h, result.query, result.words)); });
-    resultList.appendChild(fragment);
+  /* An empty list, to be drawn in the arrangement now asked for. */
+  function startList() {
+    resultList.textContent = "";
+    resultList.classList.toggle("grouped", groupChoice.checked);
+    shown.count = 0;
+    shown.drawnAs = arrangement();
+    shown.group = null;
   }
 
-  function offerMore() {
-    var left = shown.hits.length - shown.count;
-    moreButton.hidden = left <= 0;
-    moreButton.textContent = "再显示 " + Math.min(left, PAGE_SIZE) + " 处（还有 " + left + " 处）";
+  /* lunr.js's scores of the hits about to be shown (a check that they are its hits). */
+  function score(hits) {
+    var unscored = hits.filter(function (h) { return h.score === undefined; });
+    if (unscored.length) engine.scores(shown.result, unscored);
   }
 
-  /* Appends the next page of (complete) results to the list. */
-  function showMore() {
-    var next = shown.hits.slice(shown.count, shown.count + PAGE_SIZE);
-    engine.scores(shown.result, next);
-    appendResults(next, shown.result);
+  /* Draws the hits of shown.order up to the count-th: in the list, or (grouped) each under its
+     speech's entry. */
+  function drawUpTo(count) {
+    var next = shown.order.slice(shown.count, count), result = shown.result;
+    var grouped = /\/group$/.test(shown.drawnAs), speechOf = engine.manifest.speechOf;
+    score(next);
+    next.forEach(function (hit) {
+      var s = speechOf[hit.doc];
+      if (grouped && (!shown.group || shown.group.speech !== s)) {
+        var entry = speechGroup(s, shown.perSpeech.get(s), result.query);
+        resultList.appendChild(entry);
+        shown.group = { speech: s, list: entry.querySelector("ol") };
+      }
+      (grouped ? shown.group.list : resultList).appendChild(resultItem(hit, result.query, result.words, grouped));
+    });
     shown.count += next.length;
     offerMore();
   }
 
+  function offerMore() {
+    var left = shown.order.length - shown.count;
+    moreButton.hidden = left <= 0;
+    moreButton.textContent = "再显示 " + Math.min(left, PAGE_SIZE) + " 处（还有 " + left + " 处）";
+  }
+
+  /* The result links, in the order shown. */
+  function resultLinks() {
+    return Array.prototype.slice.call(resultList.querySelectorAll("a.hit-title"));
+  }
+
+  /* The next page of results; focus goes from the button to the first of them. */
+  function showMore() {
+    var from = shown.count, pressed = document.activeElement === moreButton;
+    drawUpTo(shown.count + PAGE_SIZE);
+    if (pressed) {
+      var first = resultLinks()[from];
+      if (first) first.focus();
+    }
+    savePlace();
+  }
+
+  /* Sort or grouping changed: the list drawn again, as many results as before. */
+  function rearrange() {
+    savePlace();
+    if (!shown || !shown.complete) return;  /* showAll arranges them */
+    var count = shown.count;
+    shown.order = arranged(shown.hits);
+    startList();
+    drawUpTo(Math.max(count, PAGE_SIZE));
+    savePlace();
+  }
+
   /* Hits per speech, in archive order; returns how many speeches. */
-  function listSpeeches(hits) {
-    var perSpeech = new Map();
-    hits.forEach(function (h) {
-      var s = engine.manifest.speechOf[h.doc];
-      perSpeech.set(s, (perSpeech.get(s) || 0) + 1);
-    });
+  function listSpeeches(perSpeech) {
     speechList.textContent = "";
     Array.from(perSpeech.keys()).sort(function (a, b) { return a - b; }).forEach(function (s) {
-      var li = document.createElement("li"), speech = engine.manifest.speeches[s];
+      var li = element("li"), speech = engine.manifest.speeches[s];
       li.textContent = speech[1] + (speech[2] ? "（" + speech[2] + "）" : "") + "：";
-      var count = document.createElement("span");
-      count.className = "count";
+      var count = element("span", "count");
       count.textContent = perSpeech.get(s) + " 处";
       li.appendChild(count);
       speechList.appendChild(li);
@@ -194,13 +293,14 @@
     return perSpeech.size;
   }
 
-  /* The first page, shown at once: links, titles and dates; heading paths and snippets as
-     their text arrives (already in when the query needed it for checking). */
+  /* The first page, shown at once when the arrangement is by relevance: links, titles and
+     dates; heading paths and snippets as their text arrives (already in when the query needed
+     it for checking). Another arrangement waits for every hit. */
   function showFirst(result, first, keep) {
-    engine.scores(result, first);
     clearResults();
-    shown = { result: result, hits: first, count: 0 };
-    appendResults(first, result);
+    shown = { result: result, hits: first, order: first, complete: false, perSpeech: null };
+    startList();
+    if (!sortChoice.value && !groupChoice.checked) drawUpTo(first.length);
     var found = result.candidates.filter(function (h) { return h.literal !== LACKS && keep(h.doc); });
     if (found.some(function (h) { return h.literal === UNCHECKED; })) say("已找到 " + first.length + " 处，正在核对其余的候选…");
     else say(found.length ? "找到 " + found.length + " 处。" : "没有找到“" + result.query + "”。");
@@ -208,21 +308,85 @@
     app.dispatchEvent(new CustomEvent("wenji-search-rendered", { detail: result.query }));
   }
 
-  /* All results known: counts, the "more" button, and data-query for whoever waits. */
-  function showAll(result, hits) {
-    shown = { result: result, hits: hits, count: resultList.children.length };
-    var speeches = listSpeeches(hits);
-    moreButton.hidden = true;
-    if (shown.count < hits.length) offerMore();
+  /* Whether the first n of two orders are the same hits. */
+  function samePrefix(a, b, n) {
+    if (a.length < n || b.length < n) return false;
+    for (var j = 0; j < n; j++) if (a[j] !== b[j]) return false;
+    return true;
+  }
+
+  /* All results known: arranged, counted per speech, as many shown as before (or as the place
+     to come back to says), then data-query for whoever waits. */
+  function showAll(result, hits, place, current) {
+    var drawn = shown.order;
+    shown.hits = hits;
+    shown.complete = true;
+    shown.order = arranged(hits);
+    shown.perSpeech = countPerSpeech(hits);
+    var count = Math.max(shown.count, PAGE_SIZE, place ? place.count : 0);
+    if (shown.drawnAs !== arrangement() || !samePrefix(drawn, shown.order, shown.count)) startList();
+    drawUpTo(count);
+    var speeches = listSpeeches(shown.perSpeech);
     say(hits.length ? "找到 " + hits.length + " 处，分布在 " + speeches + " 篇中。" : "没有找到“" + result.query + "”。");
-    app.setAttribute("data-state", "done");
-    app.setAttribute("data-query", result.query);
+    function done() {
+      app.setAttribute("data-state", "done");
+      app.setAttribute("data-query", result.query);
+    }
+    if (!place) return done();
+    backToPlace(place, current).then(function (back) { if (back) done(); });
   }
 
   function showNothingAsked(query) {
     clearResults();
+    shown = null;
     say("请输入要检索的文字。");
     app.setAttribute("data-query", query);
+  }
+
+  /* ---- the place in the history entry --------------------------------------------------- */
+
+  /* The place saved in this history entry, if it is the place of this address's results:
+     {count, scroll}. Back and reload give the entry back with its state, from file:// too. */
+  function savedPlace() {
+    var state = history.state;
+    if (!state || typeof state.search !== "string" || !(state.count > 0)) return null;
+    if (new URLSearchParams(state.search).toString() !== new URLSearchParams(location.search).toString()) return null;
+    return { count: state.count, scroll: +state.scroll || 0 };
+  }
+
+  var placing = savedPlace();  /* the place being come back to; nothing is saved meanwhile */
+
+  /* The address and, in the history entry, how many results are shown and the scroll. */
+  function savePlace() { keepPlace(shown && shown.complete ? shown.count : 0); }
+
+  function keepPlace(count) {
+    if (placing) return;
+    var search = searchFor(box.value);
+    var state = { search: search, count: count, scroll: Math.round(window.scrollY) };
+    try {
+      history.replaceState(state, "", location.pathname + search + location.hash);
+    } catch (e) { /* a browser that refuses: the page still works, without its place kept */ }
+  }
+
+  /* Once the shown results have their text (and so their height), scrolls to the place;
+     Promise of whether the query is still the page's. */
+  function backToPlace(place, current) {
+    var docs = shown.order.slice(0, shown.count).map(function (h) { return h.doc; });
+    return engine.withText(docs).then(function () {
+      return new Promise(function (resolve) { setTimeout(resolve, 0); });  /* after the snippets are filled */
+    }).then(function () {
+      if (!current()) return false;
+      window.scrollTo(0, place.scroll);
+      placing = null;
+      savePlace();
+      return true;
+    });
+  }
+
+  var scrollTimer = 0;
+  function saveScrollSoon() {
+    clearTimeout(scrollTimer);
+    scrollTimer = setTimeout(savePlace, 150);  /* browsers limit how often history may change */
   }
 
   /* ---- filters and the address -------------------------------------------------------------- */
@@ -240,23 +404,29 @@
     };
   }
 
-  /* The page's address for the query and filters (so it can be bookmarked and shared). */
-  function addressFor(query) {
+  /* The address's query part for the query, filters and arrangement (so it can be bookmarked
+     and shared). */
+  function searchFor(query) {
     var params = new URLSearchParams();
     if (query) params.set("q", query);
     if (kindFilter && kindFilter.value) params.set("kind", kindFilter.value);
     if (yearFilter && yearFilter.value) params.set("year", yearFilter.value);
+    if (sortChoice.value) params.set("sort", sortChoice.value);
+    if (groupChoice.checked) params.set("group", "1");
     var search = params.toString();
-    return location.pathname + (search ? "?" + search : "") + location.hash;
+    return search ? "?" + search : "";
   }
 
   /* ---- a query ---------------------------------------------------------------------------------- */
 
-  /* The query in the box, with the filters: the first page, then every answer. */
+  /* The query in the box, with the filters: the first page, then every answer. Only the
+     page's first query comes back to a saved place. */
   function run() {
     var query = box.value, gen = ++generation;
     function current() { return gen === generation; }
-    try { history.replaceState(null, "", addressFor(query)); } catch (e) { /* file:// in some browsers */ }
+    if (gen > 1) placing = null;
+    var place = placing;
+    keepPlace(0);
     app.removeAttribute("data-state");
     if (!wenjiText.words(query).length) {
       showNothingAsked(query);
@@ -276,8 +446,58 @@
       return Promise.all([engine.withText(first.map(function (h) { return h.doc; })),
                           engine.finish(result, keep, current)]);
     }).then(function (done) {
-      if (done && done[1] && current()) showAll(result, done[1]);
+      if (done && done[1] && current()) showAll(result, done[1], place, current);
     }).catch(function (e) { if (current() && engine && engine.manifest) say("检索出错（" + e.message + "）。"); });
+  }
+
+  /* ---- the keyboard ------------------------------------------------------------------------ */
+
+  /* Whether keys typed now go into a field. */
+  function typing(el) {
+    if (!el) return false;
+    var tag = el.tagName;
+    if (el.isContentEditable || tag === "TEXTAREA" || tag === "SELECT") return true;
+    if (tag !== "INPUT") return false;
+    return !/^(button|checkbox|radio|submit|reset|image|file|range|color)$/i.test(el.type);
+  }
+
+  /* Where ArrowDown/ArrowUp or j/k take focus from the element that has it, or null to leave
+     the key to the browser: from a result to the next or previous one (up from the first
+     goes to the search box, down from the last to "more", up from "more" to the last);
+     ArrowDown from the search box and j/k from anywhere but a field to the first result. */
+  function keyTarget(key, from) {
+    var down = key === "ArrowDown" || key === "j", letter = key === "j" || key === "k";
+    if (!down && key !== "ArrowUp" && key !== "k") return null;
+    var links = resultLinks(), at = links.indexOf(from);
+    if (from === box) return key === "ArrowDown" ? links[0] || null : null;
+    if (from === moreButton) return down ? null : links[links.length - 1] || null;
+    if (typing(from)) return null;
+    if (at < 0) return letter ? links[0] || null : null;
+    if (down) return links[at + 1] || (moreButton.hidden ? null : moreButton);
+    return at > 0 ? links[at - 1] : box;
+  }
+
+  function onKey(e) {
+    if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing || e.defaultPrevented) return;
+    var target = keyTarget(e.key, document.activeElement);
+    if (!target) return;
+    e.preventDefault();
+    target.focus();
+  }
+
+  /* A second skip link, beside the page's own, to the first result (the results exist only
+     with scripts, so the link does too). */
+  function addSkipLink() {
+    var skip = document.querySelector("a.skip"), link = element("a", "skip skip-results");
+    link.href = "#search-results";
+    link.textContent = "跳到检索结果";
+    link.addEventListener("click", function (e) {
+      var first = resultLinks()[0];
+      e.preventDefault();
+      (first || box).focus();
+    });
+    if (skip) skip.parentNode.insertBefore(link, skip.nextSibling);
+    else document.body.insertBefore(link, document.body.firstChild);
   }
 
   /* ---- start ------------------------------------------------------------------------------------ */
@@ -286,10 +506,21 @@
   box.value = params.get("q") || "";
   if (kindFilter) kindFilter.value = params.get("kind") || "";
   if (yearFilter) yearFilter.value = params.get("year") || "";
+  sortChoice.value = params.get("sort") || "";
+  if (sortChoice.selectedIndex < 0) sortChoice.value = "";
+  groupChoice.checked = params.get("group") === "1";
+  try { history.scrollRestoration = "manual"; } catch (e) { /* the page restores the scroll itself */ }
+  addSkipLink();
   moreButton.addEventListener("click", showMore);
   box.addEventListener("input", run);
   box.addEventListener("focus", function () { ready().catch(function () {}); }, { once: true });
   [kindFilter, yearFilter].forEach(function (filter) { if (filter) filter.addEventListener("change", run); });
+  sortChoice.addEventListener("change", rearrange);
+  groupChoice.addEventListener("change", rearrange);
   if (box.form) box.form.addEventListener("submit", function (e) { e.preventDefault(); run(); });
+  document.addEventListener("keydown", onKey);
+  window.addEventListener("scroll", saveScrollSoon, { passive: true });
+  window.addEventListener("pagehide", savePlace);
+  resultList.addEventListener("click", savePlace, true);
   run();
 })(window);
