@@ -11,6 +11,7 @@ import pytest
 
 from conftest import REAL, serve
 from searchpage import wait_results
+from test_a11y import RUN_AXE, axe_script
 from wenji.site import load_archive
 
 QUERY = "合作社"  # 45 hits in 13 speeches of corpus-real: three pages of results
@@ -211,3 +212,28 @@ def test_two_tabs_and_enter_reach_the_first_result(page, base):
     assert focused(page) == first
     page.keyboard.press("Enter")
     page.wait_for_url(base + first)
+
+
+@pytest.mark.parametrize("view", ["desktop", "phone"])
+def test_axe_finds_no_serious_violation_in_the_grouped_list(browser, real_site, file_url, view):
+    options = {"bypass_csp": True}
+    if view == "phone":
+        options.update(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    context = browser.new_context(**options)
+    page = context.new_page()
+    try:
+        open_search(page, file_url(real_site) + "/", QUERY, "&sort=date-desc&group=1")
+        assert page.locator("li.hit-group").count() > 1 and page.is_checked("#search-group")
+        assert page.get_by_label("排序").input_value() == "date-desc"
+        page.click("button.search-more")
+        page.focus("#q")
+        page.keyboard.press("ArrowDown")
+        page.add_script_tag(path=str(axe_script()))
+        result = page.evaluate(RUN_AXE)
+        width = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+    finally:
+        context.close()
+    assert result["passes"] > 10
+    bad = [v for v in result["violations"] if v["impact"] in ("serious", "critical")]
+    assert not bad, "\n".join(f"{v['impact']} {v['id']}: {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in bad)
+    assert width[0] <= width[1]  # nothing wider than the screen
