@@ -212,10 +212,12 @@
     moreButton.hidden = true;
   }
 
-  /* An empty list, to be drawn in the arrangement now asked for. */
+  /* An empty list, to be drawn in the arrangement now asked for (grouped, the count per speech
+     is in the list: the summary above it goes). */
   function startList() {
     resultList.textContent = "";
     resultList.classList.toggle("grouped", groupChoice.checked);
+    speechList.parentNode.hidden = groupChoice.checked;
     shown.count = 0;
     shown.drawnAs = arrangement();
     shown.group = null;
@@ -332,7 +334,10 @@
       app.setAttribute("data-state", "done");
       app.setAttribute("data-query", result.query);
     }
-    if (!place) return done();
+    if (!place) {
+      savePlace();
+      return done();
+    }
     backToPlace(place, current).then(function (back) { if (back) done(); });
   }
 

@@ -97,6 +97,7 @@ def test_a_new_query_starts_at_the_top_with_one_page(page, base):
     page.fill("#q", "粮食")
     wait_results(page, "粮食")
     assert len(hrefs(page)) == 20
+    page.wait_for_function("() => history.state.count === 20 && history.state.scroll === Math.round(scrollY)")
     y = page.evaluate("scrollY")
     assert y < 200  # the search box at the top is in view
     page.reload()
