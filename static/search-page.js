@@ -302,10 +302,14 @@
     clearResults();
     shown = { result: result, hits: first, order: first, complete: false, perSpeech: null };
     startList();
-    if (!sortChoice.value && !groupChoice.checked) drawUpTo(first.length);
+    var byRelevance = !sortChoice.value && !groupChoice.checked;
+    if (byRelevance) drawUpTo(first.length);
     var found = result.candidates.filter(function (h) { return h.literal !== LACKS && keep(h.doc); });
-    if (found.some(function (h) { return h.literal === UNCHECKED; })) say("已找到 " + first.length + " 处，正在核对其余的候选…");
-    else say(found.length ? "找到 " + found.length + " 处。" : "没有找到“" + result.query + "”。");
+    if (found.some(function (h) { return h.literal === UNCHECKED; })) {
+      say("已找到 " + first.length + " 处，正在核对其余的候选" + (byRelevance ? "…" : "，核对完即按所选方式排列…"));
+    } else {
+      say(found.length ? "找到 " + found.length + " 处。" : "没有找到“" + result.query + "”。");
+    }
     app.setAttribute("data-shown", result.query);
     app.dispatchEvent(new CustomEvent("wenji-search-rendered", { detail: result.query }));
   }

@@ -169,12 +169,15 @@ def test_speech_text_stays_inert(page, tmp_path, run_build, file_url):
     proc = run_build(seeds, content, out)
     assert proc.returncode == 0, proc.stderr
     for q in ["<img src=x onerror=alert(1)>", "onerror", "<script>", "alert", "粗体"]:
-        page.goto(file_url(out / "search.html") + "?q=" + quote(q))
-        wait_results(page, q)
-        assert page.locator("#search-results li").count() >= 1, q
-        assert page.locator("#search-results img, #search-results script, #search-results b").count() == 0
-        text = page.inner_text("#search-results")
-        assert "<" in text or q in ("onerror", "alert", "粗体")
+        for view in ("&group=1&sort=date", ""):  # grouped under the speech's title, then as a list
+            page.goto(file_url(out / "search.html") + "?q=" + quote(q) + view)
+            wait_results(page, q)
+            assert page.locator("#search-results li.hit").count() >= 1, q
+            groups = page.locator("#search-results li.hit-group").count()
+            assert (groups >= 1) if view else (groups == 0), q
+            assert page.locator("#search-results img, #search-results script, #search-results b").count() == 0
+            text = page.inner_text("#search-results")
+            assert "<" in text or q in ("onerror", "alert", "粗体")
         # Follow the first result too: the speech page shows the same text inert.
         page.click("#search-results a.hit-title >> nth=0")
         page.wait_for_load_state("load")
