@@ -70,7 +70,7 @@ def test_back_and_reload_after_more_restore_every_result_and_the_scroll(page, ba
     assert len(shown) == total(page) == 45
     target = page.locator("#search-results a.hit-title").nth(38)
     target.scroll_into_view_if_needed()
-    page.mouse.wheel(0, 150)
+    page.evaluate("scrollBy(0, 150)")  # at once (a wheel scrolls over several frames)
     page.wait_for_function("() => history.state && history.state.scroll === Math.round(scrollY) && scrollY > 1000")
     y = page.evaluate("scrollY")
     page.evaluate("window.sameDocument = true")
@@ -93,7 +93,7 @@ def test_back_and_reload_after_more_restore_every_result_and_the_scroll(page, ba
 def test_a_new_query_starts_at_the_top_with_one_page(page, base):
     open_search(page, base, QUERY)
     show_all(page)
-    page.mouse.wheel(0, 3000)
+    page.evaluate("scrollBy(0, 3000)")
     page.fill("#q", "粮食")
     wait_results(page, "粮食")
     assert len(hrefs(page)) == 20
