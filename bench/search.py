@@ -44,7 +44,7 @@ from wenji.search.step import search_files  # noqa: E402
 from wenji.site import load_archive  # noqa: E402
 
 # lunr.js is not counted in the size ratio
-SCRIPTS = ["static/fold.js", "static/search-engine.js", "static/search-page.js", "static/searchbox.js"]
+SCRIPTS = ["static/vendor/opencc/t2s.js", "static/fold.js", "static/search-engine.js", "static/search-page.js", "static/searchbox.js"]
 COLD = ["发展", "营商环境", "乡村振兴", "两先区", "生态 花卉", "数字经济", "营", "质发展"]
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 

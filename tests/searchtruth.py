@@ -25,7 +25,7 @@ from wenji.model import Archive, Meta, Paragraph, Section, Speech
 from wenji.search.documents import Doc, text_size
 from wenji.search.postings import B, FIELD, K1, min_df
 from wenji.search.step import search_files
-from wenji.search.terms import Folder, utf16_key
+from wenji.search.terms import Folder, simplify, utf16_key
 
 REPO = Path(__file__).resolve().parent.parent
 NODE = shutil.which("node")
@@ -52,8 +52,9 @@ _MASK = re.compile(r"[*×╳]|(?<![a-z])x+(?![a-z])")
 
 
 def normal(text: str) -> str:
-    """NFKC of the whole text, case-folded, every anonymisation mark as ×."""
-    t = unicodedata.normalize("NFKC", text).casefold()
+    """NFKC of the whole text, case-folded, traditional characters as simplified, every
+    anonymisation mark as ×."""
+    t = simplify(unicodedata.normalize("NFKC", text).casefold())
     return _MASK.sub(lambda m: "×" * len(m.group()), t)
 
 
@@ -218,6 +219,7 @@ const fs = require('fs'), path = require('path');
 global.window = global;
 const [repo, site, input, output] = process.argv.slice(2);
 global.lunr = require(repo + '/static/vendor/lunr/lunr.js');
+require(repo + '/static/vendor/opencc/t2s.js');
 require(repo + '/static/fold.js');
 require(repo + '/static/search-engine.js');
 const job = JSON.parse(fs.readFileSync(input, 'utf8'));

@@ -275,3 +275,32 @@ def test_first_results_come_before_every_candidate_is_checked(page, synthetic_si
     assert f"找到 {len(expected)} 处" in page.inner_text("#search-status")
     assert set(shown_links(page)) == expected
     assert page.page_errors == []
+
+
+# --- traditional and simplified characters, on the real archive --------------------------------
+
+CROSS_SCRIPT = [("社会主义工业化", "社會主義工業化"), ("第一个五年计划", "第一個五年計劃"), ("国营企业", "國營企業")]
+
+
+def test_a_query_and_its_other_script_form_find_the_same_sections(page, real_site, file_url):
+    real = load_archive(REPO / "tests" / "corpus-real" / "seeds", REPO / "tests" / "corpus-real" / "content")
+    base = file_url(real_site) + "/"
+    for simplified, traditional in CROSS_SCRIPT:
+        open_search(page, base, simplified)
+        got = shown_links(page)
+        open_search(page, base, traditional)
+        assert set(shown_links(page)) == set(got) == expected_links(real, simplified), simplified
+        # the 1954 report, in traditional characters, is found by the simplified query
+        assert "gwr-1954" in {slug for slug, _ in got}, simplified
+    assert page.page_errors == []
+
+
+def test_a_simplified_query_highlights_the_traditional_text_as_written(page, real_site, file_url):
+    open_search(page, file_url(real_site) + "/", "第一个五年计划")
+    slug, frag = next((s, f) for s, f in shown_links(page) if "1954" in s)
+    page.click(f"#search-results a.hit-title[href*='{slug}.html']")
+    page.wait_for_load_state("load")
+    marks = page.eval_on_selector_all("mark.hl", "els => els.map(e => e.textContent)")
+    assert marks and "第一個五年計劃" in marks
+    assert all(normal(m) == "第一个五年计划" for m in marks)
+    assert page.page_errors == []

@@ -9,7 +9,7 @@ from collections import Counter
 
 from searchtruth import REPO, files_of, run_node
 from wenji.search.documents import archive_documents
-from wenji.search.terms import HEAD, TF, Folder, casefold_extras, term_str
+from wenji.search.terms import HEAD, TF, Folder, casefold_extras, simplify, t2s_pairs, t2s_script, term_str
 
 TRICKY = ["**市与xx市和××市", "Max x.xx万元，202x年", "ＡＢＣ１２３ ｆｕｌｌ", "𠮷野家的𠮷𠮷", "﨎𠮷并列", "单", "。",
           "一、", "ß Straße ΣΑΣ", "x", "a\u0301 e\u0308", "2021年5G", "（一）（二）"]
@@ -52,3 +52,23 @@ def test_browser_folding_matches_python(tmp_path, seeds_archive):
     folder = Folder()
     wrong = [(s, f, folder.fold(s)) for s, f in zip(samples, out["fold"]) if f != folder.fold(s)]
     assert not wrong[:20]
+
+
+def test_traditional_characters_fold_to_simplified_in_place():
+    folder = Folder()
+    assert simplify("社會主義工業化") == "社会主义工业化"
+    assert simplify("第一個五年計劃") == "第一个五年计划"
+    assert folder.fold("社會主義工業化") == folder.fold("社会主义工业化")
+    # Characters simplified Chinese writes too stay as written (乾隆, 於是), and so does simplified text.
+    assert simplify("乾隆於是") == "乾隆於是"
+    text = "中華人民共和國憲法，臺灣與香港、澳門；數字經濟。"
+    assert len(simplify(text)) == len(text) and simplify(simplify(text)) == simplify(text)
+    assert simplify("中华人民共和国宪法") == "中华人民共和国宪法"
+    trad, simp = t2s_pairs()
+    assert len(trad) == len(simp) > 2500 and not set(trad) & set(simp)
+    got = folder.doc_terms("", "社會主義")
+    assert {term_str(k) for k in got.keys} == {"社会", "会主", "主义"}
+
+
+def test_vendored_t2s_table_is_generated_from_opencc():
+    assert (REPO / "static" / "vendor" / "opencc" / "t2s.js").read_text("utf-8") == t2s_script()

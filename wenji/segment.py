@@ -27,6 +27,7 @@ from itertools import accumulate
 from pathlib import Path
 
 from . import lazy, masks
+from .search.terms import simplify
 
 np = lazy.module("numpy")  # 0.1-0.3 s to import; a build that finds its site up to date needs none
 
@@ -111,8 +112,10 @@ def read_word_list(path: Path) -> list[str]:
 
 
 def normalise(text: str) -> str:
-    """NFKC (full-width digits and letters to ASCII) with every anonymisation mark made a space."""
-    return masks.MASK.sub(" ", unicodedata.normalize("NFKC", text))
+    """NFKC (full-width digits and letters to ASCII), traditional characters as simplified (so
+    jieba cuts 社會主義 as it cuts 社会主义, and a theme's terms match both), every anonymisation
+    mark made a space."""
+    return masks.MASK.sub(" ", simplify(unicodedata.normalize("NFKC", text)))
 
 
 class Segmenter:
@@ -228,7 +231,7 @@ class Segmenter:
         return ok
 
 
-CUT_FORMAT = "2"  # change when normalise() or the way of cutting changes
+CUT_FORMAT = "3"  # change when normalise() or the way of cutting changes
 # A dictionary line ``word freq tag`` of a word of two characters or more that jieba tags as
 # anything but a noun-like part of speech; and any line's word and frequency.
 _NON_NOUN = re.compile(r"^(\S{2,}) \d+ (?:v(?!n)|a(?!n)|[drmtbcpufqyzoe])\S*$", re.M)

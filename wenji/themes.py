@@ -32,6 +32,7 @@ from . import lazy, termcounts
 from .cache import Cache, key as cache_key, or_off
 from .keywords import PINYIN_OVERRIDES, Keywords, Pinyin, build_keywords, load_pinyin_overrides
 from .model import Archive, Section, Speech
+from .search.terms import simplify
 from .segment import Segmenter
 from .taxonomy import Settings, Theme, content_file, load_taxonomy, make_segmenter
 from .termcounts import Corpus
@@ -332,10 +333,10 @@ def snippet(section: Section, terms: list[str]) -> tuple[str, str, str]:
     folded: list[str | None] = [None] * len(texts)
     for term in terms:
         for k, text in enumerate(texts):
-            i = text.find(term)
+            i = simplify(text).find(term)  # the same length: text[i:] is where it is as written
             if i < 0:
                 if folded[k] is None:
-                    folded[k] = unicodedata.normalize("NFKC", text)
+                    folded[k] = simplify(unicodedata.normalize("NFKC", text))
                 if folded[k] == text:
                     continue
                 i = folded[k].find(term)

@@ -1,6 +1,7 @@
 """Folding and terms: what a text is made of in the search index, and the numbers that name them.
 
-Text is folded (NFKC and case folding per character; every anonymisation mark, ``*`` ``×``
+Text is folded (NFKC and case folding per character, traditional characters to simplified
+ones (``simplify``); every anonymisation mark, ``*`` ``×``
 ``╳`` or a run of mask-``x``, becomes ``×``, so ``**市`` also finds ``xx市`` and ``××市``) and
 cut into runs of letters, digits, marks and masks. A document's terms are the bigrams of its
 runs (those the archive keeps: see ``postings.min_df``), plus each of its characters that
@@ -14,10 +15,15 @@ the two on every character).
 """
 from __future__ import annotations
 
+import functools
+import importlib.util
+import json
 import re
+import subprocess
 import unicodedata
 from array import array
 from collections import Counter
+from pathlib import Path
 from typing import NamedTuple
 
 MASK = "×"
@@ -39,6 +45,64 @@ HEAD = 1 << 31  # in a posting value: the term is in the document's heading
 TF = HEAD - 1  # in a posting value: the term frequency
 
 
+def _opencc_data() -> Path:
+    """The folder of the opencc package's conversion data and tools, found without importing it."""
+    spec = importlib.util.find_spec("opencc")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("wenji needs opencc: pip install -r requirements.txt")
+    return Path(next(iter(spec.submodule_search_locations))) / "clib"
+
+
+@functools.cache
+def t2s_pairs() -> tuple[str, str]:
+    """Traditional characters and their simplified forms, character for character, from OpenCC's
+    ``TSCharacters`` table (its ``opencc_dict`` tool reads the shipped dictionary as text, in
+    7 ms). A character takes its first simplified candidate; one that is itself among its
+    candidates (乾, 於, 瞭, 藉: simplified Chinese writes them too, 乾隆) is left as written, and so
+    is a pair whose UTF-16 lengths differ, so that folding keeps every character's offset.
+    2,984 pairs of OpenCC's 4,148."""
+    clib = _opencc_data()
+    text = subprocess.run([str(clib / "bin" / "opencc_dict"), "-i", str(clib / "share" / "opencc" / "TSCharacters.ocd2"),
+                           "-o", "/dev/stdout", "-f", "ocd2", "-t", "text"],
+                          check=True, capture_output=True).stdout.decode("utf-8")
+    table = {}
+    for line in text.splitlines():
+        trad, _, candidates = line.partition("\t")
+        options = candidates.split(" ")
+        if len(trad) == 1 and trad not in options and len(utf16_key(trad)) == len(utf16_key(options[0])):
+            table[trad] = options[0]
+    for trad, simp in table.items():  # a simplified form that is itself a key (one: 苧) goes on to its own
+        while simp in table and table[simp] != simp and simp != trad:
+            simp = table[simp]
+        table[trad] = simp
+    pairs = sorted(table.items())
+    return "".join(t for t, _ in pairs), "".join(s for _, s in pairs)
+
+
+def t2s_script() -> str:
+    """``static/vendor/opencc/t2s.js``: the table of ``t2s_pairs`` for static/fold.js."""
+    trad, simp = t2s_pairs()
+    return ("/* Traditional to simplified Chinese, character for character: generated from OpenCC's\n"
+            "   TSCharacters table (Apache License 2.0, see LICENSE beside this file) by\n"
+            "   wenji.search.terms.t2s_script(); do not edit. */\n"
+            "(typeof window !== \"undefined\" ? window : globalThis).wenjiT2S =\n"
+            f"  [{json.dumps(trad, ensure_ascii=False)},\n   {json.dumps(simp, ensure_ascii=False)}];\n")
+
+
+@functools.cache
+def _t2s() -> tuple[re.Pattern, dict[int, int]]:
+    trad, simp = t2s_pairs()
+    return re.compile("[" + re.escape(trad) + "]"), str.maketrans(trad, simp)
+
+
+def simplify(text: str) -> str:
+    """``text`` with its traditional characters as simplified ones (社會主義 → 社会主义), character
+    for character: same length, every character where it was. What search, segmentation, themes
+    and keywords analyse; pages show the text as written."""
+    found, table = _t2s()
+    return text.translate(table) if found.search(text) else text
+
+
 def utf16_key(term: str) -> bytes:
     """lunr.js builds its token set in UTF-16 code-unit order and refuses any other."""
     return term.encode("utf-16-be", "surrogatepass")
@@ -53,7 +117,12 @@ def term_key(term: str) -> int:
 
 
 def fold_char(c: str) -> str:
-    """NFKC then full case folding of one character, masks unified to ``×``."""
+    """NFKC then full case folding of one character, masks unified to ``×``, traditional to
+    simplified."""
+    return simplify(_fold_width_case(c))
+
+
+def _fold_width_case(c: str) -> str:
     if c in "*×╳":
         return MASK
     f = unicodedata.normalize("NFKC", c).casefold().lower()
@@ -76,8 +145,8 @@ def casefold_extras() -> dict[str, str]:
         if 0xD800 <= cp < 0xE000 or unicodedata.category(c) == "Cn":
             continue
         plain = "".join(MASK if ch in "*×╳" else ch for ch in unicodedata.normalize("NFKC", c).lower())
-        if fold_char(c) != plain:
-            out[c] = fold_char(c)
+        if _fold_width_case(c) != plain:
+            out[c] = _fold_width_case(c)
     return out
 
 
@@ -164,7 +233,7 @@ class Folder:
         first and from the second character: together every adjacent pair, counted in C.
         Pairs with SEP on either side are then taken out, found by two regular expressions.
         """
-        g = SEP + _NOT_HAN.sub(self._cut, self._seps.sub(SEP, text)) + SEP
+        g = SEP + _NOT_HAN.sub(self._cut, self._seps.sub(SEP, simplify(text))) + SEP
         if "x" in g:
             g = _XRUN.sub(lambda m: MASK * len(m.group()), g)
         b = g.encode("utf-32-le", "surrogatepass")
@@ -187,7 +256,7 @@ class Folder:
         hbefore: set[int] = set()
         hlone: set[int] = set()
         if heading:  # a few characters: plain loops cost less than a second count
-            h = _NOT_HAN.sub(self._cut, self._seps.sub(SEP, heading)) + SEP
+            h = _NOT_HAN.sub(self._cut, self._seps.sub(SEP, simplify(heading))) + SEP
             if "x" in h:
                 h = _XRUN.sub(lambda m: MASK * len(m.group()), h)
             starts = set()
