@@ -73,7 +73,7 @@
     for (d = 0; d < this.count; d++) total += this.lengths[d];
     this.averageLength = total / this.count;
     this.shards = data.shards;  /* the first term of each */
-    this.speeches = data.speeches;  /* [slug, title, date, kind] each */
+    this.speeches = data.speeches;  /* [slug, title, date, kind, lang if not the site's] each */
     this.ids = data.ids.split(" ");  /* each document's section or paragraph id ("" for a title) */
     this.firstDoc = [0];  /* first document of each speech */
     this.speechOf = new Int32Array(this.count);

@@ -132,6 +132,7 @@
   function resultItem(hit, query, words, grouped) {
     var speech = engine.manifest.speech(hit.doc);
     var li = element("li", "hit" + (hit.tier === IN_HEADING ? " in-heading" : ""));
+    if (speech[4]) li.lang = speech[4];  /* a speech in traditional characters: zh-Hant */
     var link = element("a", "hit-title"), where = link;
     link.href = resultUrl(hit.doc, query);
     link.textContent = speech[1];

@@ -16,7 +16,7 @@ from .errors import InputError
 from .model import Meta
 
 FIELDS = {"title", "date", "kind", "place", "speaker", "occasion", "source", "slug", "summary",
-          "date_note", "encoding"}
+          "date_note", "encoding", "lang"}
 # The owner's corrections to how the text is read: lists of lines (by text, or line number).
 CORRECTIONS = {"headings", "not_headings", "drop", "drop_from"}
 SLUG = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")

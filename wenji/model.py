@@ -115,6 +115,7 @@ class Meta:
     summary: str = ""  # Markdown from the metadata file's body, rendered as HTML by render
     date_note: str = ""  # how the date was established, e.g. "year from the text: 二十大召开之年"
     encoding: str = ""
+    lang: str = ""  # "zh-Hant" for a speech mostly in traditional characters, "" for the site's language
     inferred: tuple[str, ...] = ()  # names of fields taken from the text rather than content/
 
     @property

@@ -25,6 +25,7 @@ from .errors import BuildError, InputError
 from .model import Archive, Speech
 from .report import Quiet, Report, Stats
 from .search.step import search_files
+from .search.terms import script_language
 from .segment import Segmenter
 from .taxonomy import segmenter_for
 
@@ -80,6 +81,7 @@ def load_speech(path: Path, given: dict, rules: tuple = ((), ())) -> Speech | In
     _page_metadata(inferred, source, given)
     inferred.setdefault("title", header.fallback_title(body))
     inferred["kind"] = header.infer_kind(inferred.get("title", ""), text)
+    inferred["lang"] = script_language(text)
     m = metadata.merge(inferred, given)
     m = replace(m, encoding=encoding)
     fixes = structure.Corrections(list(given.get("headings", ())), list(given.get("not_headings", ())))

@@ -207,7 +207,7 @@ def _masker(env: Environment) -> Callable[[str], Markup]:
 def _group(draw: Callable[..., str], mask: Callable[[str], Markup]) -> Callable[..., str]:
     """Draws a speech's hits on a theme page from the speech and its hits."""
     def group(root: str, speech: Speech, hits: list[Hit]) -> str:
-        return draw(root, speech.slug, mask(speech.meta.title), speech.meta.date, [
+        return draw(root, speech.slug, mask(speech.meta.title), speech.meta.date, speech.meta.lang, [
             (h.anchor, h.href, [mask(p) for p in h.path], h.snippet, h.weight_text, h.terms[:TERMS_SHOWN],
              len(h.terms)) for h in hits])
     return group

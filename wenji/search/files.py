@@ -9,7 +9,7 @@ scripts, manifest, one shard), a longer one about 0.5 MB, where one index would 
 
 - ``search/manifest.js``: the numbers lunr's BM25 needs (document count, k1, b, each
   document's field length), the alphabet of term characters, the first term of each shard,
-  the speeches (slug, title, date, kind, number of documents) and each document's id.
+  the speeches (slug, title, date, kind, language if not the site's, number of documents) and each document's id.
 - ``search/t/K.js``: a range of terms in UTF-16 order (lunr's order): their spelling, their
   postings (document, term frequency) and which of those documents hold the term in their
   heading, for ranking heading matches first without loading text.
@@ -263,7 +263,8 @@ def _manifest(archive: Archive, parts: list[Part], asm: Assembly, alphabet: list
     for c in alphabet:
         alpha.append(codes[key16(c) - prev_key])
         prev_key = key16(c)
-    speeches = [[s.slug, s.meta.title, s.meta.date, s.meta.kind] for s in archive.speeches]
+    speeches = [[s.slug, s.meta.title, s.meta.date, s.meta.kind] + ([s.meta.lang] if s.meta.lang else [])
+                 for s in archive.speeches]
     return _script("manifest", {
         "v": FORMAT, "n": sum(asm.docs), "k1": K1, "b": B, "field": FIELD,
         "a": "".join(alpha), "l": "".join(asm.lengths),

@@ -90,17 +90,43 @@ def t2s_script() -> str:
 
 
 @functools.cache
-def _t2s() -> tuple[re.Pattern, dict[int, int]]:
+def _t2s() -> tuple[re.Pattern, re.Pattern, dict[int, int]]:
+    """Finders of the table's characters (the BMP ones and the rest apart: a character class
+    with supplementary-plane characters scans 20 times slower) and its translate table."""
     trad, simp = t2s_pairs()
-    return re.compile("[" + re.escape(trad) + "]"), str.maketrans(trad, simp)
+    bmp = "".join(c for c in trad if ord(c) < 0x10000)
+    astral = "".join(c for c in trad if ord(c) >= 0x10000) or "\uffff"
+    return re.compile("[" + re.escape(bmp) + "]"), re.compile("[" + re.escape(astral) + "]"), str.maketrans(trad, simp)
+
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
 def simplify(text: str) -> str:
     """``text`` with its traditional characters as simplified ones (社會主義 → 社会主义), character
     for character: same length, every character where it was. What search, segmentation, themes
-    and keywords analyse; pages show the text as written."""
-    found, table = _t2s()
-    return text.translate(table) if found.search(text) else text
+    and keywords analyse; pages show the text as written. A text without traditional characters
+    costs one scan: 13 ms for the 784,000 characters of tests/corpus-real."""
+    bmp, astral, table = _t2s()
+    if bmp.search(text) or (_ASTRAL.search(text) and astral.search(text)):
+        return text.translate(table)
+    return text
+
+
+def script_language(text: str) -> str:
+    """``zh-Hant`` for a text mostly in traditional characters (more characters of OpenCC's
+    traditional side than of its simplified side), else "" (the site's language)."""
+    trad, simp = _sides()
+    counts = Counter(text)
+    traditional = sum(n for c, n in counts.items() if c in trad)
+    simplified = sum(n for c, n in counts.items() if c in simp)
+    return "zh-Hant" if traditional > simplified else ""
+
+
+@functools.cache
+def _sides() -> tuple[frozenset[str], frozenset[str]]:
+    trad, simp = t2s_pairs()
+    return frozenset(trad), frozenset(simp)
 
 
 def utf16_key(term: str) -> bytes:
