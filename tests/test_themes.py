@@ -389,3 +389,61 @@ def test_reader_goes_from_a_chip_to_the_theme_page_and_back(page, built_site, fi
     page.wait_for_load_state()
     assert page.url.endswith("keywords/x.html")
     assert page.console_errors == [] and page.page_errors == []
+
+
+# --- the national reports of tests/corpus-real, 1954-2022 -------------------------------------
+
+REAL = REPO / "tests" / "corpus-real"
+REAL_LABELS = Path(__file__).resolve().parent / "theme_labels_real.toml"
+
+
+@pytest.fixture(scope="module")
+def real_archive():
+    return load_archive(REAL / "seeds", REAL / "content")
+
+
+@pytest.fixture(scope="module")
+def real_analysed(real_archive):
+    return themes_mod.analyse(real_archive, REAL / "content")
+
+
+def leaf_units(speech):
+    """A speech's leaf sections, or the speech itself (its root) when it has no sections."""
+    leaves = [sec for sec, _ in speech.sections() if not any(hasattr(b, "blocks") for b in sec.blocks)]
+    return leaves or [speech.body]
+
+
+def test_every_decade_of_the_national_reports_is_mostly_under_themes(real_archive, real_analysed):
+    """In each decade with at least 30 leaf sections, at least 60 % are under a theme."""
+    placed = {(h.speech.slug, h.section.id) for hits in real_analysed.hits.values() for h in hits}
+    decades: dict[str, list[int]] = {}
+    for s in real_archive.speeches:
+        c = decades.setdefault(s.meta.date[:3] + "0s" if s.meta.date else "undated", [0, 0])
+        for unit in leaf_units(s):
+            c[0] += (s.slug, unit.id) in placed
+            c[1] += 1
+    print({d: f"{a}/{n} = {a / n:.0%}" for d, (a, n) in sorted(decades.items())})
+    measured = {d: a / n for d, (a, n) in decades.items() if n >= 30 and d != "undated"}
+    assert {"1950s", "1970s", "2010s", "2020s"} <= set(measured)
+    assert all(share >= 0.6 for share in measured.values()), measured
+
+
+def test_precision_on_hand_labelled_national_reports(real_archive, real_analysed):
+    labels = tomllib.loads(REAL_LABELS.read_text(encoding="utf-8"))["section"]
+    assert len(labels) >= 40 and len({label["speech"] for label in labels}) >= 20
+    speeches = {s.stem: s for s in real_archive.speeches}
+    right = wrong = missed = 0
+    for label in labels:
+        speech = speeches[label["speech"]]
+        section = next((s for s, _ in speech.sections() if s.id == label["id"]), None)
+        assert section is not None and section.heading.startswith(label["heading"]), label
+        got, want = themes_of(real_analysed, speech, section), set(label["themes"])
+        right, wrong, missed = right + len(got & want), wrong + len(got - want), missed + len(want - got)
+    print(f"{len(labels)} sections: precision {right / (right + wrong):.3f} recall {right / (right + missed):.3f}")
+    assert right / (right + wrong) >= 0.9
+
+
+def test_no_speech_before_1995_is_under_digital_economy(real_analysed):
+    early = [(h.speech.stem, h.section.id) for h in real_analysed.hits["digital-economy"]
+             if not h.speech.meta.date or h.speech.meta.date < "1995"]
+    assert early == []
