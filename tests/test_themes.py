@@ -447,3 +447,19 @@ def test_no_speech_before_1995_is_under_digital_economy(real_analysed):
     early = [(h.speech.stem, h.section.id) for h in real_analysed.hits["digital-economy"]
              if not h.speech.meta.date or h.speech.meta.date < "1995"]
     assert early == []
+
+
+def test_theme_pages_mark_the_learned_terms_of_each_placement(built_site, analysed):
+    shown = 0
+    for theme in analysed.themes:
+        page = built_site / "themes" / f"{theme.slug}.html"
+        if not page.is_file():
+            continue
+        for why in re.findall(r'<p class="why">.*?· (.*?)(?: 等 \d+ 词)?</p>', page.read_text(encoding="utf-8")):
+            for item in why.split("、"):
+                term = re.sub(r"<.*", "", item)
+                learned = '<sup class="learned-mark"' in item
+                assert term in theme.weights, (theme.slug, item)
+                assert learned == (term in theme.expanded and term not in theme.seeds), (theme.slug, item)
+                shown += learned
+    assert shown > 0

@@ -30,6 +30,7 @@ class Settings:
     core: float = 0.15  # weight from which a section is a clear example of its best theme
     expand_min_share: float = 0.15  # least share of the core sections holding a new term
     expand_ratio: float = 3.0  # how much more frequent in the core sections than elsewhere
+    expand_min_pmi: float = 1.5  # least PMI (bits) of a new term with the theme's core sections
     expand_general_freq: int = 2000  # jieba dictionary frequency above which a word is common
     expand_max_weight: float = 0.5
 

@@ -20,7 +20,6 @@ import hashlib
 import io
 import json
 import math
-import operator
 import pickle
 import re
 from collections import Counter
@@ -188,7 +187,9 @@ def _text(macro) -> Callable[..., str]:
 
 # What a hit shows besides its speech: the section, the weight as printed, the terms (which with
 # the section's text also determine the snippet, so a kept fragment needs no snippet made).
-_hit_key = operator.attrgetter("section.id", "weight_text", "terms")
+def _hit_key(hit: Hit) -> tuple:
+    """What a hit shows on its theme page: its section, weight, terms and which were learned."""
+    return hit.section.id, hit.weight_text, hit.terms, [t in hit.theme.expanded for t, _ in hit.terms]
 
 
 def _masker(env: Environment) -> Callable[[str], Markup]:
@@ -208,8 +209,8 @@ def _group(draw: Callable[..., str], mask: Callable[[str], Markup]) -> Callable[
     """Draws a speech's hits on a theme page from the speech and its hits."""
     def group(root: str, speech: Speech, hits: list[Hit]) -> str:
         return draw(root, speech.slug, mask(speech.meta.title), speech.meta.date, speech.meta.lang, [
-            (h.anchor, h.href, [mask(p) for p in h.path], h.snippet, h.weight_text, h.terms[:TERMS_SHOWN],
-             len(h.terms)) for h in hits])
+            (h.anchor, h.href, [mask(p) for p in h.path], h.snippet, h.weight_text,
+             [(t, n, t in h.theme.expanded) for t, n in h.terms[:TERMS_SHOWN]], len(h.terms)) for h in hits])
     return group
 
 

@@ -10,9 +10,12 @@ Method (everything below is measured against hand labels in tests/theme_labels.t
   over all the section's terms: the share of what is distinctive in the section that belongs
   to the theme. A section is assigned when the weight reaches ``threshold`` and at least
   ``min_terms`` different theme terms were found (one repeated word is not a topic).
-- Expansion: for each theme, the sections it clearly dominates (weight >= ``core``, its best
-  theme) propose related terms: terms found in at least two of them, from at least two
-  speeches, several times more frequent there than in the rest of the archive, noun-like, and
+- Expansion (learned terms): for each theme, the sections it clearly dominates (weight >=
+  ``core``, its best theme) propose related terms: terms that keep company with the theme
+  across the term-by-section matrix, found in at least two of those sections, from at least two
+  speeches, several times more frequent there than in the rest of the archive (``expand_ratio``)
+  and with a pointwise mutual information of at least ``expand_min_pmi`` bits between the term
+  and the theme's sections (log2 P(term | core) / P(term)), noun-like, and
   not common words of general Chinese (by jieba's dictionary frequency). They join the theme at
   half weight or less, then every section is scored again. On the labels this adds a little
   recall at the same precision; the theme pages list the added terms.
@@ -22,6 +25,7 @@ same themes, weights and order. The taxonomy itself (``themes.toml``) is read by
 """
 from __future__ import annotations
 
+import math
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -321,7 +325,9 @@ def expand(themes: list[Theme], corpus: Corpus, settings: Settings, seg: Segment
                 continue
             count = int(in_core[j])
             p_in, p_out = count / len(core), (int(df[j]) - count) / rest
-            if p_in >= settings.expand_min_share and p_in >= settings.expand_ratio * p_out:
+            pmi = math.log2(p_in * n / int(df[j]))  # log P(term, core) / (P(term) P(core)), over sections
+            if (p_in >= settings.expand_min_share and p_in >= settings.expand_ratio * p_out
+                    and pmi >= settings.expand_min_pmi):
                 w = min(settings.expand_max_weight, settings.expand_max_weight * (p_in - p_out) / 0.5)
                 theme.expanded[term] = round(w, 3)
 
