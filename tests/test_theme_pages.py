@@ -172,3 +172,24 @@ def test_theme_pages_show_titles_and_headings_escaped_with_their_masks(analyses)
     rural = html["themes/rural.html"].decode("utf-8")
     assert '<span class="mask">' in rural  # the masked place names of the seeds
     assert "<wenji-slot" not in "".join(p.decode("utf-8") for p in html.values())
+
+
+def test_heatmap_rows_say_what_tells_their_titles_apart(seeds_archive):
+    base = seeds_archive.speeches[0]
+
+    def speech(slug, title, date="", kind=""):
+        return dataclasses.replace(base, slug=slug, meta=dataclasses.replace(base.meta, title=title, date=date, kind=kind))
+
+    speeches = [speech("a", "在中国共产党第九次全国代表大会上的报告"), speech("b", "在中国共产党第十次全国代表大会上的报告"),
+                speech("c", "在中国共产党第十一次全国代表大会上的政治报告"),
+                speech("d", "高举中国特色社会主义伟大旗帜，为夺取全面建设小康社会新胜利而奋斗 (十七大)"),
+                speech("e", "1954年中华人民共和国国务院政府工作报告", "1954"),
+                speech("f", "1955年中华人民共和国国务院政府工作报告", "1955"),
+                speech("g", "2019年政府工作报告", "2019", "政府工作报告")]
+    labels = theme_pages.row_labels(speeches)
+    assert labels["a"].startswith("…第九次") and labels["b"].startswith("…第十次") and labels["c"].startswith("…第十一次")
+    assert labels["d"].startswith("十七大 高举")
+    assert labels["e"].startswith("1954 中华人民共和国") and labels["f"].startswith("1955 ")
+    assert labels["g"] == "2019 政府工作报告"
+    assert len(set(labels.values())) == len(labels)
+    assert all(len(label) <= theme_pages.LABEL_CHARS for label in labels.values())

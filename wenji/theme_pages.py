@@ -20,6 +20,7 @@ import hashlib
 import io
 import json
 import math
+import os
 import pickle
 import re
 from collections import Counter
@@ -159,16 +160,25 @@ def _short(text: str, n: int) -> str:
 
 def row_labels(speeches: list[Speech]) -> dict[str, str]:
     """Heatmap row labels by slug: the year and the kind (``2019 政府工作报告``) where no other
-    speech has both, else the year and the start of the title. The full title is the row's
-    tooltip and heads its row in the table under the chart."""
+    speech has both, else the year and what tells the title from the others: a trailing tag
+    such as ``(十七大)`` first, or the title without the start it shares with another title of
+    the archive (``在中国共产党第十次全国代表大会上的报告`` → ``…第十次全国代表大会上的报告``). The
+    full title is the row's tooltip and heads its row in the table under the chart."""
     pairs = Counter((s.meta.year, s.meta.kind) for s in speeches)
+    titles = {s.slug: _LEADING_YEAR.sub("", s.meta.title or s.stem) or s.stem for s in speeches}
+    shared = _shared_starts(titles)
     out = {}
     for s in speeches:
-        title, year, kind = s.meta.title or s.stem, s.meta.year, s.meta.kind
+        year, kind = s.meta.year, s.meta.kind
         if year and kind and pairs[(year, kind)] == 1:
             out[s.slug] = f"{year} {kind}"
-        else:
-            out[s.slug] = _short(title if not year or title.startswith(year) else f"{year} {title}", LABEL_CHARS)
+            continue
+        title, tag = titles[s.slug], _TRAILING_TAG.search(titles[s.slug])
+        if tag:
+            title = f"{tag.group(1)} {title[:tag.start()]}"
+        elif 2 <= shared[s.slug] <= len(title) - 2:
+            title = "…" + title[_cut_before_number(title, shared[s.slug]):]
+        out[s.slug] = _short(f"{year} {title}" if year else title, LABEL_CHARS)
     return out
 
 
@@ -179,6 +189,31 @@ def ref_labels(speeches: list[Speech]) -> dict[str, str]:
     pairs = Counter((s.meta.year, s.meta.kind) for s in speeches)
     return {s.slug: f"{s.meta.year} {s.meta.kind}" if s.meta.year and s.meta.kind and pairs[(s.meta.year, s.meta.kind)] == 1
             else s.meta.title or s.stem for s in speeches}
+
+
+_LEADING_YEAR = re.compile(r"^\s*\d{4}\s*年?\s*(?=\S)")
+_TRAILING_TAG = re.compile(r"\s*[(（]([^()（）]{1,12})[)）]\s*$")
+
+
+_NUMERAL = set("0123456789〇零一二三四五六七八九十百千")
+
+
+def _cut_before_number(title: str, at: int) -> int:
+    """``at``, moved back so as not to cut a number (第十|一次 → |第十一次)."""
+    if title[at] not in _NUMERAL and title[at - 1] not in _NUMERAL:
+        return at
+    while at > 0 and title[at - 1] in _NUMERAL:
+        at -= 1
+    return at - 1 if at > 0 and title[at - 1] == "第" else at
+
+
+def _shared_starts(titles: dict[str, str]) -> dict[str, int]:
+    """For each title, the length of the longest start it shares with another title (found
+    between neighbours in sorted order)."""
+    order = sorted(titles, key=lambda slug: (titles[slug], slug))
+    common = [len(os.path.commonprefix([titles[a], titles[b]])) for a, b in zip(order, order[1:])]
+    return {slug: max(common[i - 1] if i else 0, common[i] if i < len(common) else 0)
+            for i, slug in enumerate(order)}
 
 
 def _text(macro) -> Callable[..., str]:
