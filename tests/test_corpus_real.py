@@ -107,3 +107,21 @@ def test_the_built_site_is_sound(built):
 def test_pages_with_notes_and_header_lines_are_valid_html(built):
     pages = [built.out / "speeches" / f"{stem}.html" for stem in ("cpc-03-0", "cpc-12-0", "gwr-1957", "cpc-19-0")]
     assert [m for m in run_vnu(pages) if m.get("type") == "error"] == []
+
+
+def test_a_speech_in_traditional_characters_is_tagged_zh_hant_wherever_it_is_listed(built):
+    traditional = [s for s in built.archive.speeches if s.meta.lang == "zh-Hant"]
+    assert "gwr-1954" in {s.stem for s in traditional} and len(traditional) < len(built.archive.speeches) // 4
+    simplified = next(s for s in built.archive.speeches if s.stem == "gwr-2019")
+    page = (built.out / "speeches" / "gwr-1954.html").read_text(encoding="utf-8")
+    assert '<article class="speech" lang="zh-Hant"' in page
+    other = (built.out / "speeches" / f"{simplified.slug}.html").read_text(encoding="utf-8")
+    assert '<article class="speech" lang="zh-CN"' in other
+    home = (built.out / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'<tr lang="zh-Hant">\s*<td><a href="speeches/gwr-1954.html"', home)
+    assert not re.search(r'<tr lang="zh-Hant">\s*<td><a href="speeches/gwr-2019.html"', home)
+    themed = [p.read_text(encoding="utf-8") for p in (built.out / "themes").glob("*.html")]
+    groups = [m for html in themed for m in re.findall(r'id="sp-gwr-1954".*?<ol class="hits"([^>]*)>', html, re.S)]
+    assert groups and all(g == ' lang="zh-Hant"' for g in groups)
+    manifest = (built.out / "search" / "manifest.js").read_text(encoding="utf-8")
+    assert re.search(r'\["gwr-1954","[^"]*","1954","[^"]*","zh-Hant"\]', manifest)

@@ -292,6 +292,10 @@ def test_a_query_and_its_other_script_form_find_the_same_sections(page, real_sit
         assert set(shown_links(page)) == set(got) == expected_links(real, simplified), simplified
         # the 1954 report, in traditional characters, is found by the simplified query
         assert "gwr-1954" in {slug for slug, _ in got}, simplified
+        langs = page.eval_on_selector_all("#search-results li.hit", "els => els.map(e => [e.lang, "
+                                          "e.querySelector('a.hit-title').getAttribute('href')])")
+        assert all((lang == "zh-Hant") == ("gwr-1954.html" in href) for lang, href in langs
+                   if "gwr-1954" in href or "gwr-1955" in href), langs
     assert page.page_errors == []
 
 

@@ -12,6 +12,7 @@ import pytest
 from pypinyin import Style, lazy_pinyin
 
 from wenji import themes as themes_mod
+from wenji.search.terms import t2s_pairs
 from wenji.keywords import PINYIN_OVERRIDES, Pinyin, load_pinyin_overrides
 from wenji.site import load_archive
 
@@ -463,3 +464,13 @@ def test_theme_pages_mark_the_learned_terms_of_each_placement(built_site, analys
                 assert learned == (term in theme.expanded and term not in theme.seeds), (theme.slug, item)
                 shown += learned
     assert shown > 0
+
+
+def test_keywords_of_traditional_texts_are_indexed_once_simplified_with_their_spelling(real_analysed):
+    traditional = set(t2s_pairs()[0])
+    index = {e.term: e for e in real_analysed.keywords.index}
+    assert not [t for t in index if traditional & set(t)]
+    assert index["第一个五年计划"].spellings == ("第一個五年計劃",)
+    assert index["帝国主义"].spellings == ("帝國主義",)
+    assert all(not e.spellings for e in index.values() if all(r.speech.meta.lang != "zh-Hant" for r in e.refs)
+               and not any(traditional & set(r.section.text) for r in e.refs))

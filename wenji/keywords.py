@@ -17,6 +17,7 @@ from pathlib import Path
 
 from . import lazy, masks
 from .model import Section, Speech
+from .search.terms import simplify
 from .segment import DATA, Segmenter
 from .termcounts import Corpus
 
@@ -160,6 +161,7 @@ class Entry:
     anchor: str
     refs: list[Ref] = field(default_factory=list)  # the heaviest places, in reading order
     more: int = 0  # places not listed (search finds every one)
+    spellings: tuple[str, ...] = ()  # how its places write it otherwise (社會主義 for 社会主义)
     page: str = ""  # the page of the index that holds it: keywords/<page>.html
 
     @property
@@ -350,12 +352,35 @@ def build_keywords(corpus: Corpus, pinyin: Pinyin, segmenter: Segmenter) -> Keyw
     chosen = sorted(((c.vocab[t], t) for t in chosen_ids.tolist()), key=lambda tt: pinyin.sort_key(tt[0]))
     index: list[Entry] = []
     used: set[str] = set()
+    folded: dict[int, tuple[str, str]] = {}
     for term, t in chosen:
         index.append(Entry(term, pinyin.display(term), pinyin.letter(term), _anchor(term, pinyin, used), refs[t],
-                           int(n_refs[t]) - len(refs[t])))
+                           int(n_refs[t]) - len(refs[t]), spellings(term, refs[t], folded)))
     paginate(index)
     anchors = {e.term: e.href for e in index}
     return Keywords(by_speech, index, anchors, (c, s_row, s_ids, s_w))
+
+
+def spellings(term: str, refs: list[Ref], folded: dict[int, tuple[str, str]]) -> tuple[str, ...]:
+    """The term as its places write it where they write it otherwise: a text in traditional
+    characters is cut on its simplified form (``simplify``, character for character), so the
+    term is found at the same offsets of the text as written. ``folded`` keeps each section's
+    text and its simplified form (the same object when it has no traditional character)."""
+    out: set[str] = set()
+    for ref in refs:
+        key = id(ref.section)
+        if key not in folded:
+            text = ref.section.text
+            folded[key] = (text, simplify(text))
+        text, simple = folded[key]
+        if simple is text:
+            continue
+        at = simple.find(term)
+        while at >= 0:
+            if text[at:at + len(term)] != term:
+                out.add(text[at:at + len(term)])
+            at = simple.find(term, at + 1)
+    return tuple(sorted(out))
 
 
 def _anchor(term: str, pinyin: Pinyin, used: set[str]) -> str:

@@ -258,7 +258,7 @@ def _entry(draw: Callable[..., str], mask: Callable[[str], Markup], labels: dict
             if not groups or groups[-1][0] != r.speech.slug:
                 groups.append((r.speech.slug, mask(labels[r.speech.slug]), []))
             groups[-1][2].append((r.section.id, mask(r.path[-1])))
-        return draw(root, e.anchor, e.term, e.pinyin, groups, e.more)
+        return draw(root, e.anchor, e.term, e.pinyin, groups, e.more, e.spellings)
     return entry
 
 
@@ -292,7 +292,7 @@ def _keyword_outputs(archive: Archive, themes: Themes, env: Environment, cache: 
         for e in page.entries:
             key = None if any(not r.speech.digest for r in e.refs) else (
                 e.term, e.pinyin, e.anchor, [(r.speech.digest, r.section.id, labels[r.speech.slug]) for r in e.refs],
-                e.more)
+                e.more, e.spellings)
             frag.add(keys(key), entry, e)
         body = frag.text()
         title = f"关键词 {page.letter}" + (f"（{page.part}）" if page.parts > 1 else "")
