@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from . import cite, downloads, masks
 from .header import DATE_LINE, parse_date
 from .model import Archive, Paragraph, Speech
+from .related import SpeechLinks
 from .themes import Themes
 
 MASK_TITLE = "此处原文已隐去（匿名处理）"  # said once a page (base.html), not on every mask
@@ -168,7 +169,7 @@ def neighbours(speeches: list[Speech], index: int) -> tuple[Speech | None, Speec
 
 
 def speech_page(env: Environment, archive: Archive, speech: Speech, prev: Speech | None,
-                nxt: Speech | None, themes: Themes | None = None) -> str:
+                nxt: Speech | None, themes: Themes | None = None, related: SpeechLinks | None = None) -> str:
     """A speech's page. Its citations are assembled in the browser (static/cite.js) from what
     the page holds (the title, author and date here, the headings of the sections): written out
     for every section they made up 1.1 MB of the real archive's 4.8 MB of pages. The whole
@@ -186,7 +187,7 @@ def speech_page(env: Environment, archive: Archive, speech: Speech, prev: Speech
                      section_count=len(toc), body_class="speech", cites=cites,
                      canonical=cite.speech_url(config, speech), author=cite.responsible(speech),
                      citation_date=speech.meta.date.replace("-", "/"), original=downloads.original(speech),
-                     speech_data=downloads.page_data(config, speech)),
+                     speech_data=downloads.page_data(config, speech), related=related or {}),
     )
 
 

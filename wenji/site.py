@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import (boilerplate, clean, downloads, feeds, footnotes, header, masks, meta as metadata, parallel, readers, render,
-               structure, termcounts, theme_pages)
+from . import (boilerplate, clean, downloads, feeds, footnotes, header, masks, meta as metadata, parallel, readers,
+               related as related_mod, render, structure, termcounts, theme_pages)
 from . import themes as themes_mod
 from .cache import Cache, key as cache_key, or_off
 from .errors import BuildError, InputError
@@ -270,15 +270,17 @@ class Deferred:
     signature: str
 
 
-def speech_outputs(archive: Archive, themes) -> Iterable[tuple[str, Deferred]]:
-    """The files made from one speech each, with what they depend on."""
+def speech_outputs(archive: Archive, themes, related: dict | None = None) -> Iterable[tuple[str, Deferred]]:
+    """The files made from one speech each, with what they depend on (``related``: each
+    speech's related passages, wenji.related.find)."""
+    related = related or {}
     order = archive.speeches
     config = repr(sorted((k, v) for k, v in archive.config.items()))
     templates = templates_version()
     for i, s in enumerate(order):
         around = repr([(x.slug, x.meta.title, x.meta.kind) if x else None for x in render.neighbours(order, i)])
         page = cache_key("page", s.digest or repr(s), around, themes_mod.page_signature(themes, s), config,
-                         templates)
+                         templates, repr(sorted(related.get(s.slug, {}).items())))
         yield f"speeches/{s.slug}.html", Deferred("page", i, page)
         yield downloads.text_name(s), Deferred("text", i, cache_key("text", s.digest or repr(s)))
         yield downloads.json_name(s), Deferred("json", i, cache_key("json", s.digest or repr(s),
@@ -288,7 +290,7 @@ def speech_outputs(archive: Archive, themes) -> Iterable[tuple[str, Deferred]]:
             yield f"speeches/{given[0]}", Deferred("original", i, cache_key("original", s.digest or repr(s)))
 
 
-def produce(archive: Archive, themes, env, item: Deferred) -> str | bytes:
+def produce(archive: Archive, themes, env, item: Deferred, related: dict | None = None) -> str | bytes:
     speech = archive.speeches[item.index]
     if item.kind == "original":
         return speech.source.read_bytes()
@@ -297,7 +299,7 @@ def produce(archive: Archive, themes, env, item: Deferred) -> str | bytes:
     if item.kind == "json":
         return downloads.speech_json(archive.config, speech)
     prev, nxt = render.neighbours(archive.speeches, item.index)
-    return render.speech_page(env, archive, speech, prev, nxt, themes)
+    return render.speech_page(env, archive, speech, prev, nxt, themes, (related or {}).get(speech.slug))
 
 
 def outputs_without_themes(archive: Archive, env, cache: Cache | None = None,
@@ -327,8 +329,9 @@ def outputs(archive: Archive, env, themes) -> Iterable[tuple[str, str | bytes]]:
 
 def all_outputs(archive: Archive, env, themes) -> Iterable[tuple[str, str | bytes]]:
     """Every file, each rendered (no reuse): for tests and tools that want the whole site."""
-    for rel, item in speech_outputs(archive, themes):
-        yield rel, produce(archive, themes, env, item)
+    related = related_mod.find(getattr(themes, "corpus", None))
+    for rel, item in speech_outputs(archive, themes, related):
+        yield rel, produce(archive, themes, env, item, related)
     yield from outputs(archive, env, themes)
 
 
@@ -336,15 +339,16 @@ def all_outputs(archive: Archive, env, themes) -> Iterable[tuple[str, str | byte
 _RENDER: dict = {}
 
 
-def _start_render_worker(archive: Archive, themes, dest: Path) -> None:
-    _RENDER.update(archive=archive, themes=themes, env=render.environment(TEMPLATES), dest=dest)
+def _start_render_worker(archive: Archive, themes, dest: Path, related: dict) -> None:
+    _RENDER.update(archive=archive, themes=themes, env=render.environment(TEMPLATES), dest=dest, related=related)
 
 
 def _render_chunk(jobs: list[tuple[str, Deferred]]) -> list[None]:
     """Render and write files where the worker is: pages never travel back to the main process
     (gathered there, 1,000 speeches' pages raised the build's peak memory by 300 MB)."""
     for rel, item in jobs:
-        _write(_RENDER["dest"], rel, produce(_RENDER["archive"], _RENDER["themes"], _RENDER["env"], item))
+        _write(_RENDER["dest"], rel, produce(_RENDER["archive"], _RENDER["themes"], _RENDER["env"], item,
+                                             _RENDER["related"]))
     return [None] * len(jobs)
 
 
@@ -399,6 +403,7 @@ class _Build:
         self.early: parallel.Background | None = None  # the files that need no themes, written beside
         self.counts: termcounts.Counted | None = None
         self.themes: themes_mod.Themes | None = None
+        self.related: dict[str, related_mod.SpeechLinks] = {}
         self.stats = Stats()
 
     def discard(self) -> None:
@@ -459,12 +464,18 @@ def _find_themes(b: _Build) -> None:
                     base_url=b.archive.config.get("base_url", ""))
 
 
+def _find_related(b: _Build) -> None:
+    """Each section's related passages in other speeches, from the themes' matrix."""
+    assert b.themes is not None
+    b.related = related_mod.find(b.themes.corpus)
+
+
 def _render_speeches(b: _Build) -> None:
     """Each speech's page, text and JSON: taken over from the last site where what they show
     is the same, the others rendered (on every core when there are many)."""
     assert b.tmp is not None
     todo: list[tuple[str, Deferred]] = []
-    for rel, item in speech_outputs(b.archive, b.themes):
+    for rel, item in speech_outputs(b.archive, b.themes, b.related):
         b.new[rel] = item.signature
         if b.old.get(rel) == item.signature and _reuse(b.out, b.tmp, rel):
             b.stats.files += 1
@@ -473,7 +484,7 @@ def _render_speeches(b: _Build) -> None:
     size = sum(len(b.archive.speeches[item.index].paragraphs()) for _, item in todo)
     try:
         parallel.map_chunks(_render_chunk, todo, b.workers if size > 2000 else 1, _start_render_worker,
-                            (b.archive, b.themes, b.tmp))
+                            (b.archive, b.themes, b.tmp, b.related))
     finally:
         _RENDER.clear()  # rendered here, it would keep the archive alive until the process ends
     b.stats.files += len(todo)
@@ -518,6 +529,7 @@ STEPS: list[tuple[str, Callable[[_Build], None]]] = [
     ("open a temporary output folder", _open_output),
     ("count terms (and meanwhile make the files that need no themes)", _count_terms),
     ("themes and keywords", _find_themes),
+    ("related passages", _find_related),
     ("speech pages, texts and JSON", _render_speeches),
     ("theme pages and keyword index", _write_theme_pages),
     ("wait for the home pages, downloads, feeds and search", _collect_early),

@@ -136,6 +136,7 @@ class Themes:
     keywords: Keywords
     speeches: list[Speech]  # the archive's speeches, in home-page order
     settings: Settings
+    corpus: Corpus | None = field(default=None, repr=False, compare=False)  # the matrix, for related passages
     _by_section: dict[tuple[str, str], list[Hit]] = field(default_factory=dict)
     _by_speech: dict[str, dict[str, list[Hit]]] = field(default_factory=dict)
 
@@ -226,7 +227,7 @@ def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | N
     pinyin = Pinyin(overrides, cache.get("pinyin", pinyin_key))
     keywords = build_keywords(corpus, pinyin, seg)
     cache.put("pinyin", pinyin_key, pinyin.known(e.term for e in keywords.index))
-    return Themes(themes, hits, keywords, list(archive.speeches), settings)
+    return Themes(themes, hits, keywords, list(archive.speeches), settings, corpus)
 
 
 def _version(package: str) -> str:

@@ -1,0 +1,142 @@
+"""wenji.related: each section's related passages in other speeches, on small archives written
+here and on the real archive as built (tests/corpus-real)."""
+from __future__ import annotations
+
+import random
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+from wenji import related, themes
+from wenji.site import load_archive
+
+REPEATED = "我们要大力发展海洋渔业和远洋捕捞，建设现代化渔港，保护近海渔业资源，增加渔民收入。"
+UNRELATED = [
+    "铁路运输能力明显增强，新建铁路干线和支线，机车车辆制造能力提高，货物周转量增长很快。",
+    "中小学教育普及程度提高，师范院校培养教师，农村扫除文盲工作取得成绩，职业教育继续发展。",
+    "城市住房建设加快，棚户区改造稳步推进，保障性住房分配公开透明，物业管理更加规范。",
+    "医疗卫生服务体系健全，基层医院条件改善，传染病防治有力，药品价格管理加强。",
+    "科学研究经费增加，基础研究取得突破，科研人员待遇提高，科技成果转化更加顺畅。",
+]
+
+
+def _write(seeds: Path, name: str, year: int, sections: list[str]) -> None:
+    numbers = "一二三四五六七八九"
+    body = "\n\n".join(f"{numbers[i]}、第{numbers[i]}部分\n\n{text}" for i, text in enumerate(sections))
+    (seeds / f"{name}.txt").write_text(f"{year}年工作报告\n\n（{year}年3月5日）\n\n各位代表：\n\n{body}\n", encoding="utf-8")
+
+
+def _links(tmp_path: Path) -> tuple[list, dict]:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir(parents=True)
+    _write(seeds, "a", 2001, [REPEATED, UNRELATED[0], UNRELATED[1]])
+    _write(seeds, "b", 2002, [UNRELATED[2], REPEATED, UNRELATED[3]])
+    _write(seeds, "c", 2003, [UNRELATED[4], REPEATED[:24] + "，发展远洋运输船队，提高港口吞吐能力。"])
+    archive = load_archive(seeds, tmp_path / "content")
+    found = related.find(themes.analyse(archive, None).corpus)
+    return archive.speeches, found
+
+
+def test_a_repeated_passage_is_related_first_and_unrelated_sections_are_not(tmp_path):
+    speeches, found = _links(tmp_path)
+    a = found["a"]["s1"]
+    assert [(link.slug, link.id) for link in a][:1] == [("b", "s2")]  # the word-for-word repeat first
+    assert a[0].score > 0.9 and all(x.score >= y.score for x, y in zip(a, a[1:]))
+    assert ("c", "s2") in [(link.slug, link.id) for link in a]  # the half repeat after it
+    assert "s2" not in found.get("a", {}) and "s3" not in found.get("a", {})  # nothing alike anywhere else
+    for slug, sections in found.items():
+        for links in sections.values():
+            assert 0 < len(links) <= related.PER_SECTION
+            assert all(link.slug != slug and link.score >= related.THRESHOLD for link in links)
+    assert a[0].year == "2002" and a[0].title == "工作报告" and a[0].href == "b.html#s2"
+
+
+def test_the_same_archive_gives_the_same_links(tmp_path):
+    first = _links(tmp_path / "1")[1]
+    assert first == _links(tmp_path / "2")[1]
+
+
+def test_a_short_title_leaves_out_the_year_shown_beside_it():
+    assert related.short_title("2019年国务院政府工作报告", "2019") == "国务院政府工作报告"
+    assert related.short_title("政府工作报告", "2019") == "政府工作报告"
+    long = "关于" + "很长的题目" * 10
+    assert len(related.short_title(long, "")) == 24 and related.short_title(long, "").endswith("…")
+
+
+# --- on the real archive ---------------------------------------------------------------------
+
+
+class _Sections(HTMLParser):
+    """A speech page's sections: id -> (own text, related links, whether it has subsections)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []  # open section ids, with "" for other elements that nest
+        self.sections: dict[str, dict] = {}
+        self.in_related = 0
+        self.in_text = 0
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "section":
+            if self.stack and self.stack[-1]:
+                self.sections[self.stack[-1]]["leaf"] = False
+            self.stack.append(a["id"])
+            self.sections[a["id"]] = {"text": [], "links": [], "leaf": True}
+        elif tag == "details" and "related" in (a.get("class") or "").split():
+            self.in_related += 1
+        elif tag == "a" and self.in_related and self.stack:
+            self.sections[self.stack[-1]]["links"].append(a["href"])
+        elif tag == "p" and self.stack and a.get("id", "").startswith("p"):
+            self.in_text += 1
+
+    def handle_endtag(self, tag):
+        if tag == "section":
+            self.stack.pop()
+        elif tag == "details" and self.in_related:
+            self.in_related -= 1
+        elif tag == "p" and self.in_text:
+            self.in_text -= 1
+
+    def handle_data(self, data):
+        if self.in_text and self.stack:
+            self.sections[self.stack[-1]]["text"].append(data)
+
+
+def _page(site: Path, slug: str) -> dict[str, dict]:
+    parser = _Sections()
+    parser.feed((site / "speeches" / f"{slug}.html").read_text(encoding="utf-8"))
+    return parser.sections
+
+
+def _bigrams(text: str) -> set[str]:
+    han = re.sub(r"[^\u4e00-\u9fff]", "", text)
+    return {han[i:i + 2] for i in range(len(han) - 1)}
+
+
+def _alike(a: str, b: str) -> float:
+    x, y = _bigrams(a), _bigrams(b)
+    return len(x & y) / len(x | y) if x | y else 0.0
+
+
+def test_on_the_real_archive_recent_reports_have_related_passages_that_resolve_and_are_alike(real_site):
+    pages = {p.stem: _page(real_site, p.stem) for p in sorted((real_site / "speeches").glob("*.html"))}
+    for slug in ("gwr-2019", "cpc-19-0"):
+        leaves = [s for s in pages[slug].values() if s["leaf"]]
+        assert sum(1 for s in leaves if s["links"]) >= len(leaves) / 2, slug
+    pairs = []
+    for slug, sections in pages.items():
+        for sid, s in sections.items():
+            for href in s["links"]:
+                target, _, anchor = href.partition("#")
+                other = target.removesuffix(".html")
+                assert other != slug and anchor in pages[other], href  # the section it names exists
+            if s["links"]:
+                target, _, anchor = s["links"][0].partition("#")
+                pairs.append(("".join(s["text"]), "".join(pages[target.removesuffix(".html")][anchor]["text"])))
+    assert len(pairs) > 500
+    every = [("".join(s["text"])) for sections in pages.values() for s in sections.values() if s["text"]]
+    rng = random.Random(14)
+    first = sum(_alike(a, b) for a, b in pairs) / len(pairs)
+    chance = sum(_alike(a, rng.choice(every)) for a, _ in pairs) / len(pairs)
+    assert first > 3 * chance, (first, chance)
