@@ -36,7 +36,7 @@ def pages(site: Path) -> dict[str, str]:
     assert letters, "no keyword page was built"
     return {"home": "index.html", "speech": SPEECH, "search": "search.html?q=" + quote("生态"),
             "theme": "themes/" + themes[0], "themes": "themes/index.html", "keywords": "keywords.html",
-            "keyword-letter": "keywords/" + letters[0]}
+            "keyword-letter": "keywords/" + letters[0], "compare": "compare.html"}
 
 
 RUN_AXE = """async () => {
@@ -48,7 +48,8 @@ RUN_AXE = """async () => {
 
 
 @pytest.mark.parametrize("view", ["light", "dark", "phone"])
-@pytest.mark.parametrize("name", ["home", "speech", "search", "theme", "themes", "keywords", "keyword-letter"])
+@pytest.mark.parametrize("name", ["home", "speech", "search", "theme", "themes", "keywords", "keyword-letter",
+                                  "compare"])
 def test_axe_finds_no_serious_or_critical_violation(browser, built_site, file_url, name, view):
     options = {"bypass_csp": True, "color_scheme": "dark" if view == "dark" else "light"}
     if view == "phone":
@@ -59,6 +60,8 @@ def test_axe_finds_no_serious_or_critical_violation(browser, built_site, file_ur
         page.goto(file_url(built_site) + "/" + pages(built_site)[name])
         if name == "search":
             page.wait_for_selector("#search-results li.hit", state="attached")
+        if name == "compare":  # with the two speeches compared
+            page.wait_for_selector("#compare-app[data-state=done]")
         if name == "keywords":  # with what the filter box found
             page.locator("#kw-q").fill("发展")
             page.wait_for_selector("#kw-results a")

@@ -16,7 +16,7 @@ from markupsafe import Markup, escape
 from . import cite, downloads, masks
 from .header import DATE_LINE, parse_date
 from .model import Archive, Paragraph, Speech
-from .related import SpeechLinks
+from .related import SpeechLinks, short_title
 from .themes import Themes
 
 MASK_TITLE = "此处原文已隐去（匿名处理）"  # said once a page (base.html), not on every mask
@@ -219,6 +219,23 @@ def search_page(env: Environment, archive: Archive) -> str:
     years = sorted({s.meta.year for s in archive.speeches if s.meta.year}, reverse=True)
     return env.get_template("search.html").render(
         base_context(archive, "", "检索", kinds=kinds, years=years, body_class="search", query=""))
+
+
+def compare_page(env: Environment, archive: Archive) -> str:
+    """compare.html: two speeches side by side (static/compare.js reads their text from the
+    search files and their terms from compare/S.js)."""
+    return env.get_template("compare.html").render(
+        base_context(archive, "", "比较两篇", body_class="compare", choices=_choices(archive)))
+
+
+def _choices(archive: Archive) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every speech as a selector offers it, by kind (kinds in order of first speech): (slug,
+    year and short title), in archive order."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for s in archive.speeches:
+        label = " ".join(x for x in (s.meta.year, short_title(s.meta.title, s.meta.year)) if x)
+        groups.setdefault(s.meta.kind or "其他", []).append((s.slug, label))
+    return list(groups.items())
 
 
 def markdown_page(env: Environment, archive: Archive, title: str, html: Markup) -> str:

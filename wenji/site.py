@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
-from . import (boilerplate, clean, downloads, feeds, footnotes, header, masks, meta as metadata, parallel, readers,
+from . import (boilerplate, clean, comparison, downloads, feeds, footnotes, header, masks, meta as metadata, parallel, readers,
                related as related_mod, render, structure, termcounts, theme_pages)
 from . import themes as themes_mod
 from .cache import Cache, key as cache_key, or_off
@@ -253,7 +253,7 @@ def _load_pages(content: Path, errors: list[InputError]) -> list[dict]:
             errors.append(given)
             continue
         name = path.stem
-        if not metadata.SLUG.match(name) or name in {"index", "search", "keywords", "404"}:
+        if not metadata.SLUG.match(name) or name in {"index", "search", "keywords", "404", "compare", "trends"}:
             errors.append(InputError(path, f"page name {name!r} is reserved or not a valid file name"))
             continue
         pages.append({"name": name, "title": given.get("title", name), "body": given.get("summary", "")})
@@ -312,6 +312,7 @@ def outputs_without_themes(archive: Archive, env, cache: Cache | None = None,
     yield "404.html", render.not_found_page(env, archive)
     yield from downloads.archive_outputs(archive, cache)
     yield "search.html", render.search_page(env, archive)
+    yield "compare.html", render.compare_page(env, archive)
     yield from sorted(search_files(archive, cache, workers).items())
     extra = [name for name, _ in home[1:]] + [f"{p['name']}.html" for p in archive.pages]
     yield from feeds.outputs(archive, extra)
@@ -470,6 +471,14 @@ def _find_related(b: _Build) -> None:
     b.related = related_mod.find(b.themes.corpus)
 
 
+def _write_comparison_data(b: _Build) -> None:
+    """What compare.html needs besides the search files: each speech's salient and new terms."""
+    assert b.tmp is not None and b.themes is not None and b.segmenter is not None
+    for rel, data in comparison.files(b.themes.corpus, b.segmenter).items():
+        _write(b.tmp, rel, data)
+        b.stats.files += 1
+
+
 def _render_speeches(b: _Build) -> None:
     """Each speech's page, text and JSON: taken over from the last site where what they show
     is the same, the others rendered (on every core when there are many)."""
@@ -530,6 +539,7 @@ STEPS: list[tuple[str, Callable[[_Build], None]]] = [
     ("count terms (and meanwhile make the files that need no themes)", _count_terms),
     ("themes and keywords", _find_themes),
     ("related passages", _find_related),
+    ("comparison data", _write_comparison_data),
     ("speech pages, texts and JSON", _render_speeches),
     ("theme pages and keyword index", _write_theme_pages),
     ("wait for the home pages, downloads, feeds and search", _collect_early),

@@ -1,0 +1,128 @@
+"""Reading across the archive in Chromium, from file://: compare.html (two speeches, B against A)
+and trends.html (a term's occurrences year by year), on the real archive as built and on small
+archives written here."""
+from __future__ import annotations
+
+import re
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from conftest import REAL, build, describe, file_url
+from wenji.model import Section
+from wenji.search.terms import Folder
+from wenji.site import load_archive
+
+WAIT = 60_000  # ms: a loaded machine runs several builds and browsers at once
+
+
+@pytest.fixture(scope="module")
+def real_archive():
+    return load_archive(REAL / "seeds", REAL / "content")
+
+
+def reading_text(speech) -> str:
+    """A speech's headings and paragraphs in reading order (not its title), without spaces."""
+    out: list[str] = []
+
+    def walk(section: Section) -> None:
+        for b in section.blocks:
+            if isinstance(b, Section):
+                out.append(b.heading)
+                walk(b)
+            else:
+                out.append(b.text)
+
+    walk(speech.body)
+    return re.sub(r"\s+", "", "".join(out))
+
+
+def open_compare(page, site: Path, query: str) -> None:
+    page.goto(file_url(site / "compare.html") + query)
+    page.wait_for_selector("#compare-app[data-state=done]", timeout=WAIT)
+
+
+# The text of #diff without the elements named (whitespace removed).
+WITHOUT = """(tag) => {
+  const copy = document.getElementById("diff").cloneNode(true);
+  copy.querySelectorAll(tag).forEach((e) => e.remove());
+  return copy.textContent.replace(/\\s+/g, "");
+}"""
+
+
+def test_compare_two_real_reports_reads_as_b_without_deletions_and_as_a_without_insertions(
+        page, real_site, real_archive):
+    open_compare(page, real_site, "?a=gwr-2018&b=gwr-2019")
+    by_slug = {s.slug: s for s in real_archive.speeches}
+    assert page.evaluate(WITHOUT, "del") == reading_text(by_slug["gwr-2019"])
+    assert page.evaluate(WITHOUT, "ins") == reading_text(by_slug["gwr-2018"])
+    assert page.locator("#diff ins").count() > 50 and page.locator("#diff del").count() > 50
+    assert page.locator("#diff details.same").count() >= 0  # rendered without error either way
+    # The summary's terms hold what they say, checked against the texts folded as search folds.
+    fold = Folder().fold
+    a, b = fold(reading_text(by_slug["gwr-2018"])), fold(reading_text(by_slug["gwr-2019"]))
+    fresh = page.locator(".terms.fresh li a").all_inner_texts()
+    dropped = page.locator(".terms.dropped li a").all_inner_texts()
+    first = page.locator(".terms.first li a").all_inner_texts()
+    assert fresh and dropped and first
+    assert all(fold(t) not in a and fold(t) in b for t in fresh)
+    assert all(fold(t) in a and fold(t) not in b for t in dropped)
+    earlier = [fold(reading_text(s)) for s in real_archive.speeches[:real_archive.speeches.index(by_slug["gwr-2019"])]]
+    assert all(fold(t) in b and not any(fold(t) in e for e in earlier) for t in first)
+    share = float(re.search(r"([\d.]+)%", page.inner_text(".share")).group(1))
+    assert 0 < share < 100
+    assert not page.page_errors and not page.console_errors
+
+
+def test_compare_defaults_to_the_previous_speech_of_the_kind_and_speech_pages_link_there(page, real_site):
+    speech = (real_site / "speeches" / "gwr-2019.html").read_text(encoding="utf-8")
+    link = re.search(r'<a class="compare-prev" href="([^"]+)">与上一篇同类比较</a>', speech)
+    assert link and link.group(1).replace("&amp;", "&") == "../compare.html?a=gwr-2018&b=gwr-2019"
+    open_compare(page, real_site, "?b=gwr-2019")
+    assert page.input_value("#compare-a") == "gwr-2018" and page.input_value("#compare-b") == "gwr-2019"
+    page.select_option("#compare-a", "gwr-2010")
+    page.wait_for_selector("#compare-status:has-text('2010年')", timeout=WAIT)
+    assert "a=gwr-2010" in page.url and "b=gwr-2019" in page.url
+    page.check("input[name=view][value=side]")
+    assert page.locator("#side").is_visible() and not page.locator("#diff").is_visible()
+    rows = page.locator("#side .side-row")
+    assert rows.count() > 100
+    assert not page.page_errors and not page.console_errors
+
+
+def test_compare_marks_exactly_the_sentence_inserted_and_the_one_deleted(page, tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    paragraphs = ["各位代表：", "一、经济工作",
+                  "今年粮食产量再创新高。钢铁产量稳步增长。交通运输更加通畅。",
+                  "二、社会事业",
+                  "教育普及程度提高。城乡居民收入增加。医疗卫生条件改善。"]
+    (seeds / "r1.txt").write_text("第一次报告\n\n（2001年3月5日）\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    paragraphs[2] = "今年粮食产量再创新高。交通运输更加通畅。"  # 钢铁产量稳步增长。 deleted
+    paragraphs[4] = "教育普及程度提高。新建文化馆三百座。城乡居民收入增加。医疗卫生条件改善。"
+    (seeds / "r2.txt").write_text("第二次报告\n\n（2002年3月5日）\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    out = tmp_path / "site"
+    proc = build(seeds, tmp_path / "content", out)
+    assert proc.returncode == 0, describe(proc)
+    open_compare(page, out, "")  # default: the last speech against the one before
+    assert page.input_value("#compare-a") == "r1" and page.input_value("#compare-b") == "r2"
+    assert page.locator("#diff del").all_inner_texts() == ["钢铁产量稳步增长。"]
+    assert page.locator("#diff ins").all_inner_texts() == ["新建文化馆三百座。"]
+    assert page.locator("#diff details.same").count() == 0  # three unchanged lines, two runs
+    assert "新建文化馆三百座" not in page.evaluate(WITHOUT, "ins")
+
+
+def test_compare_shows_speech_text_as_text(page, tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "x1.txt").write_text("报告一\n\n（2001年）\n\n第一段落的文字很长。\n\n<b>原样</b>&amp;\n", encoding="utf-8")
+    (seeds / "x2.txt").write_text("报告二\n\n（2002年）\n\n第一段落的文字很长。\n\n<img src=x onerror=alert(1)>\n", encoding="utf-8")
+    out = tmp_path / "site"
+    proc = build(seeds, tmp_path / "content", out)
+    assert proc.returncode == 0, describe(proc)
+    open_compare(page, out, "?" + urllib.parse.urlencode({"a": "x1", "b": "x2"}))
+    assert page.locator("#diff img, #diff b").count() == 0
+    assert "<img src=x onerror=alert(1)>" in page.inner_text("#diff")
+    assert "<b>原样</b>&amp;" in page.inner_text("#diff")
+    assert not page.dialogs
