@@ -429,6 +429,14 @@
 
   /* ---- a query ---------------------------------------------------------------------------------- */
 
+  /* The "趋势" link: the query's occurrences year by year (trends.html). */
+  var trendLink = document.getElementById("search-trend");
+  function showTrendLink(query) {
+    if (!trendLink) return;
+    trendLink.hidden = !query.trim();
+    trendLink.firstElementChild.href = "trends.html?q=" + encodeURIComponent(query.trim());
+  }
+
   /* The query in the box, with the filters: the first page, then every answer. Only the
      page's first query comes back to a saved place. */
   function run() {
@@ -438,6 +446,7 @@
     var place = placing;
     keepPlace(0);
     app.removeAttribute("data-state");
+    showTrendLink(query);
     if (!wenjiText.words(query).length) {
       showNothingAsked(query);
       return;

@@ -36,7 +36,8 @@ def pages(site: Path) -> dict[str, str]:
     assert letters, "no keyword page was built"
     return {"home": "index.html", "speech": SPEECH, "search": "search.html?q=" + quote("生态"),
             "theme": "themes/" + themes[0], "themes": "themes/index.html", "keywords": "keywords.html",
-            "keyword-letter": "keywords/" + letters[0], "compare": "compare.html"}
+            "keyword-letter": "keywords/" + letters[0], "compare": "compare.html",
+            "trends": "trends.html?q=" + quote("发展,改革")}
 
 
 RUN_AXE = """async () => {
@@ -49,7 +50,7 @@ RUN_AXE = """async () => {
 
 @pytest.mark.parametrize("view", ["light", "dark", "phone"])
 @pytest.mark.parametrize("name", ["home", "speech", "search", "theme", "themes", "keywords", "keyword-letter",
-                                  "compare"])
+                                  "compare", "trends"])
 def test_axe_finds_no_serious_or_critical_violation(browser, built_site, file_url, name, view):
     options = {"bypass_csp": True, "color_scheme": "dark" if view == "dark" else "light"}
     if view == "phone":
@@ -60,8 +61,8 @@ def test_axe_finds_no_serious_or_critical_violation(browser, built_site, file_ur
         page.goto(file_url(built_site) + "/" + pages(built_site)[name])
         if name == "search":
             page.wait_for_selector("#search-results li.hit", state="attached")
-        if name == "compare":  # with the two speeches compared
-            page.wait_for_selector("#compare-app[data-state=done]")
+        if name in ("compare", "trends"):  # with the two speeches compared, the chart and tables drawn
+            page.wait_for_selector(f"#{name}-app[data-state=done]")
         if name == "keywords":  # with what the filter box found
             page.locator("#kw-q").fill("发展")
             page.wait_for_selector("#kw-results a")

@@ -126,3 +126,86 @@ def test_compare_shows_speech_text_as_text(page, tmp_path):
     assert "<img src=x onerror=alert(1)>" in page.inner_text("#diff")
     assert "<b>原样</b>&amp;" in page.inner_text("#diff")
     assert not page.dialogs
+
+
+# --- trends ------------------------------------------------------------------------------------
+
+
+def literal_count(folded: str, word: str) -> int:
+    n, at = 0, folded.find(word)
+    while at >= 0:
+        n, at = n + 1, folded.find(word, at + 1)
+    return n
+
+
+def lines_of(speech) -> list[str]:
+    return [s.heading for s, _ in speech.sections()] + [p.text for p in speech.paragraphs()]
+
+
+def trend_tables(page) -> dict[str, dict[str, tuple[int, int, str]]]:
+    """Per term (from the caption): year -> (occurrences, speeches, per 10,000) as shown."""
+    return page.evaluate("""() => {
+      const out = {};
+      document.querySelectorAll("#trends-tables table").forEach((t) => {
+        const term = t.caption.textContent.match(/“(.*)”/)[1], rows = {};
+        t.querySelectorAll("tbody tr").forEach((r) => {
+          const c = r.children;
+          rows[c[0].textContent] = [+c[1].textContent, +c[2].textContent, c[3].textContent];
+        });
+        out[term] = rows;
+      });
+      return out;
+    }""")
+
+
+def test_trend_counts_equal_the_literal_counts_in_the_texts(page, real_site, real_archive):
+    terms = ["人民公社", "小康社会", "发展", "人民", "党", "ｐｍ"]
+    page.goto(file_url(real_site / "trends.html") + "?q=" + urllib.parse.quote(",".join(terms)))
+    page.wait_for_selector("#trends-app[data-state=done]", timeout=WAIT)
+    shown = trend_tables(page)
+    assert list(shown) == terms
+    fold = Folder().fold
+    years: dict[str, list] = {}
+    for s in real_archive.speeches:
+        if s.meta.year:
+            years.setdefault(s.meta.year, []).append(s)
+    folded = {s.slug: [fold(line) for line in lines_of(s)] for s in real_archive.speeches}
+    for term in terms:
+        word = fold(term)
+        assert sorted(shown[term]) == sorted(years)  # one row per year that has speeches
+        for year, speeches in years.items():
+            per = [sum(literal_count(line, word) for line in folded[s.slug]) for s in speeches]
+            chars = sum(s.chars for s in speeches)
+            assert shown[term][year] == [sum(per), sum(1 for n in per if n), f"{sum(per) * 10000 / chars:.2f}"], \
+                (term, year)
+    assert sum(row[0] for row in shown["人民公社"].values()) > 0 and shown["人民公社"]["2019"][0] == 0
+    assert sum(row[0] for row in shown["ｐｍ"].values()) > 0  # CPC, cpc and ｃｐｃ alike
+    assert page.locator("svg.trends-chart polyline").count() == len(terms)
+    assert not page.page_errors and not page.console_errors
+
+
+def test_a_year_of_a_trend_opens_the_search_for_that_year(page, real_site):
+    page.goto(file_url(real_site / "trends.html") + "?q=" + urllib.parse.quote("人民公社") + "&kind=" +
+              urllib.parse.quote("政府工作报告"))
+    page.wait_for_selector("#trends-app[data-state=done]", timeout=WAIT)
+    years = page.locator("#trends-tables tbody th").all_inner_texts()
+    assert "1960" in years and not any(y.startswith("20") and y > "2019" for y in years)  # the kind's years
+    page.locator("#trends-tables a", has_text="1960").click()
+    page.wait_for_url("**/search.html?*")
+    page.wait_for_selector("#search-results li.hit", timeout=WAIT)
+    assert page.input_value("#search-year") == "1960" and page.input_value("#q") == "人民公社"
+    trend = page.locator("#search-trend a")
+    assert trend.is_visible() and trend.get_attribute("href") == "trends.html?q=" + urllib.parse.quote("人民公社")
+    trend.click()
+    page.wait_for_selector("#trends-app[data-state=done]", timeout=WAIT)
+    assert page.input_value("#trends-q") == "人民公社"
+    assert not page.page_errors and not page.console_errors
+
+
+def test_keyword_entries_and_the_navigation_lead_to_trends(real_site):
+    letter = sorted((real_site / "keywords").glob("*.html"))[0].read_text(encoding="utf-8")
+    entries = re.findall(r"<dt id=\"[^\"]+\">([^<]+)", letter)
+    trends = re.findall(r'<a class="trend" href="\.\./trends\.html\?q=([^"]+)">趋势</a>', letter)
+    assert entries and len(trends) == len(entries)
+    assert [urllib.parse.unquote(t) for t in trends] == [e.strip() for e in entries]
+    assert '<a href="trends.html">词语趋势</a>' in (real_site / "index.html").read_text(encoding="utf-8")

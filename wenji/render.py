@@ -221,6 +221,15 @@ def search_page(env: Environment, archive: Archive) -> str:
         base_context(archive, "", "检索", kinds=kinds, years=years, body_class="search", query=""))
 
 
+def trends_page(env: Environment, archive: Archive) -> str:
+    """trends.html: a term's occurrences year by year (static/trends.js counts them in the
+    search files); the page holds each speech's length in characters, for the rate per 10,000."""
+    kinds = sorted({s.meta.kind for s in archive.speeches if s.meta.kind})
+    return env.get_template("trends.html").render(
+        base_context(archive, "", "词语趋势", body_class="trends", kinds=kinds,
+                     chars=[s.chars for s in archive.speeches]))
+
+
 def compare_page(env: Environment, archive: Archive) -> str:
     """compare.html: two speeches side by side (static/compare.js reads their text from the
     search files and their terms from compare/S.js)."""

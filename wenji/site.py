@@ -313,6 +313,7 @@ def outputs_without_themes(archive: Archive, env, cache: Cache | None = None,
     yield from downloads.archive_outputs(archive, cache)
     yield "search.html", render.search_page(env, archive)
     yield "compare.html", render.compare_page(env, archive)
+    yield "trends.html", render.trends_page(env, archive)
     yield from sorted(search_files(archive, cache, workers).items())
     extra = [name for name, _ in home[1:]] + [f"{p['name']}.html" for p in archive.pages]
     yield from feeds.outputs(archive, extra)
