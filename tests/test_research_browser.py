@@ -4,6 +4,7 @@ archives written here."""
 from __future__ import annotations
 
 import re
+import shutil
 import urllib.parse
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from conftest import REAL, build, describe, file_url
 from wenji.model import Section
 from wenji.search.terms import Folder
 from wenji.site import load_archive
+
+REPO = Path(__file__).resolve().parent.parent
 
 WAIT = 60_000  # ms: a loaded machine runs several builds and browsers at once
 
@@ -209,3 +212,49 @@ def test_keyword_entries_and_the_navigation_lead_to_trends(real_site):
     assert entries and len(trends) == len(entries)
     assert [urllib.parse.unquote(t) for t in trends] == [e.strip() for e in entries]
     assert '<a href="trends.html">词语趋势</a>' in (real_site / "index.html").read_text(encoding="utf-8")
+
+
+# --- the home page by year ---------------------------------------------------------------------
+
+
+def test_the_home_page_narrows_by_decade_year_and_kind_with_counts(page, real_site, real_archive):
+    speeches = real_archive.speeches
+    home = (real_site / "index.html").read_text(encoding="utf-8")
+    strip = dict(re.findall(r'data-year="(\d{4})" aria-label="\d{4}年，(\d+) 篇"', home))
+    years = {s.meta.year for s in speeches if s.meta.year}
+    assert {y: int(n) for y, n in strip.items()} == {y: sum(1 for s in speeches if s.meta.year == y) for y in years}
+    gaps = re.findall(r'<li class="gap" aria-hidden="true"><span class="y">(\d{4})</span>', home)
+    assert len(strip) + len(gaps) == int(max(years)) - int(min(years)) + 1  # the whole span, gaps shown
+    page.goto(file_url(real_site / "index.html") + "?decade=1950")
+    page.wait_for_selector("#browse-status:has-text('篇')", timeout=WAIT)
+    fifties = [s.meta.title for s in speeches if s.meta.year.startswith("195")]
+    assert page.locator("table.speeches tbody td:first-child a").all_inner_texts() == fifties
+    page.select_option("#browse-kind", "政府工作报告")
+    page.locator(".year-strip a[data-year='2019']").click()
+    page.wait_for_selector("#browse-status:has-text('1 篇')", timeout=WAIT)
+    assert page.locator("table.speeches tbody tr").count() == 1
+    assert "year=2019" in page.url and "decade" not in page.url
+    row = page.locator("table.speeches tbody tr").first
+    target = row.locator("a").get_attribute("href")
+    assert (real_site / target).is_file() and row.locator("time").get_attribute("datetime").startswith("2019")
+    page.select_option("#browse-year", "")
+    page.select_option("#browse-kind", "")
+    assert page.locator("table.speeches tbody tr").count() == len(speeches)
+    assert not page.page_errors and not page.console_errors
+
+
+def test_narrowed_a_paged_home_lists_the_matches_of_every_page(page, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(REPO / "content", content)
+    toml = content / "site.toml"
+    toml.write_text(toml.read_text(encoding="utf-8").replace("per_page = 50", "per_page = 2"), encoding="utf-8")
+    out = tmp_path / "site"
+    proc = build(REPO / "seeds", content, out)
+    assert proc.returncode == 0, describe(proc)
+    archive = load_archive(REPO / "seeds", content)
+    kind = next(k for k in sorted({s.meta.kind for s in archive.speeches}) if k)
+    page.goto(file_url(out / "index-2.html") + "?kind=" + urllib.parse.quote(kind))
+    page.wait_for_selector("#browse-status:has-text('篇')", timeout=WAIT)
+    titles = page.locator("table.speeches tbody td:first-child a").all_inner_texts()
+    assert titles == [s.meta.title for s in archive.speeches if s.meta.kind == kind]
+    assert not page.locator("#pages").is_visible()

@@ -5,7 +5,9 @@ Templates only lay out what Python prepared: the filters here do the escaping of
 """
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -192,17 +194,39 @@ def speech_page(env: Environment, archive: Archive, speech: Speech, prev: Speech
 
 
 def home_pages(env: Environment, archive: Archive) -> list[tuple[str, str]]:
-    """The archive home, split into pages of ``per_page`` speeches: index.html, index-2.html, ..."""
+    """The archive home, split into pages of ``per_page`` speeches: index.html, index-2.html, ...
+    Each shows the archive's span as a strip of years and can be narrowed by year, decade and
+    kind (static/browse.js, from data/speeches.js, which holds every speech: narrowed, the
+    page lists the speeches of all pages that match)."""
     per_page = max(1, int(archive.config.get("per_page") or 50))
+    browse = _browse(archive)
     chunks = [archive.speeches[i:i + per_page] for i in range(0, len(archive.speeches), per_page)] or [[]]
     names = ["index.html"] + [f"index-{n}.html" for n in range(2, len(chunks) + 1)]
     out = []
     for n, (name, chunk) in enumerate(zip(names, chunks)):
         out.append((name, env.get_template("index.html").render(base_context(
-            archive, "", archive.config["title"], body_class="home", speeches=chunk, page_number=n + 1,
+            archive, "", archive.config["title"], body_class="home", speeches=chunk, page_number=n + 1, browse=browse,
             page_count=len(chunks), page_names=names, first_number=n * per_page + 1,
             canonical=(archive.config["base_url"] + name) if archive.config.get("base_url") else ""))))
     return out
+
+
+def _browse(archive: Archive) -> dict:
+    """What the home page's strip of years and filters show: every year from the first to the
+    last (with its number of speeches, 0 for a gap), the decades and the kinds with theirs."""
+    years = Counter(s.meta.year for s in archive.speeches if s.meta.year)
+    kinds = Counter(s.meta.kind for s in archive.speeches if s.meta.kind)
+    span = [str(y) for y in range(int(min(years)), int(max(years)) + 1)] if years else []
+    decades = Counter(y[:3] + "0" for y in years.elements())
+    return {"years": [(y, years.get(y, 0)) for y in span], "decades": sorted(decades.items()),
+            "kinds": sorted(kinds.items()), "undated": sum(1 for s in archive.speeches if not s.meta.year)}
+
+
+def speeches_data(archive: Archive) -> str:
+    """data/speeches.js: every speech as the home page lists it, for browse.js to narrow."""
+    rows = [[s.slug, s.meta.title, s.meta.date, s.meta.kind, "，".join(x for x in (s.meta.place, s.meta.speaker) if x),
+             s.chars] for s in archive.speeches]
+    return "window.wenjiSpeeches=" + json.dumps(rows, ensure_ascii=False, separators=(",", ":")) + ";\n"
 
 
 def not_found_page(env: Environment, archive: Archive) -> str:

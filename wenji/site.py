@@ -307,6 +307,7 @@ def outputs_without_themes(archive: Archive, env, cache: Cache | None = None,
     """The files made from the archive as a whole that do not depend on the theme step."""
     home = render.home_pages(env, archive)
     yield from home
+    yield "data/speeches.js", render.speeches_data(archive)
     for page in archive.pages:
         yield f"{page['name']}.html", render.markdown_page(env, archive, page["title"], render.md(page["body"]))
     yield "404.html", render.not_found_page(env, archive)
