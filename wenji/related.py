@@ -21,7 +21,7 @@ from . import lazy
 from .termcounts import Corpus
 
 np = lazy.module("numpy")
-sparse = lazy.module("scipy.sparse")  # a sparse product in C; loaded only when an archive has sections
+scipy = lazy.module("scipy")  # its sparse product, in C; "scipy.sparse" here would import scipy (0.4 s) at once
 
 PER_SECTION = 3  # related passages shown under a section
 THRESHOLD = 0.2  # cosine below which two sections are not shown as related (on the real archive: 51 of the 53 leaf sections of the 2019 report have one)
@@ -78,7 +78,7 @@ def find(corpus: Corpus | None) -> dict[str, SpeechLinks]:
     return out
 
 
-def _weights(corpus: Corpus, rows: "np.ndarray") -> tuple["sparse.csr_matrix", "np.ndarray"]:
+def _weights(corpus: Corpus, rows: "np.ndarray") -> tuple["scipy.sparse.csr_matrix", "np.ndarray"]:
     """The sections' rows of rare terms, divided by the length of their whole vectors; and
     which rows have enough terms to be matched at all (0 for those without)."""
     keep = corpus.is_section[corpus.row]
@@ -91,11 +91,11 @@ def _weights(corpus: Corpus, rows: "np.ndarray") -> tuple["sparse.csr_matrix", "
     df = np.bincount(t, minlength=len(corpus.vocab))
     rare = (df <= max(COMMON_FLOOR, COMMON * len(rows)))[t] & usable[r]
     values = w[rare] / length[r[rare]]
-    matrix = sparse.csr_matrix((values, (r[rare], t[rare])), shape=(len(rows), len(corpus.vocab)))
+    matrix = scipy.sparse.csr_matrix((values, (r[rare], t[rare])), shape=(len(rows), len(corpus.vocab)))
     return matrix, usable.astype(np.float64)
 
 
-def _best(block: "sparse.csr_matrix", i: int, row: int, speech_of: "np.ndarray",
+def _best(block: "scipy.sparse.csr_matrix", i: int, row: int, speech_of: "np.ndarray",
           usable: "np.ndarray") -> list[tuple[int, float]]:
     """Up to PER_SECTION sections of other speeches alike row ``row`` above the threshold:
     highest cosine first, ties by place in the archive."""
