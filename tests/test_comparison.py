@@ -1,0 +1,39 @@
+"""wenji.comparison: each speech's salient terms and the terms it is the first in the archive to
+use, for compare.html."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from wenji import comparison, themes
+from wenji.site import load_archive
+from wenji.taxonomy import segmenter_for
+
+
+def _data(tmp_path: Path, texts: list[str]) -> list[dict]:
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for i, text in enumerate(texts):
+        (seeds / f"r{i}.txt").write_text(f"第{i + 1}号报告\n\n（{2001 + i}年3月5日）\n\n{text}\n", encoding="utf-8")
+    archive = load_archive(seeds, tmp_path / "content")
+    seg = segmenter_for(archive.content)
+    files = comparison.files(themes.analyse(archive, None, segmenter=seg).corpus, seg)
+    assert sorted(files) == [f"compare/{i}.js" for i in range(len(texts))]
+    out = []
+    for i in range(len(texts)):
+        head = f'{comparison.DATA_VARIABLE}["{i}"]='
+        assert files[f"compare/{i}.js"].startswith(head)
+        out.append(json.loads(files[f"compare/{i}.js"][len(head):].rstrip(";\n")))
+    return out
+
+
+def test_a_term_is_first_where_no_earlier_speech_holds_it_even_inside_another_word(tmp_path):
+    data = _data(tmp_path, [
+        "我们要全面建成小康社会，发展农业生产，提高粮食产量。农业生产要机械化。",
+        "我们要实现小康，推进乡村振兴，发展农业生产。乡村振兴要有产业支撑，乡村振兴要靠人才。",
+    ])
+    first = [t for t, _ in data[1]["f"]]
+    assert "乡村振兴" in first and first[0] == "乡村振兴"  # the most frequent first
+    assert "小康" not in first  # the first report said 小康社会
+    assert "粮食产量" in [t for t, _ in data[0]["f"]] and "农业" not in first  # used by the first report
+    assert dict(data[1]["f"])["乡村振兴"] == 3 and dict(data[1]["t"])["乡村振兴"] == 3
