@@ -5,8 +5,8 @@
 (function (root) {
   "use strict";
 
-  var form = document.getElementById("browse");
-  if (!form) return;
+  var box = document.getElementById("browse");
+  if (!box) return;
   var decade = document.getElementById("browse-decade"), year = document.getElementById("browse-year");
   var kind = document.getElementById("browse-kind"), statusLine = document.getElementById("browse-status");
   var table = document.querySelector("table.speeches"), body = table.tBodies[0], pages = document.getElementById("pages");
@@ -109,7 +109,6 @@
       apply();
     });
   });
-  form.addEventListener("submit", function (e) { e.preventDefault(); apply(); });
   document.querySelectorAll(".year-strip a").forEach(function (a) {
     a.addEventListener("click", function (e) {
       e.preventDefault();

@@ -1,8 +1,12 @@
 """wenji.lazy: a module named at the top runs only when first used."""
 from __future__ import annotations
 
+import pickle
+import subprocess
 import sys
+from pathlib import Path
 
+import numpy
 import pytest
 
 from wenji import lazy
@@ -22,3 +26,18 @@ def test_a_lazy_module_runs_when_an_attribute_is_first_read(tmp_path, monkeypatc
 def test_a_missing_module_is_an_error_at_once():
     with pytest.raises(ModuleNotFoundError):
         lazy.module("wenji_no_such_module")
+
+
+def test_numpy_run_lazily_by_unpickling_still_serves_scipy(tmp_path):
+    """The build cache unpickles arrays while numpy is lazy; attach_submodules mends what that
+    leaves out, so that scipy (related passages) imports afterwards."""
+    (tmp_path / "a.pickle").write_bytes(pickle.dumps(numpy.arange(3)))
+    code = ("import pickle, sys\nfrom wenji import lazy\nnp = lazy.module('numpy')\n"
+            f"a = pickle.loads(open({str(tmp_path / 'a.pickle')!r}, 'rb').read())\n"
+            "{mend}import scipy.sparse\nprint(scipy.sparse.csr_matrix(a.reshape(1, 3)).sum())\n")
+    root = Path(__file__).resolve().parent.parent
+    mended = subprocess.run([sys.executable, "-c", code.format(mend="lazy.attach_submodules('numpy')\n")],
+                            cwd=root, capture_output=True, text=True)
+    assert mended.returncode == 0 and mended.stdout.strip() == "3", mended.stderr
+    plain = subprocess.run([sys.executable, "-c", code.format(mend="")], cwd=root, capture_output=True, text=True)
+    assert plain.returncode != 0  # what the mending is for (fails if numpy or scipy stop needing it)

@@ -205,13 +205,18 @@ def test_a_year_of_a_trend_opens_the_search_for_that_year(page, real_site):
     assert not page.page_errors and not page.console_errors
 
 
-def test_keyword_entries_and_the_navigation_lead_to_trends(real_site):
-    letter = sorted((real_site / "keywords").glob("*.html"))[0].read_text(encoding="utf-8")
-    entries = re.findall(r"<dt id=\"[^\"]+\">([^<]+)", letter)
-    trends = re.findall(r'<a class="trend" href="\.\./trends\.html\?q=([^"]+)">趋势</a>', letter)
-    assert entries and len(trends) == len(entries)
-    assert [urllib.parse.unquote(t) for t in trends] == [e.strip() for e in entries]
+def test_keyword_entries_and_the_navigation_lead_to_trends(page, real_site):
+    letter = sorted((real_site / "keywords").glob("*.html"))[0]
+    entries = re.findall(r"<dt id=\"[^\"]+\">([^<]+)", letter.read_text(encoding="utf-8"))
+    page.goto(file_url(letter))
+    page.wait_for_selector("dl.entries dt a.trend")
+    links = page.locator("dl.entries dt a.trend").evaluate_all("(as) => as.map((a) => a.getAttribute('href'))")
+    assert entries and links == ["../trends.html?q=" + urllib.parse.quote(e.strip(), safe="") for e in entries]
+    page.locator("dl.entries dt a.trend").first.click()
+    page.wait_for_selector("#trends-app[data-state=done]", timeout=WAIT)
+    assert page.input_value("#trends-q") == entries[0].strip()
     assert '<a href="trends.html">词语趋势</a>' in (real_site / "index.html").read_text(encoding="utf-8")
+    assert not page.page_errors and not page.console_errors
 
 
 # --- the home page by year ---------------------------------------------------------------------

@@ -24,7 +24,7 @@ from .termcounts import Corpus
 np = lazy.module("numpy")
 
 DATA_VARIABLE = "wenjiCompareData"
-TOP_TERMS = 200  # salient terms kept per speech
+TOP_TERMS = 100  # salient terms kept per speech
 FIRST_TERMS = 60  # first-used terms kept per speech, the most frequent first
 
 

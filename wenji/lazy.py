@@ -30,3 +30,17 @@ def module(name: str) -> ModuleType:
     sys.modules[name] = lazy
     loader.exec_module(lazy)
     return lazy
+
+
+def attach_submodules(name: str) -> None:
+    """Set each loaded submodule of package ``name`` as an attribute of its parent where the
+    import system left it unset. A lazy package that first runs while one of its submodules
+    is being imported (pickle imports numpy._core.multiarray to load an array from the build
+    cache) ends without some of them (numpy._core._multiarray_umath), and a library that
+    reads them later (scipy, through numpy.testing) fails."""
+    for sub, mod in list(sys.modules.items()):
+        if sub.startswith(name + ".") and mod is not None:
+            parent, _, child = sub.rpartition(".")
+            holder = sys.modules.get(parent)
+            if holder is not None and child not in holder.__dict__:
+                setattr(holder, child, mod)
