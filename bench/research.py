@@ -91,7 +91,7 @@ def main() -> None:
         if args.real:
             seeds, content = ROOT / "tests" / "corpus-real" / "seeds", ROOT / "tests" / "corpus-real" / "content"
         else:
-            seeds, content = make_archive(work, args.speeches, source=ROOT / "tests" / "corpus-real")
+            seeds, content = make_archive(work, args.speeches, source=ROOT / "tests" / "corpus-real" / "seeds")
         text = sum(p.stat().st_size for p in seeds.iterdir() if p.is_file())
         print(f"archive: {'tests/corpus-real' if args.real else f'{args.speeches} synthetic speeches'}, "
               f"{text / 1e6:.1f} MB of text; load average {os.getloadavg()[0]:.1f}")
