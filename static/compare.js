@@ -28,19 +28,7 @@
 
   /* ---- loading --------------------------------------------------------------------------- */
 
-  var scripts = new Map();
-  function script(src) {
-    if (!scripts.has(src)) {
-      scripts.set(src, new Promise(function (resolve, reject) {
-        var element = document.createElement("script");
-        element.src = src;
-        element.onload = resolve;
-        element.onerror = function () { reject(new Error(src)); };
-        document.head.appendChild(element);
-      }));
-    }
-    return scripts.get(src);
-  }
+  var script = root.wenjiPage.script;  /* static/common.js */
   var searchData = root.wenjiSearchData = root.wenjiSearchData || {};
   var compareData = root.wenjiCompareData = root.wenjiCompareData || {};
   var searchFolder = app.getAttribute("data-search"), dataFolder = app.getAttribute("data-data");

@@ -39,21 +39,8 @@
   var dataName = app.getAttribute("data-global");
   var data = root[dataName] = root[dataName] || {};
   var dataFolder = app.getAttribute("data-base");
-  var scripts = new Map(), engine = null, engineReady = null;
-
-  /* A plain <script>, once (loads from file://, unlike fetch). */
-  function script(src) {
-    if (!scripts.has(src)) {
-      scripts.set(src, new Promise(function (resolve, reject) {
-        var element = document.createElement("script");
-        element.src = src;
-        element.onload = resolve;
-        element.onerror = function () { reject(new Error(src)); };
-        document.head.appendChild(element);
-      }));
-    }
-    return scripts.get(src);
-  }
+  var engine = null, engineReady = null;
+  var script = root.wenjiPage.script, typing = root.wenjiPage.typing;  /* static/common.js */
 
   /* lunr.js and the manifest, once, on first use: Promise of the engine. */
   function ready() {
@@ -471,14 +458,6 @@
 
   /* ---- the keyboard ------------------------------------------------------------------------ */
 
-  /* Whether keys typed now go into a field. */
-  function typing(el) {
-    if (!el) return false;
-    var tag = el.tagName;
-    if (el.isContentEditable || tag === "TEXTAREA" || tag === "SELECT") return true;
-    if (tag !== "INPUT") return false;
-    return !/^(button|checkbox|radio|submit|reset|image|file|range|color)$/i.test(el.type);
-  }
 
   /* Where ArrowDown/ArrowUp or j/k take focus from the element that has it, or null to leave
      the key to the browser: from a result to the next or previous one (up from the first

@@ -2,13 +2,7 @@
 (function () {
   "use strict";
 
-  function typing(el) {
-    if (!el) return false;
-    var tag = el.tagName;
-    if (el.isContentEditable || tag === "TEXTAREA" || tag === "SELECT") return true;
-    if (tag !== "INPUT") return false;
-    return !/^(button|checkbox|radio|submit|reset|image|file|range|color)$/i.test(el.type);
-  }
+  var typing = window.wenjiPage.typing;  /* static/common.js */
 
   document.addEventListener("keydown", function (e) {
     if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;

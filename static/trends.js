@@ -25,19 +25,7 @@
   var rootPath = app.getAttribute("data-root"), chars = JSON.parse(app.getAttribute("data-chars"));
   function say(message) { statusLine.textContent = message; }
 
-  var scripts = new Map();
-  function script(src) {
-    if (!scripts.has(src)) {
-      scripts.set(src, new Promise(function (resolve, reject) {
-        var element = document.createElement("script");
-        element.src = src;
-        element.onload = resolve;
-        element.onerror = function () { reject(new Error(src)); };
-        document.head.appendChild(element);
-      }));
-    }
-    return scripts.get(src);
-  }
+  var script = root.wenjiPage.script;  /* static/common.js */
   var searchFolder = app.getAttribute("data-search");
   var data = root.wenjiSearchData = root.wenjiSearchData || {};
   var engine = new root.wenjiSearch.Engine(null, wenjiText, function (name) {
