@@ -97,9 +97,14 @@ def cycle(edges: dict[str, set[str]]) -> list[str]:
     return []
 
 
+# wenji.lazy is the one module whose job is to import later: its stand-in imports the module it
+# names when first read, for the modules that name it at their top.
+IMPORTS_LATER = "wenji.lazy"
+
+
 def test_no_module_imports_inside_a_function_or_a_class():
     inside = {name: lines for name, tree in modules().items() if (lines := imports_inside(tree))}
-    assert inside == {}
+    assert set(inside) == {IMPORTS_LATER} and len(inside[IMPORTS_LATER]) == 1, inside
 
 
 def test_no_import_cycle_in_wenji():

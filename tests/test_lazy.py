@@ -28,16 +28,22 @@ def test_a_missing_module_is_an_error_at_once():
         lazy.module("wenji_no_such_module")
 
 
-def test_numpy_run_lazily_by_unpickling_still_serves_scipy(tmp_path):
-    """The build cache unpickles arrays while numpy is lazy; attach_submodules mends what that
-    leaves out, so that scipy (related passages) imports afterwards."""
+def test_numpy_first_run_by_unpickling_still_serves_scipy(tmp_path):
+    """The build cache unpickles arrays while numpy is named lazily; numpy is then imported whole,
+    so that scipy (related passages) imports afterwards."""
     (tmp_path / "a.pickle").write_bytes(pickle.dumps(numpy.arange(3)))
     code = ("import pickle, sys\nfrom wenji import lazy\nnp = lazy.module('numpy')\n"
             f"a = pickle.loads(open({str(tmp_path / 'a.pickle')!r}, 'rb').read())\n"
-            "{mend}import scipy.sparse\nprint(scipy.sparse.csr_matrix(a.reshape(1, 3)).sum())\n")
+            "import scipy.sparse\nprint(scipy.sparse.csr_matrix(a.reshape(1, 3)).sum(), np.arange(2).sum())\n")
     root = Path(__file__).resolve().parent.parent
-    mended = subprocess.run([sys.executable, "-c", code.format(mend="lazy.attach_submodules('numpy')\n")],
-                            cwd=root, capture_output=True, text=True)
-    assert mended.returncode == 0 and mended.stdout.strip() == "3", mended.stderr
-    plain = subprocess.run([sys.executable, "-c", code.format(mend="")], cwd=root, capture_output=True, text=True)
-    assert plain.returncode != 0  # what the mending is for (fails if numpy or scipy stop needing it)
+    got = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert got.returncode == 0 and got.stdout.split() == ["3", "1"], got.stderr
+
+
+def test_a_module_named_lazily_and_imported_elsewhere_is_one_module(tmp_path, monkeypatch):
+    (tmp_path / "wenji_lazy_probe2.py").write_text("VALUE = []\n", "utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "wenji_lazy_probe2", raising=False)
+    probe = lazy.module("wenji_lazy_probe2")
+    import wenji_lazy_probe2
+    assert probe.VALUE is wenji_lazy_probe2.VALUE

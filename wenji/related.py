@@ -65,7 +65,6 @@ def find(corpus: Corpus | None) -> dict[str, SpeechLinks]:
     if corpus is None or not len(corpus.rows):
         return out
     rows = np.nonzero(corpus.is_section)[0]
-    lazy.attach_submodules("numpy")  # numpy may have first run while the cache unpickled arrays
     matrix, norms = _weights(corpus, rows)
     speech_of = corpus.row_speech[rows]
     for start in range(0, len(rows), BLOCK):
