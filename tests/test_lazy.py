@@ -47,3 +47,5 @@ def test_a_module_named_lazily_and_imported_elsewhere_is_one_module(tmp_path, mo
     probe = lazy.module("wenji_lazy_probe2")
     import wenji_lazy_probe2
     assert probe.VALUE is wenji_lazy_probe2.VALUE
+    monkeypatch.setattr(wenji_lazy_probe2, "VALUE", 7)  # a name changed later is seen through it
+    assert probe.VALUE == 7

@@ -24,11 +24,11 @@ from types import ModuleType
 
 
 class _StandIn(ModuleType):
-    """Stands for a module until one of its attributes is read, then takes on its names."""
+    """Stands for a module: each attribute read is the module's own, imported on the first read
+    (read from the module every time, so a name the module changes later is seen too)."""
 
     def __getattr__(self, attr: str):
-        real = importlib.import_module(self.__name__)
-        self.__dict__.update(real.__dict__)
+        real = sys.modules.get(self.__name__) or importlib.import_module(self.__name__)
         return getattr(real, attr)
 
 
