@@ -10,7 +10,7 @@ speeches (bench/synthetic.py), it prints:
   core (median of ``--runs``);
 - the same build on one core, in this process, with every step timed: reading and sectioning,
   loading the dictionary, cutting and counting, the theme step, related passages, comparison
-  data, speech pages, theme pages, home pages, archive downloads, search files, feeds, static
+  data, trend counts, speech pages, theme pages, home pages, archive downloads, search files, feeds, static
   files, the swap. On one core the steps
   run one after the other, so they add up to the build and show what each one costs; on two
   cores the build runs the files that need no themes (search, downloads, home pages, feeds) in
@@ -60,6 +60,7 @@ STEPS = [
     ("theme step (matrix, themes, keywords)", "wenji.themes", "analyse"),
     ("related passages", "wenji.related", "find"),
     ("comparison data (compare/)", "wenji.comparison", "files"),
+    ("trend counts (trends/)", "wenji.trend_counts", "files"),
     ("speech pages, .txt, .json", "wenji.site", "produce"),
     ("theme pages, keywords.html", "wenji.theme_pages", "outputs"),
     ("home pages", "wenji.render", "home_pages"),

@@ -3,11 +3,13 @@
 
 Builds a synthetic archive of N speeches (bench/synthetic.py, paragraphs of the real reports,
 ~30 KB a speech), or with ``--real`` tests/corpus-real, from an empty cache with ``-v`` and
-prints the time of the steps this work added (related passages, comparison data) against the
-whole cold build, in that one run; the bytes of compare/ and of the related passages on the
-speech pages. Then, in headless Chromium from file://, for trends.html: per term, the bytes
-(gzip) its files weigh and the time to the chart, cold (first open) and warm (opened again);
-and the time compare.html takes for two speeches.
+prints the time of the steps this work added (related passages, comparison data, trend counts)
+against the whole cold build, in that one run; the bytes of compare/, of trends/ and of the
+related passages on the speech pages. Then, in headless Chromium from file://, for trends.html:
+per term, whether it is a word of the archive's vocabulary (charted from its prebuilt counts,
+trends/) or another string (counted from the search files and the texts), the bytes (gzip) its
+files weigh and the time to the chart, cold (first open) and warm (opened again); and the time
+compare.html takes for two speeches.
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from synthetic import make_archive  # noqa: E402
 
-STEPS = ("related passages", "comparison data")
+STEPS = ("related passages", "comparison data", "trend counts")
 
 
 def cold_build(seeds: Path, content: Path, out: Path, cache: Path) -> tuple[float, dict[str, float]]:
@@ -70,7 +72,10 @@ def browser_figures(site: Path, terms: list[str]) -> None:
                 times.append(time.perf_counter() - began)
             files = {Path(urllib.parse.unquote(urllib.parse.urlparse(u).path)) for u in loaded if u.startswith("file:")}
             kb = sum(gz(f) for f in files if f.is_file()) / 1024
-            print(f"trends {term}: {len(files)} files, {kb:,.0f} KB gzip; to the chart {times[0] * 1000:,.0f} ms cold, "
+            kind = "other string" if any(f.parent.name == "d" and f.parent.parent.name == "search" for f in files) \
+                else "vocabulary" if any(f.parent.name == "trends" and f.name != "index.js" for f in files) \
+                else "other string (index postings)"
+            print(f"trends {term} [{kind}]: {len(files)} files, {kb:,.0f} KB gzip; to the chart {times[0] * 1000:,.0f} ms cold, "
                   f"{times[1] * 1000:,.0f} ms warm")
         began = time.perf_counter()
         page.goto((site / "compare.html").resolve().as_uri())
@@ -84,7 +89,8 @@ def main() -> None:
     ap.add_argument("--speeches", type=int, default=1000)
     ap.add_argument("--real", action="store_true", help="tests/corpus-real instead of a synthetic archive")
     ap.add_argument("--no-browser", action="store_true")
-    ap.add_argument("--terms", nargs="+", default=["发展", "人民公社", "全面建成小康社会"])
+    ap.add_argument("--terms", nargs="+", default=["发展", "人民公社", "小康社会", "社会主义现代化", "全面建成小康社会",
+                                                   "社会主义建设的伟大", "展的"])
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
@@ -102,6 +108,10 @@ def main() -> None:
         for name in STEPS:
             print(f"  {name}: {steps.get(name, 0):.2f} s = {100 * steps.get(name, 0) / total:.1f} % of the steps")
         compare = [p for p in (out / "compare").iterdir()]
+        trends = list((out / "trends").iterdir())
+        print(f"trends/: {len(trends)} files, {sum(p.stat().st_size for p in trends) / 1024:,.0f} KB "
+              f"({sum(gz(p) for p in trends) / 1024:,.0f} KB gzip); the largest shard "
+              f"{max(gz(p) for p in trends) / 1024:,.0f} KB gzip")
         print(f"compare/: {sum(p.stat().st_size for p in compare) / 1024:,.0f} KB "
               f"({sum(gz(p) for p in compare) / 1024:,.0f} KB gzip); related passages on the speech pages: "
               f"{related_bytes(out) / 1024:,.0f} KB; data/speeches.js {(out / 'data' / 'speeches.js').stat().st_size / 1024:,.0f} KB")

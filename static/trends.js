@@ -2,10 +2,12 @@
    occurrences year by year, drawn as an inline SVG chart with a table under it (the chart's
    text alternative). Counts are exact: the literal occurrences of the folded term in the
    folded text of every heading and paragraph (wenjiText.fold, as search folds), overlapping
-   ones included. They come from the search files (static/search-engine.js): a term of two
-   characters that the index holds is counted from its postings alone (a bigram's term
-   frequency is its number of occurrences); any other string from the text of the speeches
-   that hold all its bigrams, loaded with a progress bar. Everything shown goes in as text. */
+   ones included. A word of the archive's vocabulary has them counted at build time
+   (wenji/trend_counts.py): trends/index.js and the one shard trends/K.js that holds it. Any
+   other string is counted from the search files (static/search-engine.js): a term of two
+   characters that the index holds from its postings alone (a bigram's term frequency is its
+   number of occurrences), anything else from the text of the speeches that hold all its
+   bigrams, loaded with a progress bar. Everything shown goes in as text. */
 (function (root) {
   "use strict";
 
@@ -26,11 +28,16 @@
   function say(message) { statusLine.textContent = message; }
 
   var script = root.wenjiPage.script;  /* static/common.js */
-  var searchFolder = app.getAttribute("data-search");
+  var searchFolder = app.getAttribute("data-search"), trendFolder = app.getAttribute("data-trends");
   var data = root.wenjiSearchData = root.wenjiSearchData || {};
+  var prebuilt = root.wenjiTrendData = root.wenjiTrendData || {};
   var engine = new root.wenjiSearch.Engine(null, wenjiText, function (name) {
     return script(searchFolder + name + ".js");
   }, data);
+  var archive = null;  /* trends/index.js: {shards: [first term of each], speeches: [[date, kind]…]} */
+  function ready() {
+    return script(trendFolder + "index.js").then(function () { archive = prebuilt.index; });
+  }
 
   /* ---- counting ------------------------------------------------------------------------- */
 
@@ -39,6 +46,26 @@
     for (var at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) n++;
     return n;
   }
+  /* Promise of the term's prebuilt counts per speech, or null when it is no vocabulary word. */
+  function prebuiltCounts(folded) {
+    var firsts = archive.shards, lo = 0, hi = firsts.length - 1;
+    if (!firsts.length || folded < firsts[0] || /\s/.test(folded)) return Promise.resolve(null);
+    while (lo < hi) {  /* the last shard whose first term is not after the term */
+      var mid = (lo + hi + 1) >> 1;
+      if (firsts[mid] <= folded) lo = mid; else hi = mid - 1;
+    }
+    return script(trendFolder + lo + ".js").then(function () {
+      var shard = prebuilt[String(lo)];
+      if (!Object.prototype.hasOwnProperty.call(shard, folded)) return null;
+      var per = new Float64Array(archive.speeches.length), reader = new root.wenjiSearch.Reader(shard[folded]);
+      for (var s = -1, v; reader.more();) {
+        v = reader.int();
+        s += (v >> 1) + 1;
+        per[s] = v & 1 ? reader.int() + 2 : 1;
+      }
+      return per;
+    });
+  }
   /* Whether the index counts this folded term itself: two characters of one run, a bigram it has. */
   function counted(folded) {
     var runs = wenjiText.runs(folded);
@@ -46,7 +73,14 @@
   }
   /* Promise of the term's occurrences per speech (a Float64Array in archive order). */
   function countTerm(term, report) {
-    var manifest = engine.manifest, folded = wenjiText.fold(term), per = new Float64Array(manifest.speeches.length);
+    var folded = wenjiText.fold(term);
+    return prebuiltCounts(folded).then(function (per) {
+      return per || engine.ready().then(function () { return countInText(term, folded, report); });
+    });
+  }
+  /* A string the build did not count: from the search index's postings, or the texts. */
+  function countInText(term, folded, report) {
+    var manifest = engine.manifest, per = new Float64Array(manifest.speeches.length);
     return engine.search(term).then(function (result) {
       if (counted(folded)) {
         var postings = engine.terms.get(folded).postings();
@@ -83,9 +117,9 @@
   /* The years that have speeches of the chosen kind: [{year, chars, speeches: [s…]}], ascending. */
   function years() {
     var kind = kindFilter.value, byYear = new Map();
-    engine.manifest.speeches.forEach(function (sp, s) {
-      var year = (sp[2] || "").slice(0, 4);
-      if (!year || (kind && sp[3] !== kind)) return;
+    archive.speeches.forEach(function (sp, s) {
+      var year = (sp[0] || "").slice(0, 4);
+      if (!year || (kind && sp[1] !== kind)) return;
       if (!byYear.has(year)) byYear.set(year, { year: year, chars: 0, speeches: [] });
       var y = byYear.get(year);
       y.chars += chars[s];
@@ -240,7 +274,7 @@
       progress.textContent = Math.round(100 * done / Math.max(1, of)) + "%";
       say("正在核对原文：" + done + " / " + of + " 篇…");
     }
-    engine.ready().then(function () {
+    ready().then(function () {
       return todo.reduce(function (p, t) {
         return p.then(function () { return countTerm(t, report); }).then(function (per) { counts.set(t, per); });
       }, Promise.resolve());

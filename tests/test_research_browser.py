@@ -187,6 +187,42 @@ def test_trend_counts_equal_the_literal_counts_in_the_texts(page, real_site, rea
     assert not page.page_errors and not page.console_errors
 
 
+# Whether the progress bar was ever shown, and what the status line said meanwhile.
+WATCH_PROGRESS = """
+window.progressSeen = [];
+new MutationObserver(() => {
+  const bar = document.getElementById("trends-progress");
+  if (bar && !bar.hidden) window.progressSeen.push(document.getElementById("trends-status").textContent);
+}).observe(document, { subtree: true, attributes: true, childList: true, characterData: true });
+"""
+
+
+def test_a_vocabulary_word_charts_from_its_counts_alone_and_any_other_string_from_the_texts(
+        page, real_site, real_archive):
+    page.add_init_script(WATCH_PROGRESS)
+    loaded: list[str] = []
+    page.on("request", lambda r: loaded.append(urllib.parse.unquote(r.url)))
+    page.goto(file_url(real_site / "trends.html") + "?q=" + urllib.parse.quote("人民公社"))
+    page.wait_for_selector("#trends-app[data-state=done]", timeout=WAIT)
+    data = [u.split("/site/", 1)[1] for u in loaded if "/site/trends/" in u or "/site/search/" in u]
+    assert "trends/index.js" in data and len(data) == 2 and re.fullmatch(r"trends/\d+\.js", data[1]), data
+    assert page.evaluate("window.progressSeen") == []
+    fold = Folder().fold
+    word = fold("社会主义建设的伟大")  # no word of the archive's vocabulary: counted from the texts
+    expected = sum(literal_count(fold(line), word) for s in real_archive.speeches if s.meta.year
+                   for line in lines_of(s))  # the table has the years
+    loaded.clear()
+    page.fill("#trends-q", "社会主义建设的伟大")
+    page.press("#trends-q", "Enter")
+    page.wait_for_selector("#trends-app[data-state=done] #trends-tables caption:has-text('社会主义建设的伟大')",
+                           timeout=WAIT)
+    assert any("/site/search/d/" in u for u in loaded)
+    assert any(re.match(r"正在核对原文：\d+ / \d+ 篇", seen) for seen in page.evaluate("window.progressSeen"))
+    assert expected > 0 and sum(row[0] for row in trend_tables(page)["社会主义建设的伟大"].values()) == expected
+    assert page.is_hidden("#trends-progress")
+    assert not page.page_errors and not page.console_errors
+
+
 def test_a_year_of_a_trend_opens_the_search_for_that_year(page, real_site):
     page.goto(file_url(real_site / "trends.html") + "?q=" + urllib.parse.quote("人民公社") + "&kind=" +
               urllib.parse.quote("政府工作报告"))

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from . import (boilerplate, clean, comparison, downloads, feeds, footnotes, header, masks, meta as metadata, parallel, readers,
-               related as related_mod, render, structure, termcounts, theme_pages)
+               related as related_mod, render, structure, termcounts, theme_pages, trend_counts)
 from . import themes as themes_mod
 from .cache import Cache, key as cache_key, or_off
 from .errors import BuildError, InputError
@@ -481,6 +481,16 @@ def _write_comparison_data(b: _Build) -> None:
         b.stats.files += 1
 
 
+def _write_trend_counts(b: _Build) -> None:
+    """Every vocabulary word's occurrences per speech, for trends.html (wenji.trend_counts)."""
+    assert b.tmp is not None and b.segmenter is not None
+    corpus = b.themes.corpus if b.themes is not None else None
+    words = (corpus.vocab if corpus is not None else []) + sorted(b.segmenter.stopwords)
+    for rel, data in trend_counts.files(b.archive, words).items():
+        _write(b.tmp, rel, data)
+        b.stats.files += 1
+
+
 def _render_speeches(b: _Build) -> None:
     """Each speech's page, text and JSON: taken over from the last site where what they show
     is the same, the others rendered (on every core when there are many)."""
@@ -542,6 +552,7 @@ STEPS: list[tuple[str, Callable[[_Build], None]]] = [
     ("themes and keywords", _find_themes),
     ("related passages", _find_related),
     ("comparison data", _write_comparison_data),
+    ("trend counts", _write_trend_counts),
     ("speech pages, texts and JSON", _render_speeches),
     ("theme pages and keyword index", _write_theme_pages),
     ("wait for the home pages, downloads, feeds and search", _collect_early),

@@ -1,0 +1,91 @@
+"""wenji.trend_counts: every vocabulary word's literal occurrences per speech, counted at build
+time for trends.html, equal to the occurrences counted one by one in the folded texts."""
+from __future__ import annotations
+
+import json
+import random
+import re
+
+import pytest
+
+from conftest import REAL
+from wenji import themes, trend_counts
+from wenji.search.terms import Folder
+from wenji.site import load_archive
+from wenji.taxonomy import segmenter_for
+
+
+def literal_count(text: str, word: str) -> int:
+    """Occurrences of word in text, overlapping ones too."""
+    n, at = 0, text.find(word)
+    while at >= 0:
+        n, at = n + 1, text.find(word, at + 1)
+    return n
+
+
+def decode(code: str, speeches: int) -> list[int]:
+    """A term's counts per speech from its code (as static/trends.js reads it)."""
+    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$"
+    values, high = [], 0
+    for ch in code:
+        v = digits.index(ch)
+        if v >= 48:
+            high = high * 16 + v - 47
+        else:
+            values.append(high * 48 + v)
+            high = 0
+    per, s, k = [0] * speeches, -1, 0
+    while k < len(values):
+        s += (values[k] >> 1) + 1
+        per[s] = values[k + 1] + 2 if values[k] & 1 else 1
+        k += 2 if values[k] & 1 else 1
+    return per
+
+
+def read_files(files: dict[str, str]) -> tuple[dict, dict[str, str]]:
+    """trends/index.js and every term's code, from the files' text."""
+    head = f"{trend_counts.DATA_VARIABLE}.index="
+    index = json.loads(files["trends/index.js"][len(head):].rstrip(";\n"))
+    codes: dict[str, str] = {}
+    for k, first in enumerate(index["shards"]):
+        text = files[f"trends/{k}.js"]
+        shard = json.loads(re.sub(r"^[^=]+=", "", text, count=1).rstrip(";\n"))
+        assert next(iter(shard)) == first
+        codes.update(shard)
+    return index, codes
+
+
+@pytest.fixture(scope="module")
+def real():
+    archive = load_archive(REAL / "seeds", REAL / "content")
+    seg = segmenter_for(archive.content)
+    corpus = themes.analyse(archive, archive.content, segmenter=seg).corpus
+    return archive, corpus.vocab + sorted(seg.stopwords), trend_counts.files(archive, corpus.vocab + sorted(seg.stopwords))
+
+
+def test_a_vocabulary_words_prebuilt_counts_are_its_literal_counts_in_every_real_report(real):
+    archive, vocab, files = real
+    index, codes = read_files(files)
+    fold = Folder().fold
+    texts = [[fold(line) for line in [s.heading for s, _ in sp.sections()] + [p.text for p in sp.paragraphs()]]
+             for sp in archive.speeches]
+    words = sorted({fold(w) for w in vocab if len(fold(w)) >= 2 and fold(w).split() == [fold(w)]})
+    assert sorted(codes) == words and len(words) > 10_000  # the whole vocabulary, and nothing else
+    assert list(codes) == sorted(codes, key=lambda w: w.encode("utf-16-be"))  # the order the page bisects
+    assert index["speeches"] == [[s.meta.date, s.meta.kind] for s in archive.speeches]
+    sample = random.Random(14).sample(words, 400) + ["发展", "人民公社", "小康社会", "社会主义", "中国共产党"]
+    for word in sample:
+        expected = [sum(literal_count(line, word) for line in lines) for lines in texts]
+        assert decode(codes[word], len(texts)) == expected, word
+    assert sum(decode(codes["人民公社"], len(texts))) > 0
+
+
+def test_counts_are_literal_folded_overlapping_and_never_span_two_paragraphs():
+    folder = Folder()
+    texts = [folder.fold(t) for t in ["哈哈哈，發展ＧＤＰ", "gdp发展\0展望", "发展发展发"]]
+    counts = trend_counts.count(texts, trend_counts.vocabulary(["哈哈", "发展", "GDP", "展展", "发展发"], folder))
+    got = {(counts.terms[t], s): n for t, s, n in zip(counts.term.tolist(), counts.speech.tolist(),
+                                                      counts.count.tolist())}
+    assert got == {("哈哈", 0): 2, ("发展", 0): 1, ("gdp", 0): 1, ("gdp", 1): 1, ("发展", 1): 1,
+                   ("发展", 2): 2, ("发展发", 2): 2}
+    assert trend_counts.vocabulary(["发 展", "一", "發展"], folder) == ["发展"]
