@@ -1,7 +1,9 @@
 /* wenji: the filter box of the keyword index. It finds a keyword under any letter, by its
-   characters (经济 finds 数字经济 too) or its pinyin without tones (jingji, jingj), loading the
-   list of keywords (keywords/terms.js, a plain script, so it works from file://) at the first
-   keystroke, never the letter pages themselves. keywords.html also sends an old address of an
+   characters (经济 finds 数字经济 too; folded as search folds them, so 經濟 and ｇｄｐ find 经济
+   and GDP) or its pinyin without tones (jingji, jingj), loading the list of keywords
+   (keywords/terms.js, a plain script, so it works from file://) and the folding (static/fold.js
+   with its table static/vendor/opencc/t2s.js) at the first keystroke, never the letter pages
+   themselves. keywords.html also sends an old address of an
    entry (keywords.html#kw-jing1ji4, from before the index had a page per letter) to its page. */
 (function () {
   "use strict";
@@ -20,17 +22,32 @@
   var status = box.querySelector(".kw-status");
   var list = box.querySelector(".kw-results");
   var SHOWN = 60;
-  var loading = null;
+  var loading = null, terms = null, folded = null;
+  /* static/, from this script's own address (the pages that include it are at two depths) */
+  var staticFolder = document.currentScript ? document.currentScript.src.replace(/[^\/]*$/, "") : "";
+
+  function script(src) {
+    return new Promise(function (resolve, reject) {
+      var s = document.createElement("script");
+      s.src = src;
+      s.onload = resolve;
+      s.onerror = function () { reject(new Error(src)); };
+      document.head.appendChild(s);
+    });
+  }
+  function fold(text) { return window.wenjiText ? window.wenjiText.fold(text) : text.toLowerCase(); }
 
   function load(then) {
-    if (window.wenjiKeywordTerms) { then(window.wenjiKeywordTerms); return; }
+    if (terms) { then(terms); return; }
     if (!loading) {
       loading = [];
-      var s = document.createElement("script");
-      s.src = base + "terms.js";
-      s.onload = function () { loading.forEach(function (f) { f(window.wenjiKeywordTerms || []); }); };
-      s.onerror = function () { status.textContent = "关键词列表未能载入。"; };
-      document.head.appendChild(s);
+      var folding = window.wenjiText ? Promise.resolve() : script(staticFolder + "vendor/opencc/t2s.js")
+        .then(function () { return script(staticFolder + "fold.js"); });
+      Promise.all([script(base + "terms.js"), folding]).then(function () {
+        terms = window.wenjiKeywordTerms || [];
+        folded = terms.map(function (t) { return fold(t[0]); });
+        loading.forEach(function (f) { f(terms); });
+      }, function () { status.textContent = "关键词列表未能载入。"; });
     }
     loading.push(then);
   }
@@ -39,12 +56,11 @@
 
   /* Rank: the term itself, then terms starting with the query, then terms holding it. */
   function find(terms, query) {
-    var q = query.toLowerCase().replace(/\s+/g, "");
+    var q = query.toLowerCase().replace(/\s+/g, ""), latin = /^[a-zü]+$/.test(q), hits = [];
+    q = latin ? q.replace(/ü/g, "v") : fold(query).replace(/\s+/g, "");
     if (!q) { return []; }
-    var latin = /^[a-zü]+$/.test(q), hits = [];
-    q = q.replace(/ü/g, "v");
     for (var i = 0; i < terms.length; i++) {
-      var t = terms[i], key = latin ? pinyinOf(t[2]) : t[0].toLowerCase();
+      var key = latin ? pinyinOf(terms[i][2]) : folded[i];
       var at = key.indexOf(q);
       if (at < 0) { continue; }
       hits.push([key === q ? 0 : at === 0 ? 1 : 2, i]);

@@ -255,6 +255,32 @@ def test_keyword_entries_and_the_navigation_lead_to_trends(page, real_site):
     assert not page.page_errors and not page.console_errors
 
 
+def test_the_keyword_filter_folds_as_search_does_traditional_characters_and_full_width_letters(page, real_site):
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(urllib.parse.unquote(r.url)))
+    page.goto(file_url(real_site / "keywords" / "f.html"))
+    page.fill("#kw-q", "發展")
+    page.wait_for_function("() => document.getElementById('kw-status').textContent.startsWith('找到')", timeout=WAIT)
+    found = page.locator("#kw-results a").all_inner_texts()
+    assert found and all("发展" in Folder().fold(t) for t in found) and any("发展" in t for t in found)
+    assert page.locator("#kw-results a").first.get_attribute("href").startswith("f.html#kw-fa")
+    simplified = page.evaluate("() => [...document.querySelectorAll('#kw-results a')].map((a) => a.href)")
+    page.fill("#kw-q", "")
+    page.fill("#kw-q", "发展")
+    page.wait_for_function("() => document.getElementById('kw-status').textContent.startsWith('找到')", timeout=WAIT)
+    assert page.evaluate("() => [...document.querySelectorAll('#kw-results a')].map((a) => a.href)") == simplified
+    page.fill("#kw-q", "經濟")
+    page.wait_for_function("() => [...document.querySelectorAll('#kw-results a')].some((a) => a.textContent === '经济')",
+                           timeout=WAIT)
+    page.fill("#kw-q", "jingji")  # pinyin still
+    page.wait_for_function("() => [...document.querySelectorAll('#kw-results a')].some((a) => a.textContent === '经济')",
+                           timeout=WAIT)
+    assert [u for u in requests if "/keywords/" in u and not u.endswith("f.html")] == \
+        [urllib.parse.unquote(file_url(real_site / "keywords" / "terms.js"))]
+    assert any(u.endswith("/static/fold.js") for u in requests)
+    assert not page.page_errors and not page.console_errors
+
+
 # --- the home page by year ---------------------------------------------------------------------
 
 
