@@ -72,9 +72,10 @@ def browser_figures(site: Path, terms: list[str]) -> None:
                 times.append(time.perf_counter() - began)
             files = {Path(urllib.parse.unquote(urllib.parse.urlparse(u).path)) for u in loaded if u.startswith("file:")}
             kb = sum(gz(f) for f in files if f.is_file()) / 1024
-            kind = "other string" if any(f.parent.name == "d" and f.parent.parent.name == "search" for f in files) \
-                else "vocabulary" if any(f.parent.name == "trends" and f.name != "index.js" for f in files) \
-                else "other string (index postings)"
+            kind = "other string, from the texts" if any(f.parent.name == "d" and f.parent.parent.name == "search"
+                                                         for f in files) \
+                else "other string, from the index" if any(f.parent.name == "search" for f in files) \
+                else "vocabulary"
             print(f"trends {term} [{kind}]: {len(files)} files, {kb:,.0f} KB gzip; to the chart {times[0] * 1000:,.0f} ms cold, "
                   f"{times[1] * 1000:,.0f} ms warm")
         began = time.perf_counter()
@@ -89,11 +90,17 @@ def main() -> None:
     ap.add_argument("--speeches", type=int, default=1000)
     ap.add_argument("--real", action="store_true", help="tests/corpus-real instead of a synthetic archive")
     ap.add_argument("--no-browser", action="store_true")
+    ap.add_argument("--keep", type=Path, help="build the site here and keep it; if it is built already, "
+                                              "measure it in the browser without building again")
     ap.add_argument("--terms", nargs="+", default=["发展", "人民公社", "小康社会", "社会主义现代化", "全面建成小康社会",
                                                    "社会主义建设的伟大", "展的"])
     args = ap.parse_args()
+    if args.keep and (args.keep / "site" / "trends.html").exists():
+        print(f"the site built before in {args.keep}; load average {os.getloadavg()[0]:.1f}")
+        browser_figures(args.keep / "site", args.terms)
+        return
     with tempfile.TemporaryDirectory() as tmp:
-        work = Path(tmp)
+        work = args.keep or Path(tmp)
         if args.real:
             seeds, content = ROOT / "tests" / "corpus-real" / "seeds", ROOT / "tests" / "corpus-real" / "content"
         else:

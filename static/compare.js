@@ -6,8 +6,11 @@
    a diff of the two key sequences), then, within a matched section and across a stretch of
    sections only one speech has, paragraphs by similarity (character bigrams, a best-total
    alignment that keeps both orders). Within aligned paragraphs the differences are found by
-   diff-match-patch, cleaned up to whole phrases. In #diff, reading without the <del>s gives
-   B's text and without the <ins>s A's. Everything from a speech goes in as text nodes. */
+   diff-match-patch over jieba's words, each word one character to it (as its line mode does
+   for lines), cleaned up to whole phrases: a changed word is marked whole. Where the words
+   start comes with compare/S.js (wenji.comparison.word_starts). In #diff, reading without the
+   <del>s gives B's text and without the <ins>s A's. Everything from a speech goes in as text
+   nodes. */
 (function (root) {
   "use strict";
 
@@ -18,6 +21,8 @@
   var MIN_ALIKE = 0.35;  /* paragraphs less alike than this (bigram Dice) are not aligned */
   var COLLAPSE = 3;  /* runs of at least this many unchanged paragraphs are folded away */
   var SHOWN_TERMS = 40;
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$";
+  var WORD_CODES = 0x9fff - 0x4e00;  /* words one diff can tell apart (as characters from U+4E00) */
 
   var pickA = document.getElementById("compare-a"), pickB = document.getElementById("compare-b");
   var statusLine = document.getElementById("compare-status");
@@ -45,8 +50,8 @@
      before its first subsection (key: its id), its own paragraphs after a subsection (key: its
      id and the subsection's), each run of paragraphs outside sections (key: after which
      section). Paragraph numbers put a section's own paragraphs in their place. */
-  function units(s) {
-    var manifest = engine.manifest, rows = engine.chunks[s], first = manifest.firstDoc[s];
+  function units(s, starts) {
+    var manifest = engine.manifest, rows = engine.chunks[s], first = manifest.firstDoc[s], at = offsets(rows);
     var children = rows.map(function () { return []; }), top = [], low = [], out = [], loose = null, last = "start";
     function id(j) { return manifest.ids[first + j]; }
     rows.forEach(function (row, j) {
@@ -61,10 +66,12 @@
       }
       return low[j];
     }
-    function lines(row, from, to) {
-      var out = [];
+    function lines(j, from, to) {
+      var out = [], row = rows[j];
       for (var k = 2; k < row.length; k += 2) {
-        if (row[k] >= from && row[k] < to) out.push({ kind: "p", id: "p" + row[k], text: row[k + 1] });
+        if (row[k] >= from && row[k] < to) {
+          out.push({ kind: "p", id: "p" + row[k], text: row[k + 1], at: at[j][k / 2], starts: starts });
+        }
       }
       return out;
     }
@@ -72,24 +79,53 @@
       var row = rows[j], kids = children[j];
       if (id(j).charAt(0) !== "s") {
         if (!loose) out.push(loose = { key: "after " + last, lines: [] });
-        loose.lines = loose.lines.concat(lines(row, -Infinity, Infinity));
+        loose.lines = loose.lines.concat(lines(j, -Infinity, Infinity));
         return;
       }
       loose = null;
       last = id(j);
       var bounds = kids.map(lowest);
       for (var i = bounds.length - 2; i >= 0; i--) if (bounds[i] === Infinity) bounds[i] = bounds[i + 1];
-      out.push({ key: id(j), lines: [{ kind: "h", id: id(j), text: row[1] }].concat(
-        lines(row, -Infinity, kids.length ? bounds[0] : Infinity)) });
+      out.push({ key: id(j), lines: [{ kind: "h", id: id(j), text: row[1], at: at[j][0], starts: starts }].concat(
+        lines(j, -Infinity, kids.length ? bounds[0] : Infinity)) });
       kids.forEach(function (k, i) {
         emit(k);
-        var tail = lines(row, bounds[i], i + 1 < kids.length ? bounds[i + 1] : Infinity);
+        var tail = lines(j, bounds[i], i + 1 < kids.length ? bounds[i + 1] : Infinity);
         if (tail.length) out.push({ key: id(j) + " after " + id(k), lines: tail });
         loose = null;
         last = id(j);
       });
     }
     top.forEach(emit);
+    return out;
+  }
+
+  /* Per row, where its heading (first) and each paragraph start in the speech's text: the rows'
+     heading and paragraphs one a line, as wenji.comparison cuts it into words. */
+  function offsets(rows) {
+    var at = 0;
+    return rows.map(function (row) {
+      var out = [at];
+      if (row[1]) at += row[1].length + 1;
+      for (var k = 3; k < row.length; k += 2) {
+        out.push(at);
+        at += row[k].length + 1;
+      }
+      if (!row[1] && row.length < 4) at += 1;  /* an empty document is an empty line */
+      return out;
+    });
+  }
+  /* A line cut into jieba's words (into characters without the words' starts). */
+  function words(line) {
+    var text = line.text, starts = line.starts || "", out = [], from = 0;
+    for (var i = 1; i < text.length; i++) {
+      var k = line.at + i, digit = DIGITS.indexOf(starts.charAt((k / 6) | 0));
+      if (!starts || (digit >> (k % 6)) & 1) {
+        out.push(text.slice(from, i));
+        from = i;
+      }
+    }
+    if (text.length) out.push(text.slice(from));
     return out;
   }
 
@@ -170,18 +206,31 @@
 
   /* ---- differences within a pair of lines ----------------------------------------------- */
 
+  /* The differences of two lines, word by word: each distinct word coded as one character for
+     diff-match-patch, the diff cleaned up on the codes, then decoded. */
   function within(a, b) {
-    var dmp = new DMP();
+    var dmp = new DMP(), codes = new Map(), spelled = [];
     dmp.Diff_Timeout = 1;
-    var diffs = dmp.diff_main(a, b, false);
+    function code(word) {
+      if (!codes.has(word)) {
+        codes.set(word, String.fromCharCode(0x4e00 + spelled.length));
+        spelled.push(word);
+      }
+      return codes.get(word);
+    }
+    var wa = words(a), wb = words(b);
+    if (wa.length + wb.length > WORD_CODES) wa = Array.from(a.text), wb = Array.from(b.text);
+    var diffs = dmp.diff_main(wa.map(code).join(""), wb.map(code).join(""), false);
     dmp.diff_cleanupSemantic(diffs);
-    return diffs;
+    return diffs.map(function (d) {
+      return [d[0], Array.from(d[1], function (c) { return spelled[c.charCodeAt(0) - 0x4e00]; }).join("")];
+    });
   }
 
   /* Each row with its differences: [[op, text]] (one EQUAL for an unchanged line). */
   function differences(rows) {
     rows.forEach(function (r) {
-      if (r.a && r.b) r.diffs = r.a.text === r.b.text ? [[EQUAL, r.a.text]] : within(r.a.text, r.b.text);
+      if (r.a && r.b) r.diffs = r.a.text === r.b.text ? [[EQUAL, r.a.text]] : within(r.a, r.b);
       else r.diffs = r.a ? [[DELETE, r.a.text]] : [[INSERT, r.b.text]];
       r.same = r.diffs.length === 1 && r.diffs[0][0] === EQUAL;
     });
@@ -313,7 +362,7 @@
     app.setAttribute("data-state", "loading");
     return Promise.all([engine.chunk(a), engine.chunk(b), terms(a), terms(b)]).then(function (got) {
       if (gen !== generation) return;
-      var ua = units(a), ub = units(b), rows = differences(align(ua, ub));
+      var ua = units(a, got[2].w), ub = units(b, got[3].w), rows = differences(align(ua, ub));
       fill(inline, rows, function (row) { return lineElement(row, all); });
       fill(side, rows, sideRow);
       showSummary(rows, speeches, ua, ub, got[2], got[3]);

@@ -37,3 +37,36 @@ def test_a_term_is_first_where_no_earlier_speech_holds_it_even_inside_another_wo
     assert "小康" not in first  # the first report said 小康社会
     assert "粮食产量" in [t for t, _ in data[0]["f"]] and "农业" not in first  # used by the first report
     assert dict(data[1]["f"])["乡村振兴"] == 3 and dict(data[1]["t"])["乡村振兴"] == 3
+
+
+def starts_of(digits: str) -> list[int]:
+    """The units where words start, from wenji.comparison.word_starts's digits."""
+    alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$"
+    return [6 * k + b for k, ch in enumerate(digits) for b in range(6) if alphabet.index(ch) >> b & 1]
+
+
+def test_the_word_starts_are_jiebas_words_of_each_line_traditional_characters_cut_as_simplified(tmp_path):
+    seg = segmenter_for(tmp_path / "content")
+    text = "经济增长稳定\n\n社會主義現代化建設"
+    got = starts_of(comparison.word_starts(text, seg))
+    seg.start()
+    expected, at = [], 0
+    for line in ["经济增长稳定", "", "社会主义现代化建设"]:
+        for token in seg.jieba.cut(line):
+            expected.append(at)
+            at += len(token)
+        at += 1
+    assert got == expected
+    assert any(b - a > 1 for a, b in zip(got, got[1:]))  # words, not characters
+
+
+def test_the_compare_data_holds_the_word_starts_of_the_speechs_search_text(tmp_path):
+    data = _data(tmp_path, ["我们要发展农业生产，提高粮食产量。", "经济增长稳定。"])
+    starts = starts_of(data[1]["w"])
+    text = comparison._search_text(1, load_archive(tmp_path / "seeds", tmp_path / "content").speeches[1])
+    assert text.endswith("\n经济增长稳定。")
+    seg = segmenter_for(tmp_path / "content")
+    seg.start()
+    tokens = list(seg.jieba.cut("经济增长稳定。"))
+    assert len(tokens) > 1 and [i for i in starts if i < len(text)][-len(tokens):] == \
+        [len(text) - len("经济增长稳定。") + len("".join(tokens[:k])) for k in range(len(tokens))]

@@ -116,6 +116,24 @@ def test_compare_marks_exactly_the_sentence_inserted_and_the_one_deleted(page, t
     assert "新建文化馆三百座" not in page.evaluate(WITHOUT, "ins")
 
 
+def test_compare_marks_a_changed_word_whole_not_only_its_changed_characters(page, tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    for n, (year, line) in enumerate([(2001, "全年粮食产量增长较快，工业生产平稳发展。"),
+                                      (2002, "全年粮食产量增加较快，工业生产平稳进展。")]):
+        (seeds / f"r{n + 1}.txt").write_text(f"第{n + 1}次报告\n\n（{year}年3月5日）\n\n各位代表：\n\n{line}\n",
+                                             encoding="utf-8")
+    out = tmp_path / "site"
+    proc = build(seeds, tmp_path / "content", out)
+    assert proc.returncode == 0, describe(proc)
+    open_compare(page, out, "?a=r1&b=r2")
+    assert page.locator("#diff del").all_inner_texts() == ["增长", "发展"]  # not 长 and 发: the words
+    assert page.locator("#diff ins").all_inner_texts() == ["增加", "进展"]
+    assert page.evaluate(WITHOUT, "del") == "各位代表：全年粮食产量增加较快，工业生产平稳进展。"
+    assert page.evaluate(WITHOUT, "ins") == "各位代表：全年粮食产量增长较快，工业生产平稳发展。"
+    assert not page.page_errors and not page.console_errors
+
+
 def test_compare_shows_speech_text_as_text(page, tmp_path):
     seeds = tmp_path / "seeds"
     seeds.mkdir()
