@@ -476,7 +476,7 @@ def _find_related(b: _Build) -> None:
 def _write_comparison_data(b: _Build) -> None:
     """What compare.html needs besides the search files: each speech's salient and new terms."""
     assert b.tmp is not None and b.themes is not None and b.segmenter is not None
-    for rel, data in comparison.files(b.themes.corpus, b.segmenter).items():
+    for rel, data in comparison.files(b.themes.corpus, b.segmenter, b.cache).items():
         _write(b.tmp, rel, data)
         b.stats.files += 1
 

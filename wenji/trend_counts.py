@@ -37,6 +37,7 @@ np = lazy.module("numpy")
 DATA_VARIABLE = "wenjiTrendData"
 SHARD_CHARS = 48_000  # a shard's counts, before gzip
 BATCH_CHARS = 1_000_000  # characters of text walked at once (memory: ~50 bytes a character)
+TABLE_SIZE = 1 << 23  # keys a level may look up in a table (4 bytes each) rather than search
 SEPARATOR = "\0"  # between documents: no term holds it
 
 
@@ -80,22 +81,24 @@ def speech_texts(archive: Archive, folder: Folder) -> list[str]:
 class _Trie(NamedTuple):
     """The terms' prefixes level by level: at level L the sorted keys ``state x base + rank``
     of every prefix of L + 1 characters (state: the prefix's place one level up, rank: its last
-    character's number), and per key the term it is whole, or -1."""
+    character's number), and per key the term it is whole, or -1. Where the keys are few
+    enough, a table from every possible key to its place (or -1) looks them up instead: the
+    first two levels see every position of the text, and a binary search there took 70 % of
+    the time."""
 
     alphabet: "np.ndarray"  # sorted code points of the terms' characters; rank = place + 1
     keys: list["np.ndarray"]
     whole: list["np.ndarray"]
+    tables: list["np.ndarray | None"]
 
 
 def _trie(terms: list[str]) -> _Trie:
     alphabet = np.unique(np.frombuffer("".join(terms).encode("utf-32-le"), dtype=np.uint32))
-    longest = max(map(len, terms))
-    padded = np.zeros((len(terms), longest), dtype=np.int64)
-    for t, term in enumerate(terms):
-        padded[t, :len(term)] = _ranks(term, alphabet)
     lengths = np.array([len(t) for t in terms])
-    base, state = len(alphabet) + 1, np.zeros(len(terms), dtype=np.int64)
-    keys, whole = [], []
+    padded = np.zeros((len(terms), int(lengths.max())), dtype=np.int64)
+    padded[np.arange(padded.shape[1]) < lengths[:, None]] = _ranks("".join(terms), alphabet)
+    longest, base, state = padded.shape[1], len(alphabet) + 1, np.zeros(len(terms), dtype=np.int64)
+    keys, whole, tables = [], [], []
     for level in range(longest):
         alive = np.nonzero(lengths > level)[0]
         key = state[alive] * base + padded[alive, level]
@@ -104,16 +107,23 @@ def _trie(terms: list[str]) -> _Trie:
         ends = alive[lengths[alive] == level + 1]
         terms_here = np.full(len(unique), -1, dtype=np.int64)
         terms_here[state[ends]] = ends
+        span = (len(keys[-1]) if keys else 1) * base  # every possible key
+        table = None
+        if span <= TABLE_SIZE:
+            table = np.full(span, -1, dtype=np.int32)
+            table[unique] = np.arange(len(unique), dtype=np.int32)
         keys.append(unique)
         whole.append(terms_here)
-    return _Trie(alphabet, keys, whole)
+        tables.append(table)
+    return _Trie(alphabet, keys, whole, tables)
 
 
 def _ranks(text: str, alphabet: "np.ndarray") -> "np.ndarray":
     """Each character's number in the alphabet (from 1), 0 for a character no term holds."""
     points = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    at = np.minimum(np.searchsorted(alphabet, points), len(alphabet) - 1)
-    return np.where(alphabet[at] == points, at + 1, 0).astype(np.int64)
+    table = np.zeros(int(alphabet[-1]) + 2, dtype=np.int64)  # a code point's rank, up to the last
+    table[alphabet] = np.arange(1, len(alphabet) + 1)
+    return table[np.minimum(points, len(table) - 1)]
 
 
 def _matches(text: str, trie: _Trie) -> tuple["np.ndarray", "np.ndarray"]:
@@ -123,10 +133,14 @@ def _matches(text: str, trie: _Trie) -> tuple["np.ndarray", "np.ndarray"]:
     pos = np.nonzero(ranks)[0]
     state = np.zeros(len(pos), dtype=np.int64)
     found_terms, found_pos = [], []
-    for keys, whole in zip(trie.keys, trie.whole):
+    for keys, whole, table in zip(trie.keys, trie.whole, trie.tables):
         key = state * base + ranks[pos]
-        at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
-        kept = keys[at] == key
+        if table is not None:
+            at = table[key].astype(np.int64)
+            kept = at >= 0
+        else:
+            at = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+            kept = keys[at] == key
         pos, state = pos[kept] + 1, at[kept]
         term = whole[state]
         ended = term >= 0
