@@ -18,6 +18,7 @@
   var COLOURS = ["#b3261e", "#0b5cad", "#2e7d32", "#8e44ad", "#c05600", "#00796b", "#5d4037", "#37474f"];
   var MAX_TERMS = COLOURS.length;
   var BATCH = 8;  /* speeches' texts loaded at once */
+  var DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$";
 
   var input = document.getElementById("trends-q"), kindFilter = document.getElementById("trends-kind");
   var measure = document.getElementById("trends-measure"), statusLine = document.getElementById("trends-status");
@@ -55,9 +56,9 @@
       if (firsts[mid] <= folded) lo = mid; else hi = mid - 1;
     }
     return script(trendFolder + lo + ".js").then(function () {
-      var shard = prebuilt[String(lo)];
-      if (!Object.prototype.hasOwnProperty.call(shard, folded)) return null;
-      var per = new Float64Array(archive.speeches.length), reader = new root.wenjiSearch.Reader(shard[folded]);
+      var code = shardTerms(prebuilt[String(lo)]).get(folded);
+      if (code === undefined) return null;
+      var per = new Float64Array(archive.speeches.length), reader = new root.wenjiSearch.Reader(code);
       for (var s = -1, v; reader.more();) {
         v = reader.int();
         s += (v >> 1) + 1;
@@ -65,6 +66,19 @@
       }
       return per;
     });
+  }
+  /* A shard's terms and their counts' codes: its front-coded terms (each the number of UTF-16
+     units it shares with the one before, one digit, then the rest) decoded once. */
+  function shardTerms(shard) {
+    if (!shard.terms) {
+      var codes = shard.c.split(","), before = "", terms = new Map();
+      shard.t.split(" ").forEach(function (entry, i) {
+        before = before.slice(0, DIGITS.indexOf(entry.charAt(0))) + entry.slice(1);
+        terms.set(before, codes[i]);
+      });
+      shard.terms = terms;
+    }
+    return shard.terms;
   }
   /* Whether the index counts this folded term itself: two characters of one run, a bigram it has. */
   function counted(folded) {

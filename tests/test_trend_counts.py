@@ -23,9 +23,12 @@ def literal_count(text: str, word: str) -> int:
     return n
 
 
+DIGITS = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$"
+
+
 def decode(code: str, speeches: int) -> list[int]:
     """A term's counts per speech from its code (as static/trends.js reads it)."""
-    digits = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$"
+    digits = DIGITS
     values, high = [], 0
     for ch in code:
         v = digits.index(ch)
@@ -50,8 +53,12 @@ def read_files(files: dict[str, str]) -> tuple[dict, dict[str, str]]:
     for k, first in enumerate(index["shards"]):
         text = files[f"trends/{k}.js"]
         shard = json.loads(re.sub(r"^[^=]+=", "", text, count=1).rstrip(";\n"))
-        assert next(iter(shard)) == first
-        codes.update(shard)
+        terms, before = [], ""
+        for entry in shard["t"].split(" "):
+            before = before[:DIGITS.index(entry[0])] + entry[1:]  # (all BMP here: units are characters)
+            terms.append(before)
+        assert terms[0] == first
+        codes.update(zip(terms, shard["c"].split(",")))
     return index, codes
 
 
@@ -89,3 +96,7 @@ def test_counts_are_literal_folded_overlapping_and_never_span_two_paragraphs():
     assert got == {("哈哈", 0): 2, ("发展", 0): 1, ("gdp", 0): 1, ("gdp", 1): 1, ("发展", 1): 1,
                    ("发展", 2): 2, ("发展发", 2): 2}
     assert trend_counts.vocabulary(["发 展", "一", "發展"], folder) == ["发展"]
+
+
+def test_front_coding_counts_what_terms_share_in_utf16_units_as_the_page_slices():
+    assert trend_counts._front_coded(["社会", "社会主义", "社区", "𠀀甲", "𠀀乙"]) == "0社会 2主义 1区 0𠀀甲 2乙"

@@ -16,10 +16,13 @@ out. Exact, no hashing; on tests/corpus-real (0.8 M characters, 18,600 words) it
 0.3 s of CPU.
 
 Files: ``trends/index.js`` (per speech its date and kind, and the first term of every shard)
-and ``trends/K.js``, shards of the terms in UTF-16 order (as the page compares strings), each
-term's counts written like search postings (``wenji.search.encoding``): per speech holding it,
-``vint(2 x (gap - 1) + (count > 1))`` then ``vint(count - 2)`` when count > 1. Plain scripts
-that assign into ``window.wenjiTrendData``, so the page loads them from ``file://``.
+and ``trends/K.js``, shards of the terms in UTF-16 order (as the page compares strings): ``t``
+the terms front-coded (each the length of what it shares with the one before, one digit of
+``wenji.search.encoding.DIGITS``, then the rest; separated by spaces), ``c`` their counts
+separated by commas, each written like search postings (``wenji.search.encoding``): per speech
+holding it, ``vint(2 x (gap - 1) + (count > 1))`` then ``vint(count - 2)`` when count > 1.
+Front coding takes the terms from 236 KB to 120 KB on tests/corpus-real. Plain scripts that
+assign into ``window.wenjiTrendData``, so the page loads them from ``file://``.
 """
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ from typing import NamedTuple
 from . import lazy
 from .model import Archive
 from .search.documents import speech_documents
-from .search.encoding import Codes, TfCodes
+from .search.encoding import DIGITS, Codes, TfCodes
 from .search.terms import Folder
 
 np = lazy.module("numpy")
@@ -58,7 +61,8 @@ def files(archive: Archive, vocab: list[str]) -> dict[str, str]:
     firsts: list[str] = []
     for shard in _shards(counts):
         firsts.append(next(iter(shard)))
-        body = json.dumps(shard, ensure_ascii=False, separators=(",", ":"))
+        body = json.dumps({"t": _front_coded(list(shard)), "c": ",".join(shard.values())}, ensure_ascii=False,
+                          separators=(",", ":"))
         out[f"trends/{len(firsts) - 1}.js"] = f"{DATA_VARIABLE}[{json.dumps(str(len(firsts) - 1))}]={body};\n"
     index = {"shards": firsts, "speeches": [[s.meta.date, s.meta.kind] for s in archive.speeches]}
     out["trends/index.js"] = f"{DATA_VARIABLE}.index={json.dumps(index, ensure_ascii=False, separators=(',', ':'))};\n"
@@ -201,3 +205,21 @@ def _shards(counts: Counts) -> list[dict[str, str]]:
         shards[-1][term] = code
         size += len(term) + len(code) + 6
     return shards if shards[0] else []
+
+
+def _front_coded(terms: list[str]) -> str:
+    """Each term as the UTF-16 units it shares with the one before (a digit) and the rest."""
+    out, before = [], ""
+    for term in terms:
+        shared = 0
+        while shared < min(len(term), len(before)) and term[shared] == before[shared]:
+            shared += 1
+        while _units(term[:shared]) >= len(DIGITS):
+            shared -= 1
+        out.append(DIGITS[_units(term[:shared])] + term[shared:])
+        before = term
+    return " ".join(out)
+
+
+def _units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
