@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from conftest import REAL
 from wenji import comparison, themes
+from wenji.search.documents import speech_documents
+from wenji.search.files import speech_rows, speech_text
 from wenji.site import load_archive
 from wenji.taxonomy import segmenter_for
 
@@ -70,3 +73,13 @@ def test_the_compare_data_holds_the_word_starts_of_the_speechs_search_text(tmp_p
     tokens = list(seg.jieba.cut("经济增长稳定。"))
     assert len(tokens) > 1 and [i for i in starts if i < len(text)][-len(tokens):] == \
         [len(text) - len("经济增长稳定。") + len("".join(tokens[:k])) for k in range(len(tokens))]
+
+
+def test_the_word_starts_count_units_in_the_text_the_page_joins_from_the_search_rows():
+    """compare.js finds a line's words at its offset in its rows joined: heading (if any) and
+    paragraphs one a line, documents one after the other. That is the text the starts are of."""
+    archive = load_archive(REAL / "seeds", REAL / "content")
+    for s, speech in enumerate(archive.speeches):
+        rows = speech_rows(speech_text(speech_documents(s, speech)))
+        joined = "\n".join("\n".join(([r[1]] if r[1] else []) + r[3::2]) for r in rows)
+        assert joined == comparison._search_text(s, speech), speech.slug

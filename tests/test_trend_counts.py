@@ -95,7 +95,7 @@ def test_counts_are_literal_folded_overlapping_and_never_span_two_paragraphs():
                                                       counts.count.tolist())}
     assert got == {("哈哈", 0): 2, ("发展", 0): 1, ("gdp", 0): 1, ("gdp", 1): 1, ("发展", 1): 1,
                    ("发展", 2): 2, ("发展发", 2): 2}
-    assert trend_counts.vocabulary(["发 展", "一", "發展"], folder) == ["发展"]
+    assert trend_counts.vocabulary(["发 展", "一", "發展", "发\0展"], folder) == ["发展"]
 
 
 def test_front_coding_counts_what_terms_share_in_utf16_units_as_the_page_slices():

@@ -70,9 +70,10 @@ def files(archive: Archive, vocab: list[str]) -> dict[str, str]:
 
 
 def vocabulary(words: list[str], folder: Folder) -> list[str]:
-    """The words folded, of two characters or more, without white space, in UTF-16 order."""
+    """The words folded, of two characters or more, without white space (nor SEPARATOR), in
+    UTF-16 order."""
     folded = {folder.fold(w) for w in words}
-    return sorted((w for w in folded if len(w) >= 2 and w.split() == [w]),
+    return sorted((w for w in folded if len(w) >= 2 and w.split() == [w] and SEPARATOR not in w),
                   key=lambda w: w.encode("utf-16-be"))
 
 
