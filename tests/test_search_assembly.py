@@ -2,14 +2,17 @@
 every block joined from nothing, by either way of finding the terms an edit reached."""
 from __future__ import annotations
 
+from array import array
+
 import pytest
 
 from searchtruth import variants
 from wenji.cache import Cache
-from wenji.search import files, postings
+from wenji.search import assembly, files, postings
 from wenji.search.assembly import MOVED, Assembly, assemble, empty_assembly, pack, region, unpack
 from wenji.search.encoding import Codes, Fragment
 from wenji.search.plan import block_fragments, plan
+from wenji.search.terms import term_str, utf16_key
 
 
 def blocks_of(archive) -> tuple[list[str], dict[int, Fragment]]:
@@ -51,3 +54,48 @@ def test_an_updated_assembly_equals_one_joined_from_nothing(synthetic_archive, m
         assert unpack(pack(cold)) == cold
         old, frags = cold, new_frags
     assert paths == {"touched"}
+
+
+def joined_one_by_one(keys: list[str], frags: dict[int, Fragment]) -> tuple[Assembly, bytearray]:
+    """What a build from nothing made before it joined every term at once: each term joined
+    on its own, as an update joins the terms an edit reached."""
+    asm = assembly._Assembler(empty_assembly(), keys, frags, Codes())
+    asm.every_term({})
+    return asm.result(keys)
+
+
+@pytest.mark.parametrize("large", [True, False], ids=["every-bigram", "small-archive"])
+def test_an_assembly_from_nothing_equals_its_terms_joined_one_by_one(synthetic_archive, monkeypatch, large):
+    if large:
+        monkeypatch.setattr(postings, "SMALL", 0)
+    monkeypatch.setattr(postings, "BLOCK", 3)
+    keys, frags = blocks_of(synthetic_archive)
+    assert len(keys) > 3
+    at_once, changed = assemble(empty_assembly(), keys, frags, None, Codes())
+    assert (at_once, changed) == joined_one_by_one(keys, frags)
+    assert set(changed) == {MOVED} and len(at_once.vocab) > 1000
+    assert any(h is not None for h in at_once.inhead)
+
+
+def test_terms_of_every_plane_join_in_lunrs_order():
+    """Supplementary characters (UTF-16 surrogate pairs) sort between U+D7FF and U+E000, a lone
+    character before the bigrams it starts; lone surrogates fall back to sorting the UTF-16
+    encodings. The fragments are made by hand: three blocks, parts with and without
+    frequencies above one and headings."""
+    chars = ["a", "中", "\U00020000", "\ue000", "\uffef", "\U0002a6d6"]
+    for extra in ([], ["\ud800"]):
+        cs = chars + extra
+        frags = {}
+        for j in range(3):
+            terms = {}
+            for x, a in enumerate(cs):
+                for y, b in enumerate([""] + cs):
+                    if (x + y + j) % 3:
+                        k = ord(a) | (ord(b) << 32 if b else 0)
+                        terms[k] = (2, j, 1 + (x * y) % 3, "B1" if y % 2 else "A", 2 + j, (0,) if (x + j) % 2 else ())
+            frags[j] = Fragment(4, array("l", [3, 4, 5, 6]), {}, terms)
+        keys = ["b0", "b1", "b2"]
+        at_once = assemble(empty_assembly(), keys, frags, None, Codes())
+        assert at_once == joined_one_by_one(keys, frags)
+        spelled = [term_str(k) for k in at_once[0].vocab]
+        assert spelled == sorted(spelled, key=utf16_key) and len(spelled) == len(set(spelled))

@@ -25,8 +25,11 @@ from bisect import bisect_left
 from itertools import chain
 from typing import Iterable, NamedTuple
 
-from .encoding import Codes, Fragment, TfCodes, ints
-from .terms import term_str, utf16_key
+from .. import lazy
+from .encoding import FIRST, Codes, Fragment, TermPart, TfCodes, ints, vints
+from .terms import LOW, term_str, utf16_key
+
+np = lazy.module("numpy")
 
 POSTINGS, IN_HEADING, MOVED = 1, 2, 4  # what differs from the term at the same index before
 
@@ -491,6 +494,8 @@ def assemble(old: Assembly, keys: list[str], frags: dict[int, Fragment], old_fra
     term at the same index in ``old`` (POSTINGS | IN_HEADING | MOVED). ``old_frags`` (by old
     block index), when known, tell which terms an edit reached; without them every term of
     the changed blocks is joined anew, and the first posting after them re-coded in all."""
+    if not old.blocks:
+        return _assemble_new(keys, [frags[j] for j in range(len(keys))], codes)
     asm = _Assembler(old, keys, frags, codes)
     index = {k: i for i, k in enumerate(old.vocab)}
     touched = asm.touched_terms(old_frags)
@@ -499,3 +504,128 @@ def assemble(old: Assembly, keys: list[str], frags: dict[int, Fragment], old_fra
     else:
         asm.touched_only(index, touched)
     return asm.result(keys)
+
+
+# --- a build from nothing: every term joined at once --------------------------------------------------
+
+
+def _order_numbers(keys: np.ndarray) -> np.ndarray | None:
+    """A number per term key that sorts as ``_order`` does (lunr's UTF-16 order): each
+    character's UTF-16 rank (``encoding.key16``), the second one plus one (0: a lone
+    character, which comes before the bigrams it starts). None when a character is a lone
+    surrogate, whose UTF-16 order this does not follow."""
+    a, b = keys & LOW, keys >> 32
+    if (((a >= 0xD800) & (a < 0xE000)) | ((b >= 0xD800) & (b < 0xE000))).any():
+        return None
+
+    def rank(c: np.ndarray) -> np.ndarray:
+        return np.where(c < 0xD800, c, np.where(c >= 0x10000, c - 0x10000 + 0xD800, c - 0xE000 + 0x10D800))
+    return rank(a) << 22 | np.where(b > 0, rank(b) + 1, 0)
+
+
+class _Parts(NamedTuple):
+    """Every block's part of every term, in term order then block order, as numpy columns
+    (and the two columns of Python objects a Fragment holds: the encoded rest, the heads)."""
+
+    key: np.ndarray
+    block: np.ndarray
+    n: np.ndarray
+    first: np.ndarray
+    tf: np.ndarray
+    last: np.ndarray
+    rest: list[str]
+    heads: list[tuple[int, ...]]
+    term_start: np.ndarray  # True at a term's first part
+
+
+def _parts(frags: list[Fragment]) -> _Parts:
+    keys: list[int] = []
+    blocks: list[int] = []
+    values: list[TermPart] = []
+    for j, f in enumerate(frags):
+        keys += f.terms
+        values += f.terms.values()
+        blocks += [j] * len(f.terms)
+    key = np.array(keys, np.int64)
+    order_numbers = _order_numbers(key)
+    if order_numbers is None:  # a lone surrogate: Python's sort of the UTF-16 encodings
+        rank = {k: i for i, k in enumerate(sorted(set(keys), key=_order))}
+        order_numbers = np.array([rank[k] for k in keys], np.int64)
+    order = np.lexsort((np.array(blocks, np.int64), order_numbers))
+    n, first, tf, rest, last, heads = zip(*values)
+    term_start = np.ones(len(order), bool)
+    term_start[1:] = key[order][1:] != key[order][:-1]
+    return _Parts(key[order], np.array(blocks, np.int64)[order], *(np.array(c, np.int64)[order] for c in (n, first, tf)),
+                  np.array(last, np.int64)[order], [rest[i] for i in order.tolist()],
+                  [heads[i] for i in order.tolist()], term_start)
+
+
+def _i(values: np.ndarray, typecode: str = "i") -> array:
+    return array(typecode, values.astype({"i": np.int32, "b": np.int8, "q": np.int64}[typecode]).tobytes())
+
+
+def _joined_postings(p: _Parts, offsets: np.ndarray) -> tuple[bytes, np.ndarray, np.ndarray, np.ndarray]:
+    """Every term's postings, each followed by a comma, written at once: each part's first
+    posting coded from the part before (``vints``), then the rest as its block coded it.
+    Returns them, where each term starts in them (one more: the end), where each part starts
+    in its term, and each part's first gap code length."""
+    terms = np.cumsum(p.term_start) - 1  # each part's term
+    prev = np.empty(len(p.key), np.int64)
+    prev[0] = -1
+    prev[1:] = (offsets[p.block] + p.last)[:-1]
+    prev[p.term_start] = -1
+    more = p.tf > 1
+    gap = 2 * (offsets[p.block] + p.first - prev - 1) + more
+    chars, row = vints([gap, np.maximum(p.tf - 2, 0)], [None, more])
+    code_width = np.searchsorted(np.array(FIRST, np.int64), gap, "right")
+    rest = "".join(p.rest)
+    rest_width = np.fromiter(map(len, p.rest), np.int64, len(p.rest))
+    head_width = np.diff(row)
+    width = head_width + rest_width
+    at = np.zeros(len(width) + 1, np.int64)
+    np.cumsum(width, out=at[1:])
+    at = at[:-1] + terms  # a comma after each term before
+    out = np.empty(int(width.sum()) + int(terms[-1]) + 1, np.uint8)
+    out[np.arange(len(chars)) + np.repeat(at - row[:-1], head_width)] = np.frombuffer(chars.encode("ascii"), np.uint8)
+    rest_at = np.zeros(len(rest_width), np.int64)
+    np.cumsum(rest_width[:-1], out=rest_at[1:])
+    out[np.arange(len(rest)) + np.repeat(at + head_width - rest_at, rest_width)] = np.frombuffer(rest.encode("ascii"), np.uint8)
+    term_at = np.append(at[p.term_start], len(out))
+    out[term_at[1:] - 1] = ord(",")
+    return out.tobytes(), term_at, at - term_at[terms], code_width
+
+
+def _in_headings(p: _Parts, count: np.ndarray) -> list[array | None]:
+    """Each term's postings in a heading, numbered within the term (None: none)."""
+    term_first = np.flatnonzero(p.term_start)
+    out: list[array | None] = [None] * len(term_first)
+    seen = (count - p.n).tolist()  # the term's postings before each part
+    terms = (np.cumsum(p.term_start) - 1).tolist()
+    for i, heads in enumerate(p.heads):
+        if heads:
+            t = terms[i]
+            got = out[t]
+            if got is None:
+                out[t] = got = array("i")
+            got.extend(map(seen[i].__add__, heads))
+    return out
+
+
+def _assemble_new(keys: list[str], frags: list[Fragment], codes: Codes) -> tuple[Assembly, bytearray]:
+    """The assembly of blocks none of which an old one holds, all at once in numpy: what
+    joining every term of them one by one makes (``_Assembler.every_term``), in 0.04 s
+    instead of 0.48 s for the 83,000 terms of tests/corpus-real."""
+    docs = [f.docs for f in frags]
+    lengths = [ints(f.lengths, codes) for f in frags]
+    if not any(f.terms for f in frags):
+        empty = empty_assembly()
+        return empty._replace(blocks=list(keys), docs=docs, lengths=lengths, heads=[f.heads for f in frags]), bytearray()
+    p = _parts(frags)
+    post, term_at, pos, code_width = _joined_postings(p, np.array(_offsets(docs), np.int64))
+    term_first = np.flatnonzero(p.term_start)
+    count = np.cumsum(p.n)
+    count -= np.repeat(count[term_first] - p.n[term_first], np.diff(np.append(term_first, len(p.n))))
+    entries = Entries(_i(p.block), _i(pos), _i(p.first), _i(p.last), _i(code_width << 1 | (p.tf > 1), "b"), _i(count))
+    asm = Assembly(list(keys), docs, lengths, [f.heads for f in frags], _i(p.key[term_first], "q"), post,
+                   _i(term_at, "q"), _in_headings(p, count), _i(np.append(term_first, len(p.n))), entries)
+    return asm, bytearray([MOVED]) * len(term_first)
