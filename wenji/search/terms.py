@@ -300,8 +300,16 @@ class Folder:
                         array("l", hbefore), array("l", hlone))
 
 
+@functools.cache
+def shared_folder() -> Folder:
+    """One Folder per process: its tables, filled as characters are first seen, serve every
+    speech (a Folder per speech filled them, and built its punctuation pattern, 37 times over
+    for tests/corpus-real: its terms took 0.31 s of CPU instead of 0.27)."""
+    return Folder()
+
+
 def speech_terms(texts: list[tuple[str, str]]) -> list[DocTerms]:
     """The terms of one speech's documents, given as (heading, text) pairs."""
-    folder = Folder()
+    folder = shared_folder()
     return [folder.doc_terms(h, t) for h, t in texts]
 
