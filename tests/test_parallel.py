@@ -48,3 +48,16 @@ def test_map_chunks_keeps_the_order_of_the_items(workers):
     else:  # three slices, each every third item, each done whole in a worker process
         assert os.getpid() not in pids
         assert all(pids[i] == pids[i % 3] for i in range(len(items)))
+
+
+def _pids(xs: list[int]) -> list[int]:
+    return [os.getpid() for _ in xs]
+
+
+def test_meanwhile_runs_here_while_workers_work_and_not_when_the_work_runs_here():
+    ran: list[int] = []
+    pids = parallel.map_chunks(_pids, range(6), 2, meanwhile=lambda: ran.append(os.getpid()))
+    assert ran == [os.getpid()] and os.getpid() not in pids
+    ran.clear()
+    assert parallel.map_chunks(_pids, range(6), 1, meanwhile=lambda: ran.append(1)) == [os.getpid()] * 6
+    assert ran == []

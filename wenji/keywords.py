@@ -33,6 +33,13 @@ RECURS_IN = 2  # a word jieba made up counts as a word when this many speeches u
 PAGE_BUDGET = 250_000  # bytes of entries on one page of the keyword index (the contract: a page <= 300 KB)
 
 
+def load_libraries() -> None:
+    """Import numpy and pypinyin now, not when the theme step first reads them (a cold build
+    loads them while worker processes read the speeches: ``site._load_libraries``)."""
+    for module, name in ((np, "ndarray"), (pypinyin, "lazy_pinyin")):
+        getattr(module, name)
+
+
 # --- pinyin ----------------------------------------------------------------------------
 
 

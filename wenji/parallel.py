@@ -67,14 +67,19 @@ def executor(workers: int, initializer: Callable | None = None, initargs: tuple 
 
 
 def map_chunks(fn: Callable[[list[T]], list[R]], items: Iterable[T], workers: int,
-               initializer: Callable | None = None, initargs: tuple = ()) -> list[R]:
-    """fn over slices of items on ``workers`` processes; results in the order of items."""
+               initializer: Callable | None = None, initargs: tuple = (),
+               meanwhile: Callable[[], object] | None = None) -> list[R]:
+    """fn over slices of items on ``workers`` processes; results in the order of items.
+    ``meanwhile``: run here while the workers work (not at all when the work runs here)."""
     items = list(items)
     if not items:
         return []
     parts = chunks(items, max(1, min(workers, len(items))))
     with executor(len(parts), initializer, initargs) as ex:
-        results = [f.result() for f in [ex.submit(fn, part) for part in parts]]
+        futures = [ex.submit(fn, part) for part in parts]
+        if meanwhile is not None and len(parts) > 1:
+            meanwhile()
+        results = [f.result() for f in futures]
     out: list = [None] * len(items)
     for i, part_result in enumerate(results):
         out[i::len(parts)] = part_result
