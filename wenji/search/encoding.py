@@ -104,27 +104,30 @@ class Columns(NamedTuple):
     heads: dict[int, array]  # character -> documents whose heading holds it but starts no kept term with it
 
 
+def _int64s(arrays: list[array]) -> np.ndarray:
+    """Arrays of 8-byte integers ("q" or "l") as one numpy array, joined as bytes."""
+    return np.frombuffer(b"".join(arrays), np.int64) if arrays else np.zeros(0, np.int64)
+
+
 def columns(terms: list[DocTerms], dropped: set[int]) -> Columns:
-    """Invert a block's documents (each term's documents in order, by a stable sort)."""
-    keys: list[array | np.ndarray] = []
-    vals: list[array | np.ndarray] = []
-    counts: list[int] = []
+    """Invert a block's documents (each term's documents in order, by a stable sort). Every
+    document's bigrams, then every document's lone characters, joined as bytes: a key is a
+    bigram or a character, so each key's postings still come in document order (0.12 s for
+    tests/corpus-real's 1,752 documents when each document's arrays were joined in turn)."""
     heads: dict[int, array] = {}
     docs = terms if not dropped else [DocTerms(k, v, (), lone, (), hlone)
                                       for k, v, lone, hlone, _ in kept_terms(terms, dropped)]
-    for d, t in enumerate(docs):
-        keys += (t.keys, t.lone)
-        vals += (t.vals, np.ones(len(t.lone), np.int64))
-        counts.append(len(t.keys) + len(t.lone))
-        for c in t.hlone:
-            heads.setdefault(c, array("i")).append(d)
-    if not counts:
+    if not docs:
         e = np.zeros(0, np.int64)
         return Columns(e, e, e, array("l"), heads)
-    k = np.concatenate([np.asarray(x, np.int64) for x in keys])
-    v = np.concatenate([np.asarray(x, np.int64) for x in vals])
-    doc = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
-    lengths = np.bincount(doc, weights=v & TF, minlength=len(counts)).astype(np.int64)
+    for d, t in enumerate(docs):
+        for c in t.hlone:
+            heads.setdefault(c, array("i")).append(d)
+    numbers = np.arange(len(docs), dtype=np.int64)
+    k = np.concatenate([_int64s([t.keys for t in docs]), _int64s([t.lone for t in docs])])
+    v = np.concatenate([_int64s([t.vals for t in docs]), np.ones(sum(len(t.lone) for t in docs), np.int64)])
+    doc = np.concatenate([np.repeat(numbers, [len(t.keys) for t in docs]), np.repeat(numbers, [len(t.lone) for t in docs])])
+    lengths = np.bincount(doc, weights=v & TF, minlength=len(docs)).astype(np.int64)
     order = np.argsort(k, kind="stable")
     return Columns(k[order], doc[order], v[order], array("l", lengths.tolist()), heads)
 
@@ -191,13 +194,13 @@ def fragment(cols: Columns) -> Fragment:
         cut = np.flatnonzero(np.diff(term)) + 1
         for a, b in zip(chain((0,), cut.tolist()), chain(cut.tolist(), (len(rel),))):
             hs[int(term[a])] = tuple(rel[a:b])
-    terms: dict[int, TermPart] = {}
-    s_list = starts.tolist()
-    for i, (k, s, e, d0, t0, d1, a, b) in enumerate(zip(keys[starts].tolist(), s_list, ends.tolist(),
-                                                           docs[starts].tolist(), tf[starts].tolist(),
-                                                           docs[ends - 1].tolist(), rest_from, rest_to)):
-        terms[k] = (e - s, d0, t0, chars[a:b], d1, hs.get(i, ()))
-    return Fragment(len(cols.lengths), cols.lengths, cols.heads, terms)
+    heads: list[tuple[int, ...]] = [()] * len(starts)
+    for i, h in hs.items():
+        heads[i] = h
+    rests = map(chars.__getitem__, map(slice, rest_from, rest_to))
+    parts = zip((ends - starts).tolist(), docs[starts].tolist(), tf[starts].tolist(), rests,
+                docs[ends - 1].tolist(), heads)
+    return Fragment(len(cols.lengths), cols.lengths, cols.heads, dict(zip(keys[starts].tolist(), parts)))
 
 
 def block_fragment(terms: list[DocTerms], dropped: set[int]) -> Fragment:
