@@ -8,7 +8,7 @@ import unicodedata
 from collections import Counter
 
 from searchtruth import REPO, files_of, run_node
-from wenji.search.documents import archive_documents
+from wenji.search.documents import archive_documents, speech_documents
 from wenji.search.terms import HEAD, TF, Folder, casefold_extras, simplify, t2s_pairs, t2s_script, term_str
 
 TRICKY = ["**市与xx市和××市", "Max x.xx万元，202x年", "ＡＢＣ１２３ ｆｕｌｌ", "𠮷野家的𠮷𠮷", "﨎𠮷并列", "单", "。",
@@ -28,6 +28,26 @@ def test_fast_term_counting_equals_the_plain_definition(seeds_archive):
     got = folder.doc_terms(heading, body)
     flagged = {term_str(k) for k, v in zip(got.keys, got.vals) if v & HEAD}
     assert flagged == set(folder.bigrams(heading)[0]) == {"××", "×市", "市发", "发展"}
+
+
+def _as_sets(t) -> tuple:
+    return dict(zip(t.keys, t.vals)), *(sorted(x) for x in (t.before, t.lone, t.hbefore, t.hlone))
+
+
+def test_a_speech_counted_at_once_has_each_documents_terms(seeds_archive):
+    """Folder.speech_terms (numpy, the whole speech at once) equals doc_terms per document, on
+    every seed speech and on tricky texts, headings (which their text starts with) included;
+    a heading that does not start its text is counted one document at a time, still right."""
+    folder = Folder()
+    speeches = [[(d.heading, d.text) for d in speech_documents(i, s)] for i, s in enumerate(seeds_archive.speeches)]
+    speeches.append([("", t) for t in TRICKY] + [("", ""), ("一、**市发展", "一、**市发展\n正文讲发展，也讲花卉。"),
+                                                  ("标题x", "标题x"), ("ab x", "ab x\nxx 𠮷野"), ("𠮷野", "𠮷野家")])
+    speeches.append([("标题", "正文不以标题开头"), ("", "正文")])
+    for texts in speeches:
+        got = folder.speech_terms(texts)
+        assert [_as_sets(t) for t in got] == [_as_sets(folder.doc_terms(h, t)) for h, t in texts]
+        assert all(len(set(t.keys)) == len(t.keys) and len(set(t.lone)) == len(t.lone) for t in got)
+    assert any(v & HEAD for t in folder.speech_terms(speeches[0]) for v in t.vals)
 
 
 def test_masks_fold_alike_and_words_split_on_white_space():

@@ -26,6 +26,10 @@ from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
+from .. import lazy
+
+np = lazy.module("numpy")  # 0.1-0.3 s to import: a build that finds its site up to date never loads it
+
 MASK = "×"
 _XRUN = re.compile(r"(?<![a-z])x+(?![a-z])")
 _WORDS = re.compile(r"w+")
@@ -252,6 +256,20 @@ class Folder:
         """The folded words of a query (split on white space); each must occur literally."""
         return [w for w in self.fold(query).split() if w]
 
+    def cut(self, text: str) -> str:
+        """The text folded, with SEP for every character that is not in a run."""
+        g = _NOT_HAN.sub(self._cut, self._seps.sub(SEP, simplify(text)))
+        return _XRUN.sub(lambda m: MASK * len(m.group()), g) if "x" in g else g
+
+    def speech_terms(self, texts: list[tuple[str, str]]) -> list[DocTerms]:
+        """``doc_terms`` of each (heading, text), all counted at once (``_terms_at_once``)
+        when each text starts with its heading, as a search document's does."""
+        cut = [self.cut(t) for _, t in texts]
+        heads = [self.cut(h) if h else "" for h, _ in texts]
+        if all(not h or (c.startswith(h) and c[len(h):len(h) + 1] in ("", SEP)) for c, h in zip(cut, heads)):
+            return _terms_at_once(cut, [len(h) for h in heads])
+        return [self.doc_terms(h, t) for h, t in texts]
+
     def _count(self, text: str) -> tuple[Counter, set[int]]:
         """Bigram keys of the text's runs with their counts, and the characters that end a run.
 
@@ -300,6 +318,52 @@ class Folder:
                         array("l", hbefore), array("l", hlone))
 
 
+_M21 = (1 << 21) - 1  # a character's code point (or UTF-16 surrogate) fits in 21 bits
+
+
+def _arrays(values: np.ndarray, bounds: list[int], typecode: str) -> list[array]:
+    """values[bounds[i]:bounds[i + 1]] as arrays of 8-byte integers."""
+    data, out = values.astype(np.int64).tobytes(), []
+    for a, b in zip(bounds, bounds[1:]):
+        x = array(typecode)
+        x.frombytes(data[8 * a:8 * b])
+        out.append(x)
+    return out
+
+
+def _by_doc(codes: np.ndarray, shift: int, docs: int) -> list[int]:
+    return np.searchsorted(codes >> shift, np.arange(docs + 1)).tolist()
+
+
+def _terms_at_once(cut: list[str], head_lengths: list[int]) -> list[DocTerms]:
+    """The DocTerms of a speech's documents (cut, each starting with its heading's first
+    ``head_lengths`` characters), counted together in numpy: every adjacent pair of the texts
+    joined by SEP as (document << 42 | first << 21 | second), made distinct and counted by one
+    sort. 0.19 s of CPU for tests/corpus-real's 1,752 documents instead of 0.31 with a
+    Counter per document (``Folder.doc_terms``, which gives the same terms)."""
+    n = len(cut)
+    u = np.frombuffer((SEP + SEP.join(cut) + SEP).encode("utf-32-le", "surrogatepass"), np.uint32).astype(np.int64)
+    a, b = u[:-1], u[1:]
+    widths = np.array([len(c) + 1 for c in cut], np.int64)
+    doc = np.repeat(np.arange(n, dtype=np.int64), widths)
+    at = np.arange(len(a)) - np.repeat(np.cumsum(widths) - widths, widths) - 1  # a's place in its text
+    in_head = (at >= 0) & (at < np.array(head_lengths, np.int64)[doc])
+    pair, end = (a != 1) & (b != 1), (a != 1) & (b == 1)
+    code = doc << 42 | a << 21 | b
+    keys, counts = np.unique(code[pair], return_counts=True)
+    head_keys = np.unique(code[pair & in_head])
+    vals = counts | np.where(np.isin(keys, head_keys, assume_unique=True), HEAD, 0)
+    char = doc << 21 | a
+    before, hbefore = np.unique(char[end]), np.unique(char[end & in_head])
+    lone = np.setdiff1d(before, np.unique(keys >> 21), assume_unique=True)
+    hlone = np.setdiff1d(hbefore, np.unique(head_keys >> 21), assume_unique=True)
+    bigrams = keys >> 21 & _M21 | (keys & _M21) << 32
+    k = _by_doc(keys, 42, n)
+    keys_, vals_ = _arrays(bigrams, k, "q"), _arrays(vals, k, "q")
+    chars = [_arrays(x & _M21, _by_doc(x, 21, n), "l") for x in (before, lone, hbefore, hlone)]
+    return [DocTerms(*t) for t in zip(keys_, vals_, *chars)]
+
+
 @functools.cache
 def shared_folder() -> Folder:
     """One Folder per process: its tables, filled as characters are first seen, serve every
@@ -310,6 +374,5 @@ def shared_folder() -> Folder:
 
 def speech_terms(texts: list[tuple[str, str]]) -> list[DocTerms]:
     """The terms of one speech's documents, given as (heading, text) pairs."""
-    folder = shared_folder()
-    return [folder.doc_terms(h, t) for h, t in texts]
+    return shared_folder().speech_terms(texts)
 
