@@ -18,12 +18,15 @@ shows. Tests check the browser's hits, scores and order against one lunr.py ``Bu
 the whole archive.
 
 Build cost: lunr.py's Builder tokenises, runs a pipeline and deep-copies metadata per token:
-13 s per 100 speeches, and 3 GB for 1,000. Here a document's bigrams are counted by reading
-its folded text as 64-bit pairs (C loops), per speech, in worker processes, and cached by the
-speech's content; postings are inverted and encoded per block of about 32 speeches (in numpy)
-and cached by the block's content; the archive's postings, joined term by term, are kept from
-one build to the next, so editing one speech recomputes that speech's terms and its block and
-re-joins only the terms the edit reached.
+13 s per 100 speeches, and 3 GB for 1,000. Here a speech's bigrams are counted for all its
+documents at once (numpy: every adjacent pair of its folded text as one integer, one sort), in
+worker processes, and cached by the speech's content; postings are inverted and encoded per
+block of about 32 speeches (in numpy) and cached by the block's content; a build from nothing
+joins every term's parts at once (numpy), and the archive's postings are kept from one build
+to the next, so editing one speech recomputes that speech's terms and its block and re-joins
+only the terms the edit reached. tests/corpus-real (37 reports, 2.5 MB): 0.7-0.8 s of CPU for
+the whole step, of which 0.19 the terms, 0.26 the blocks, 0.13 the speeches' deflated texts,
+0.11 the joining, 0.10 the files.
 
 The modules, each importing only those above it:
 

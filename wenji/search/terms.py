@@ -8,8 +8,8 @@ runs (those the archive keeps: see ``postings.min_df``), plus each of its charac
 starts none of them, alone (so the prefix query ``c*`` finds every document holding ``c``).
 
 A term is a number while the index is built: a bigram ab is ``ord(a) | ord(b) << 32``, a lone
-character c is ``ord(c)``. Counting a document's bigrams reads its folded text as 64-bit pairs
-(C loops), which is what keeps the search step's cost near that of reading the text.
+character c is ``ord(c)``. A speech's documents are counted together in numpy
+(``_terms_at_once``), which keeps the search step's cost near that of reading the text.
 ``static/fold.js`` folds queries and page text in the browser the same way (tests compare
 the two on every character).
 """
