@@ -19,9 +19,8 @@ what a cold build computes.
 from __future__ import annotations
 
 from array import array
-from collections import Counter
 from dataclasses import dataclass
-from itertools import chain, repeat
+from itertools import chain
 from typing import TYPE_CHECKING
 
 from . import lazy
@@ -62,23 +61,32 @@ def documents(speech: Speech) -> list[tuple[str, list[str]]]:
 
 def count(seg: "Segmenter", docs: list[tuple[str, list[str]]]) -> SpeechCounts:
     """Cut and count one speech's documents (a document's paragraphs are cut in one piece: jieba
-    cuts a text at every line break, so that gives the tokens of each paragraph in turn)."""
-    per_doc: list[tuple[Counter, Counter]] = []
-    for heading, paragraphs in docs:
-        head = Counter(seg.terms(heading)) if heading else Counter()
-        counts = Counter(seg.terms("\n".join(paragraphs)))
-        counts.update(head)
-        per_doc.append((counts, head))
-    vocab = sorted(set(chain.from_iterable(c for c, _ in per_doc)))
+    cuts a text at every line break, so that gives the tokens of each paragraph in turn).
+    Counted in numpy, every occurrence as (document x vocabulary size + term) made distinct by
+    one sort: 0.06 s of CPU beyond the cutting for tests/corpus-real, 0.10 with a Counter per
+    document and its entries appended in turn."""
+    heads = [seg.terms(heading) if heading else [] for heading, _ in docs]
+    bodies = [seg.terms("\n".join(paragraphs)) for _, paragraphs in docs]
+    vocab = sorted(set(chain.from_iterable(heads)).union(chain.from_iterable(bodies)))
     index = {t: i for i, t in enumerate(vocab)}
-    ptr, ids, counts_, heads = array("i", [0]), array("i"), array("i"), array("i")
-    for counts, head in per_doc:  # a document's entries at C speed (one append each took 0.3 s of 0.9)
-        terms = sorted(counts)
-        ids.extend(map(index.__getitem__, terms))
-        counts_.extend(map(counts.__getitem__, terms))
-        heads.extend(map(head.__getitem__, terms) if head else repeat(0, len(terms)))
-        ptr.append(len(ids))
-    return SpeechCounts("\n".join(vocab), ptr, ids, counts_, heads)
+
+    def occurrences(tokens: list[list[str]]) -> "np.ndarray":
+        ids = np.fromiter(map(index.__getitem__, chain.from_iterable(tokens)), np.int64)
+        return np.repeat(np.arange(len(tokens), dtype=np.int64) * len(vocab), [len(t) for t in tokens]) + ids
+
+    head = occurrences(heads)
+    entries, counts = np.unique(np.concatenate([occurrences(bodies), head]), return_counts=True)
+    head_entries, head_counts = np.unique(head, return_counts=True)
+    in_head = np.zeros(len(entries), np.int64)
+    in_head[np.searchsorted(entries, head_entries)] = head_counts
+    ptr = np.zeros(len(docs) + 1, np.int64)
+    np.cumsum(np.bincount(entries // max(len(vocab), 1), minlength=len(docs)), out=ptr[1:])
+    return SpeechCounts("\n".join(vocab), _ints(ptr), _ints(entries % max(len(vocab), 1)), _ints(counts),
+                        _ints(in_head))
+
+
+def _ints(values: "np.ndarray") -> array:
+    return array("i", values.astype(np.int32).tobytes())
 
 
 def counts_key(seg: "Segmenter", speech: Speech) -> str:
