@@ -8,13 +8,17 @@ speeches (bench/synthetic.py), it prints:
   (median of ``--runs`` fresh processes);
 - the cold build as a user runs it: ``python build.py`` in a fresh process, empty cache, every
   core (median of ``--runs``);
+- the same build on every core in a fresh process: its wall time, and the CPU time of the
+  build's own process and of the processes it started (how the work was split);
 - the same build on one core, in this process, with every step timed: reading and sectioning,
   loading the dictionary, cutting and counting, the theme step, related passages, comparison
   data, trend counts, speech pages, theme pages, home pages, archive downloads, search files, feeds, static
   files, the swap. On one core the steps
   run one after the other, so they add up to the build and show what each one costs; on two
-  cores the build runs the files that need no themes (search, downloads, home pages, feeds) in
-  a second process beside the cutting and the theme step.
+  cores the build loads numpy, pypinyin and jieba's dictionary while worker processes read the
+  speeches, runs the files that need no themes (search, downloads, home pages, feeds) in a
+  second process beside the cutting and the theme step, and then the comparison data and the
+  theme pages in two more beside the related passages and the speech pages.
 - the rebuild after editing one speech, on one core, step by step as above (in the process
   that made the first build, so its imports are done);
 - with ``--top K``: the K functions where the one-core build spends most of its own CPU time
@@ -33,6 +37,7 @@ import functools
 import inspect
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -186,6 +191,33 @@ def one_core_steps(seeds: Path, content: Path, work: Path, top: int,
     return cpu, wall, steps, missing, prof
 
 
+def two_cores(seeds: Path, content: Path, work: Path) -> tuple[float, float, float]:
+    """A cold build on every core in a fresh process: (wall seconds, CPU seconds of the build's
+    own process, CPU seconds of the processes it started). On a quiet machine the wall time
+    is about the longer of two chains of work, so the split shows how well the two overlap."""
+    cmd = [sys.executable, __file__, "--child-cores", str(seeds), str(content), str(work)]
+    proc = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True,
+                          env={**os.environ, "WENJI_CACHE": str(work / "cores-cache")})
+    shutil.rmtree(work / "cores-cache", ignore_errors=True)
+    if proc.returncode:
+        sys.exit(f"two-core build failed:\n{proc.stderr[-3000:]}")
+    wall, own, others = map(float, proc.stdout.split())
+    return wall, own, others
+
+
+def child_cores(seeds: str, content: str, work: str) -> None:
+    from wenji import parallel, site
+    from wenji.cache import Cache
+
+    out = Path(work) / "cores-site"
+    shutil.rmtree(out, ignore_errors=True)
+    start, cpu = time.perf_counter(), time.process_time()
+    site.build(Path(seeds), Path(content), out, cache=Cache(Path(os.environ["WENJI_CACHE"])),
+               workers=parallel.cores())
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(f"{time.perf_counter() - start:.4f} {time.process_time() - cpu:.4f} {used.ru_utime + used.ru_stime:.4f}")
+
+
 def child(seeds: str, content: str, work: str, top: int, mode: str) -> None:
     """Run one cold build (or a rebuild after one edit) on one core with the steps wrapped;
     print the figures."""
@@ -239,6 +271,9 @@ def report(name: str, seeds: Path, content: Path, work: Path, runs: int, top: in
     cli = cold_cli(seeds, content, work, runs)
     print(f"  cold build, python build.py, {os.cpu_count()} cores: median {statistics.median(cli):.2f} s "
           f"(runs: {' '.join(f'{t:.2f}' for t in cli)})")
+    wall, own, others = two_cores(seeds, content, work)
+    print(f"  cold build on {os.cpu_count()} cores, in a fresh process: {wall:.2f} s wall; CPU {own:.2f} s in the "
+          f"build's process, {others:.2f} s in the processes it started")
     cpu, wall, steps, missing, prof = one_core_steps(seeds, content, work, top)
     print(f"  cold build on one core, in process: {cpu:.2f} s of CPU ({wall:.2f} s wall), of which:")
     for label, seconds in sorted(steps.items(), key=lambda kv: -kv[1]):
@@ -261,6 +296,9 @@ def report(name: str, seeds: Path, content: Path, work: Path, runs: int, top: in
 
 
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--child-cores":
+        child_cores(sys.argv[2], sys.argv[3], sys.argv[4])
+        return
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
         child(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6])
         return
