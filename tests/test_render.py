@@ -9,6 +9,7 @@ from pathlib import Path
 
 from wenji import downloads, render
 from wenji.model import Meta, Section, Speech
+from wenji.related import Link
 from wenji.site import TEMPLATES
 
 
@@ -66,3 +67,13 @@ def test_search_page_offers_the_archive_s_kinds_and_years_and_needs_nothing_inli
     assert kinds == [""] + sorted({s.meta.kind for s in seeds_archive.speeches if s.meta.kind})
     years = re.findall(r'<option value="([^"]*)">', page.split('id="search-year"')[1].split("</select>")[0])
     assert years == [""] + sorted({s.meta.year for s in seeds_archive.speeches if s.meta.year}, reverse=True)
+
+
+def test_related_links_name_a_speech_by_year_and_kind_unless_that_is_ambiguous():
+    links = (Link("gwr-2019", "s1", "政府工作报告", "2019", "一、回顾", 0.9, "政府工作报告"),
+             Link("cpc-18-0", "s2", "坚定不移沿着中国特色社会主义道路前进…", "", "二、道路", 0.8, "党代会报告"),
+             Link("a", "s3", "甲报告", "1956", "三", 0.7, "党代会报告"),
+             Link("b", "s4", "乙报告", "1956", "四", 0.6, "党代会报告"))
+    got = render.related_links(links)
+    assert [x.label for x in got] == ["2019 政府工作报告", "坚定不移沿着中国特色社会主义道路前进…", "1956 甲报告", "1956 乙报告"]
+    assert [x.href for x in got] == ["gwr-2019.html#s1", "cpc-18-0.html#s2", "a.html#s3", "b.html#s4"]
