@@ -41,7 +41,6 @@ class Link:
     year: str
     heading: str  # the section's heading, cut to 30 characters
     score: float
-    kind: str = ""  # the speech's kind: with the year, what the link says (wenji.render.related_links)
 
     @property
     def href(self) -> str:
@@ -114,4 +113,4 @@ def _link(corpus: Corpus, r: int, score: float) -> Link:
     speech, section, _ = corpus.rows[r]
     year = speech.meta.year
     heading = section.heading if len(section.heading) <= 30 else section.heading[:29] + "…"
-    return Link(speech.slug, section.id, short_title(speech.meta.title, year), year, heading, score, speech.meta.kind)
+    return Link(speech.slug, section.id, short_title(speech.meta.title, year), year, heading, score)

@@ -16,7 +16,7 @@ import markdown
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from . import cite, downloads, masks
+from . import cite, downloads, labels, masks
 from .header import DATE_LINE, parse_date
 from .model import Archive, Paragraph, Speech
 from .related import Link, SpeechLinks, short_title
@@ -177,18 +177,34 @@ class RelatedLink(NamedTuple):
     heading: str
 
 
-def related_links(links: tuple[Link, ...]) -> list[RelatedLink]:
-    """A section's related passages as its page lists them: each speech named by its year and
-    kind (``2019 政府工作报告``, as the keyword index names them), by its short title when it has
-    no date or when another link of the list would read the same. Named by short title and year,
-    they were 357 KB of the real archive's 3.76 MB of speech pages; so 4.7 % less."""
-    def plain(link: Link) -> str:
-        return f"{link.year} {link.kind}" if link.year and link.kind else link.title
-
-    said = Counter(map(plain, links))
-    return [RelatedLink(link.href, plain(link) if said[plain(link)] == 1 else f"{link.year} {link.title}".strip(),
-                        link.heading)
+def related_links(links: tuple[Link, ...], names: dict[str, str]) -> list[RelatedLink]:
+    """A section's related passages as its page lists them, each speech named as the keyword
+    index names it (wenji.labels: ``2019 政府工作报告``, ``十七大 党代会报告``). Named by their
+    short titles and years they were 357 KB of the real archive's 3.76 MB of speech pages."""
+    return [RelatedLink(link.href, names.get(link.slug) or f"{link.title}（{link.year or '年份不详'}）", link.heading)
             for link in links]
+
+
+def linked_names(archive: Archive, links: SpeechLinks | None) -> list[str]:
+    """The names of the speeches a page's related passages go to: what the page shows of them
+    besides the links themselves (for the page's signature in the build cache)."""
+    names = labels.speech_labels(archive.speeches)
+    return [names.get(link.slug, "") for _, found in sorted((links or {}).items()) for link in found]
+
+
+def paragraphs_in_order(blocks: list) -> bool:
+    """Whether the paragraphs of a page's body, in reading order, are p1, p2, ...: then the page's
+    CSS counter shows their numbers and they need no ``data-n`` (static/wenji.css)."""
+    ids = []
+
+    def walk(items: list) -> None:
+        for b in items:
+            if isinstance(b, Paragraph):
+                ids.append(b.id)
+            else:
+                walk(b.blocks)
+    walk(blocks)
+    return ids == [f"p{n}" for n in range(1, len(ids) + 1)]
 
 
 def speech_page(env: Environment, archive: Archive, speech: Speech, prev: Speech | None,
@@ -204,14 +220,16 @@ def speech_page(env: Environment, archive: Archive, speech: Speech, prev: Speech
     blocks = [b for b in speech.body.blocks if not (isinstance(b, Paragraph) and b.kind == "note")]
     return env.get_template("speech.html").render(
         base_context(archive, "../", speech.meta.title, speech=speech, toc=toc, prev=prev, next=nxt,
-                     blocks=blocks, notes=notes, backlinks=first_marks(speech), source_lines=source_lines(speech),
+                     blocks=blocks, counted=paragraphs_in_order(blocks), notes=notes, backlinks=first_marks(speech),
+                     source_lines=source_lines(speech),
                      page_themes=themes.page(speech.slug) if themes else None, body=speech.body,
                      paragraph_count=len(speech.paragraphs()),
                      section_count=len(toc), body_class="speech", cites=cites,
                      canonical=cite.speech_url(config, speech), author=cite.responsible(speech),
                      citation_date=speech.meta.date.replace("-", "/"), original=downloads.original(speech),
                      speech_data=downloads.page_data(config, speech),
-                     related={sid: related_links(links) for sid, links in (related or {}).items()}),
+                     related={sid: related_links(links, labels.speech_labels(archive.speeches))
+                              for sid, links in (related or {}).items()}),
     )
 
 
