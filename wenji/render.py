@@ -18,7 +18,7 @@ from markupsafe import Markup, escape
 
 from . import cite, downloads, labels, masks
 from .header import DATE_LINE, parse_date
-from .model import Archive, Paragraph, Speech
+from .model import Archive, Paragraph, Section, Speech
 from .related import Link, SpeechLinks, short_title
 from .themes import Themes
 
@@ -192,6 +192,21 @@ def linked_names(archive: Archive, links: SpeechLinks | None) -> list[str]:
     return [names.get(link.slug, "") for _, found in sorted((links or {}).items()) for link in found]
 
 
+def toc_tree(sections: list[Section]) -> list[tuple[Section, list]]:
+    """The table of contents as nested lists: (section, its subsections' entries). Nested rather
+    than a flat list with a class for each depth: levels a screen reader announces, and 13 KB
+    less on the real archive."""
+    root: list = []
+    stack: list[tuple[int, list]] = [(0, root)]
+    for s in sections:
+        while stack[-1][0] >= s.depth:
+            stack.pop()
+        entry: tuple[Section, list] = (s, [])
+        stack[-1][1].append(entry)
+        stack.append((s.depth, entry[1]))
+    return root
+
+
 def paragraphs_in_order(blocks: list) -> bool:
     """Whether the paragraphs of a page's body, in reading order, are p1, p2, ...: then the page's
     CSS counter shows their numbers and they need no ``data-n`` (static/wenji.css)."""
@@ -220,6 +235,7 @@ def speech_page(env: Environment, archive: Archive, speech: Speech, prev: Speech
     blocks = [b for b in speech.body.blocks if not (isinstance(b, Paragraph) and b.kind == "note")]
     return env.get_template("speech.html").render(
         base_context(archive, "../", speech.meta.title, speech=speech, toc=toc, prev=prev, next=nxt,
+                     toc_tree=toc_tree([s for s, _ in toc]),
                      blocks=blocks, counted=paragraphs_in_order(blocks), notes=notes, backlinks=first_marks(speech),
                      source_lines=source_lines(speech),
                      page_themes=themes.page(speech.slug) if themes else None, body=speech.body,
