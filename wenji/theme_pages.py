@@ -32,7 +32,7 @@ from markupsafe import Markup
 
 from . import labels as labels_mod
 from .cache import Cache, key as cache_key
-from .keywords import Entry, IndexPage
+from .keywords import HEADING_CHARS, Entry, IndexPage
 from .model import Archive, Speech
 from .themes import Hit, Themes
 
@@ -242,13 +242,14 @@ def _group(draw: Callable[..., str], mask: Callable[[str], Markup]) -> Callable[
 
 def _entry(draw: Callable[..., str], mask: Callable[[str], Markup], labels: dict[str, str]) -> Callable[..., str]:
     """Draws an entry of the keyword index: its places grouped by speech (they come in reading
-    order), each speech named once (``labels``)."""
+    order), each speech named once (``labels``), each place by its heading cut to
+    ``HEADING_CHARS``."""
     def entry(root: str, e: Entry) -> str:
         groups: list[tuple[str, Markup, list]] = []
         for r in e.refs:
             if not groups or groups[-1][0] != r.speech.slug:
                 groups.append((r.speech.slug, mask(labels[r.speech.slug]), []))
-            groups[-1][2].append((r.section.id, mask(r.path[-1])))
+            groups[-1][2].append((r.section.id, mask(_short(r.path[-1], HEADING_CHARS))))
         return draw(root, e.anchor, e.term, e.pinyin, groups, e.more, e.spellings)
     return entry
 
