@@ -10,7 +10,6 @@ congress reports, named by their titles, still 139 KB of the 1.23 MB left.
 """
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 
@@ -22,11 +21,8 @@ TRAILING_TAG = re.compile(r"\s*[(（]([^()（）]{1,12})[)）]\s*$")
 
 def speech_labels(speeches: list[Speech]) -> dict[str, str]:
     """Each speech's short name, by slug (see the module's docstring)."""
-    return dict(_labels(tuple((s.slug, s.meta.year, s.meta.kind, s.meta.title or s.stem) for s in speeches)))
+    rows = [(s.slug, s.meta.year, s.meta.kind, s.meta.title or s.stem) for s in speeches]
 
-
-@functools.lru_cache(maxsize=4)  # asked once a speech page, by every page of the same archive
-def _labels(rows: tuple[tuple[str, str, str, str], ...]) -> tuple[tuple[str, str], ...]:
     def short(year: str, kind: str, title: str) -> str:
         if year and kind:
             return f"{year} {kind}"
@@ -35,6 +31,6 @@ def _labels(rows: tuple[tuple[str, str, str, str], ...]) -> tuple[tuple[str, str
 
     wanted = {slug: short(year, kind, title) for slug, year, kind, title in rows}
     said = Counter(wanted.values())
-    return tuple((slug, wanted[slug] if wanted[slug] and said[wanted[slug]] == 1
-                  else " ".join(x for x in (year, LEADING_YEAR.sub("", title) if year else title) if x))
-                 for slug, year, kind, title in rows)
+    return {slug: wanted[slug] if wanted[slug] and said[wanted[slug]] == 1
+            else " ".join(x for x in (year, LEADING_YEAR.sub("", title) if year else title) if x)
+            for slug, year, kind, title in rows}
