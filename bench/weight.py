@@ -35,6 +35,8 @@ def kind(rel: str) -> str:
         return parts[0]
     if parts[0] == "search":
         return "search/" + parts[1] if len(parts) > 2 else "search"
+    if len(parts) > 1:  # trends/, compare/, data/: one line a folder
+        return parts[0] + "/"
     return rel
 
 
