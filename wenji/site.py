@@ -281,7 +281,7 @@ def speech_outputs(archive: Archive, themes, related: dict | None = None) -> Ite
     for i, s in enumerate(order):
         around = repr([(x.slug, x.meta.title, x.meta.kind) if x else None for x in render.neighbours(order, i)])
         page = cache_key("page", s.digest or repr(s), around, themes_mod.page_signature(themes, s), config,
-                         templates, repr(sorted(related.get(s.slug, {}).items())),
+                         templates, related_mod.page_signature(related.get(s.slug, {})),
                          repr(render.linked_names(archive, related.get(s.slug))))
         yield f"speeches/{s.slug}.html", Deferred("page", i, page)
         yield downloads.text_name(s), Deferred("text", i, cache_key("text", s.digest or repr(s)))
