@@ -178,3 +178,19 @@ def test_a_page_signature_ignores_the_scores_it_does_not_show():
     renamed = related.Link("a", "s1", "报告", "2019", "二、总体要求", 0.51)
     assert related.page_signature({"x": (link,)}) == related.page_signature({"x": (moved,)})
     assert related.page_signature({"x": (link,)}) != related.page_signature({"x": (renamed,)})
+
+
+def _flat(found: dict) -> list:
+    return [(slug, [(sid, [(x.slug, x.id, x.score) for x in links]) for sid, links in mine.items()])
+            for slug, mine in found.items()]
+
+
+def test_a_small_archive_without_scipy_gets_the_same_cosines_to_the_last_bit(seeds_archive, synthetic_archive,
+                                                                            monkeypatch):
+    for archive in (seeds_archive, synthetic_archive):
+        corpus = themes.analyse(archive, archive.content).corpus
+        monkeypatch.setattr(related, "DENSE_TERMS", 10**9)
+        dense = related.find(corpus)
+        monkeypatch.setattr(related, "DENSE_TERMS", -1)
+        sparse = related.find(corpus)
+        assert dense and _flat(dense) == _flat(sparse)
