@@ -194,3 +194,12 @@ def test_a_small_archive_without_scipy_gets_the_same_cosines_to_the_last_bit(see
         monkeypatch.setattr(related, "DENSE_TERMS", -1)
         sparse = related.find(corpus)
         assert dense and _flat(dense) == _flat(sparse)
+
+
+def test_blocks_shared_among_processes_give_the_links_of_one_process(synthetic_archive, monkeypatch):
+    corpus = themes.analyse(synthetic_archive, synthetic_archive.content).corpus
+    monkeypatch.setattr(related, "DENSE_TERMS", -1)
+    monkeypatch.setattr(related, "BLOCK", 16)
+    monkeypatch.setattr(related, "PARALLEL_ROWS", 32)
+    assert _flat(related.find(corpus, 2)) == _flat(related.find(corpus, 1))
+    assert not related._SHARED

@@ -483,7 +483,7 @@ def _find_themes(b: _Build) -> None:
 def _find_related(b: _Build) -> None:
     """Each section's related passages in other speeches, from the themes' matrix."""
     assert b.themes is not None
-    b.related = related_mod.find(b.themes.corpus)
+    b.related = related_mod.find(b.themes.corpus, b.workers)
 
 
 def _write_comparison_data(b: _Build) -> None:
