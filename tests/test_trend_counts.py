@@ -10,6 +10,7 @@ import pytest
 
 from conftest import REAL
 from wenji import themes, trend_counts
+from wenji.deflate import inflated_json
 from wenji.search.terms import Folder
 from wenji.site import load_archive
 from wenji.taxonomy import segmenter_for
@@ -52,7 +53,7 @@ def read_files(files: dict[str, str]) -> tuple[dict, dict[str, str]]:
     codes: dict[str, str] = {}
     for k, first in enumerate(index["shards"]):
         text = files[f"trends/{k}.js"]
-        shard = json.loads(re.sub(r"^[^=]+=", "", text, count=1).rstrip(";\n"))
+        shard = inflated_json(re.sub(r"^[^=]+=", "", text, count=1).rstrip(";\n"))  # deflated JSON
         terms, before = [], ""
         for entry in shard["t"].split(" "):
             before = before[:DIGITS.index(entry[0])] + entry[1:]  # (all BMP here: units are characters)
