@@ -499,7 +499,7 @@ def _write_trend_counts(b: _Build) -> None:
     assert b.tmp is not None and b.segmenter is not None
     corpus = b.themes.corpus if b.themes is not None else None
     words = (corpus.vocab if corpus is not None else []) + sorted(b.segmenter.stopwords)
-    for rel, data in trend_counts.files(b.archive, words).items():
+    for rel, data in trend_counts.files(b.archive, words, b.cache).items():
         _write(b.tmp, rel, data)
         b.stats.files += 1
 
