@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 
 from . import lazy
 from .cache import Cache, key as cache_key, or_off
@@ -64,7 +64,7 @@ def files(archive: Archive, vocab: list[str], cache: Cache | None = None) -> dic
     """trends/index.js and trends/K.js for the archive and its vocabulary (unfolded words).
     ``cache`` keeps the last counts, so that a rebuild counts only what changed (recount)."""
     folder = Folder()
-    counts = recount(speech_texts(archive, folder), vocabulary(vocab, folder), or_off(cache))
+    counts = recount(_sources(archive), vocabulary(vocab, folder), or_off(cache), folder.fold)
     out: dict[str, str] = {}
     firsts: list[str] = []
     for shard in _shards(counts):
@@ -86,8 +86,13 @@ def vocabulary(words: list[str], folder: Folder) -> list[str]:
 
 def speech_texts(archive: Archive, folder: Folder) -> list[str]:
     """Each speech's folded search documents (titles aside), joined by SEPARATOR."""
-    return [SEPARATOR.join(folder.fold(d.text) for d in speech_documents(i, s) if d.id)
-            for i, s in enumerate(archive.speeches)]
+    return [folder.fold(text) for text in _sources(archive)]
+
+
+def _sources(archive: Archive) -> list[str]:
+    """Each speech's search documents (titles aside), joined by SEPARATOR, not yet folded
+    (folding them joined is folding each: SEPARATOR folds to itself and ends a run of x)."""
+    return [SEPARATOR.join(d.text for d in speech_documents(i, s) if d.id) for i, s in enumerate(archive.speeches)]
 
 
 class _Trie(NamedTuple):
@@ -190,30 +195,52 @@ class _Last(NamedTuple):
     counts: Counts  # arrays narrowed to int32: 12 bytes an entry
 
 
-def recount(texts: list[str], terms: list[str], cache: Cache) -> Counts:
-    """count(texts, terms), from the last build's counts where the cache has them: the texts
-    it did not count are counted in full, the others only for the terms new to the vocabulary
-    (the rest of their counts are taken over). The same arrays as counting afresh."""
+def recount(texts: list[str], terms: list[str], cache: Cache, fold: Callable[[str], str] = str) -> Counts:
+    """count([fold(t) for t in texts], terms), from the last build's counts where the cache
+    has them: the texts it did not count are counted in full, the others only for the terms new
+    to the vocabulary (the rest of their counts are taken over). The same arrays as counting
+    afresh. The folded texts are cached too (folding 11 M characters takes 0.9 s of CPU)."""
     digests = [hashlib.blake2b(t.encode("utf-8"), digest_size=16).digest() for t in texts]
+    folded = _Folded(texts, digests, fold, cache)
     slot = cache_key("trend-counts", "last")
     last = cache.get("trend-counts", slot)
     if isinstance(last, _Last) and texts and terms:
-        counts = _updated(last, texts, digests, terms)
+        counts = _updated(last, folded, digests, terms)
     else:
-        counts = count(texts, terms)
+        counts = count(folded.of(range(len(texts))), terms)
     narrow = Counts(counts.terms, *(a.astype(np.int32) for a in counts[1:]))
     cache.put("trend-counts", slot, _Last(digests, narrow))
     return counts
 
 
-def _updated(last: _Last, texts: list[str], digests: list[bytes], terms: list[str]) -> Counts:
+class _Folded(NamedTuple):
+    """The texts folded, from the cache where it has them."""
+
+    texts: list[str]
+    digests: list[bytes]
+    fold: Callable[[str], str]
+    cache: Cache
+
+    def of(self, which) -> list[str]:
+        out = []
+        for s in which:
+            k = cache_key("trend-text", self.digests[s])
+            text = self.cache.get("trend-text", k)
+            if not isinstance(text, str):
+                text = self.fold(self.texts[s])
+                self.cache.put("trend-text", k, text)
+            out.append(text)
+        return out
+
+
+def _updated(last: _Last, folded: _Folded, digests: list[bytes], terms: list[str]) -> Counts:
     old_speech = {d: i for i, d in reversed(list(enumerate(last.digests)))}
     taken: dict[int, int] = {}  # old speech -> new speech, one each (a repeated text counts anew)
     for s, d in enumerate(digests):
         if old_speech.get(d, -1) >= 0 and old_speech[d] not in taken:
             taken[old_speech[d]] = s
     kept = sorted(taken.values())
-    fresh_speeches = sorted(set(range(len(texts))) - set(kept))
+    fresh_speeches = sorted(set(range(len(digests))) - set(kept))
     index = {t: i for i, t in enumerate(terms)}
     term_to = np.array([index.get(t, -1) for t in last.counts.terms] + [-1], dtype=np.int64)
     speech_to = np.full(len(last.digests) + 1, -1, dtype=np.int64)
@@ -223,13 +250,14 @@ def _updated(last: _Last, texts: list[str], digests: list[bytes], terms: list[st
     known = set(last.counts.terms)
     fresh_terms = [i for i, t in enumerate(terms) if t not in known]
     parts = [(term[held], speech[held], last.counts.count[held].astype(np.int64)),
-             _part(count([texts[s] for s in fresh_speeches], terms), range(len(terms)), fresh_speeches),
-             _part(count_few([texts[s] for s in kept], [terms[t] for t in fresh_terms]), fresh_terms, kept)]
-    key = np.concatenate([t * len(texts) + s for t, s, _ in parts])
+             _part(count(folded.of(fresh_speeches), terms), range(len(terms)), fresh_speeches)]
+    if fresh_terms:
+        parts.append(_part(count_few(folded.of(kept), [terms[t] for t in fresh_terms]), fresh_terms, kept))
+    key = np.concatenate([t * len(digests) + s for t, s, _ in parts])
     n = np.concatenate([c for _, _, c in parts])
     order = np.argsort(key, kind="stable")
     key, n = key[order], n[order]
-    return Counts(terms, key // len(texts), key % len(texts), n)
+    return Counts(terms, key // len(digests), key % len(digests), n)
 
 
 def _part(counts: Counts, term_ids, speech_ids) -> tuple["np.ndarray", "np.ndarray", "np.ndarray"]:
