@@ -307,21 +307,33 @@ def _batches(texts: list[str]) -> list[tuple[int, int]]:
 
 def _shards(counts: Counts) -> list[dict[str, str]]:
     """The terms' encoded counts, cut into shards of about SHARD_CHARS characters."""
-    codes, tf_codes = Codes(), TfCodes()
-    bounds = np.searchsorted(counts.term, np.arange(len(counts.terms) + 1))
-    speech, n = counts.speech.tolist(), counts.count.tolist()
+    bounds = np.searchsorted(counts.term, np.arange(len(counts.terms) + 1)).tolist()
+    entries = _entry_codes(counts, bounds)
     shards: list[dict[str, str]] = [{}]
     size = 0
     for t, term in enumerate(counts.terms):
-        a, b = int(bounds[t]), int(bounds[t + 1])
-        gaps = [speech[a]] + [y - x - 1 for x, y in zip(speech[a:b - 1], speech[a + 1:b])] if b > a else []
-        code = "".join(codes[2 * g + (c > 1)] + tf_codes[c] for g, c in zip(gaps, n[a:b]))
+        code = "".join(entries[bounds[t]:bounds[t + 1]])
         if size > SHARD_CHARS:
             shards.append({})
             size = 0
         shards[-1][term] = code
         size += len(term) + len(code) + 6
     return shards if shards[0] else []
+
+
+def _entry_codes(counts: Counts, bounds: list[int]) -> list[str]:
+    """Each entry's code: vint(2 x (gap - 1) + (count > 1)), then vint(count - 2) when count > 1,
+    the gaps taken in numpy and the codes looked up in C (a loop per entry in Python took
+    0.6 s of CPU at 1,000 speeches)."""
+    speech = counts.speech.astype(np.int64)
+    gap = np.empty_like(speech)
+    gap[1:] = speech[1:] - speech[:-1] - 1
+    starts = np.array(bounds[:-1], dtype=np.int64)
+    starts = starts[starts < len(speech)]
+    gap[starts] = speech[starts]  # a term's first speech: its gap from -1
+    n = counts.count.tolist()
+    value = (2 * gap + (counts.count > 1)).tolist()
+    return list(map(str.__add__, map(Codes().__getitem__, value), map(TfCodes().__getitem__, n)))
 
 
 def _front_coded(terms: list[str]) -> str:
