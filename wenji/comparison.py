@@ -74,7 +74,7 @@ class _Holding:
 
     def __init__(self, terms: list[str], texts: list[str]) -> None:
         self.texts = texts
-        self.codes = _unique(np.concatenate([_pairs(t) for t in terms])) if terms else np.zeros(0, np.uint64)
+        self.codes = _all_pairs(terms)
         self.bits = np.zeros((len(self.codes), (len(texts) + 7) // 8), dtype=np.uint8)
         for s, text in enumerate(texts):
             rows = np.nonzero(np.isin(self.codes, _pairs(text), assume_unique=True))[0]
@@ -95,6 +95,16 @@ def _pairs(text: str) -> "np.ndarray":
     """The text's pairs of consecutive characters, as sorted unique numbers."""
     chars = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
     return _unique(chars[:-1] << np.uint64(32) | chars[1:])
+
+
+def _all_pairs(terms: list[str]) -> "np.ndarray":
+    """_pairs of all the terms together, from one pass over them joined by line breaks (a pass
+    per term took 0.2 s of CPU for the 14,000 terms of the 37 real reports)."""
+    if any("\n" in t for t in terms):
+        return _unique(np.concatenate([_pairs(t) for t in terms])) if terms else np.zeros(0, np.uint64)
+    chars = np.frombuffer("\n".join(terms).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    within = (chars[:-1] != ord("\n")) & (chars[1:] != ord("\n"))
+    return _unique((chars[:-1] << np.uint64(32) | chars[1:])[within])
 
 
 def _unique(values: "np.ndarray") -> "np.ndarray":
