@@ -16,6 +16,7 @@ import argparse
 import gzip
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,8 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from synthetic import make_archive  # noqa: E402
+
+CPU: list[float] = []  # CPU seconds of each timed build, in order
 
 
 def _tree_memory(pid: int) -> tuple[int, int]:
@@ -52,8 +55,10 @@ def _tree_memory(pid: int) -> tuple[int, int]:
 
 def timed_build(seeds: Path, content: Path, out: Path, cache: Path) -> tuple[float, int, int]:
     """Wall time and peak memory (PSS and RSS of the process tree, sampled every 20 ms) of
-    ``python build.py``."""
+    ``python build.py``; its CPU seconds (the process and its workers, user + system: what a
+    busy machine changes far less than the wall time) are added to ``CPU``."""
     env = dict(os.environ, WENJI_CACHE=str(cache))
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "build.py", "-q", "--seeds", str(seeds), "--content", str(content),
                              "--out", str(out)], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
@@ -63,6 +68,8 @@ def timed_build(seeds: Path, content: Path, out: Path, cache: Path) -> tuple[flo
         peak, peak_rss = max(peak, pss), max(peak_rss, rss)
         time.sleep(0.02)
     elapsed = time.perf_counter() - start
+    done = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU.append(done.ru_utime + done.ru_stime - used.ru_utime - used.ru_stime)
     if proc.returncode:
         sys.exit(f"build failed: {proc.stderr.read()}")
     return elapsed, peak, peak_rss
@@ -103,12 +110,14 @@ def run(n: int, work: Path, browser: bool) -> dict:
     cache, out = folder / "cache", folder / "site"
     r: dict = {"n": n, "text_mb": text_bytes / 1e6}
     r["cold"], r["peak_cold"], r["rss_cold"] = timed_build(seeds, content, out, cache)
+    r["cold_cpu"] = CPU[-1]
     r["nothing"], _, _ = timed_build(seeds, content, out, cache)
     victim = sorted(seeds.glob("*.txt"))[n // 2]
     lines = victim.read_text(encoding="utf-8").split("\n")
     lines[2] = "这是修改后新加的一句话。" + lines[2]
     victim.write_text("\n".join(lines), encoding="utf-8")
     r["one_edit"], r["peak_edit"], _ = timed_build(seeds, content, out, cache)
+    r["one_edit_cpu"] = CPU[-1]
     r["out_mb"] = folder_size(out) / 1e6
     r["search_raw"], r["search_gz"] = search_sizes(out)
     r["jieba_start"], r["jieba_cut"] = jieba_floor(seeds)
@@ -129,7 +138,8 @@ def main() -> None:
     ap.add_argument("--work", type=Path, help="keep the archives and sites here (default: a temporary folder)")
     args = ap.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
-          f"{platform.python_version()}, {platform.platform()}")
+          f"{platform.python_version()}, {platform.platform()}; load average "
+          f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
@@ -137,10 +147,12 @@ def main() -> None:
             r = run(n, work, not args.no_browser)
             rows.append(r)
             print(f"\nN = {n} speeches, {r['text_mb']:.1f} MB of text")
-            print(f"  cold build            {r['cold']:7.2f} s   ({r['cold'] / n * 1000:.1f} ms a speech)"
+            print(f"  cold build            {r['cold']:7.2f} s   ({r['cold'] / n * 1000:.1f} ms a speech, "
+                  f"{r['cold_cpu']:.2f} s of CPU)"
                   f"   peak memory {r['peak_cold'] / 2**20:.0f} MB PSS ({r['rss_cold'] / 2**20:.0f} MB RSS summed)")
             print(f"  rebuild, no change    {r['nothing']:7.2f} s   (cold / this = {r['cold'] / r['nothing']:.1f}x)")
-            print(f"  rebuild, one edited   {r['one_edit']:7.2f} s   peak memory {r['peak_edit'] / 2**20:.0f} MB")
+            print(f"  rebuild, one edited   {r['one_edit']:7.2f} s   ({r['one_edit_cpu']:.2f} s of CPU)   "
+                  f"peak memory {r['peak_edit'] / 2**20:.0f} MB")
             print(f"  jieba floor           {r['jieba_cut']:7.2f} s   segmentation on one core "
                   f"(+{r['jieba_start']:.2f} s start-up); cold build / floor = {r['cold'] / r['jieba_cut']:.2f}")
             print(f"  output                {r['out_mb']:7.1f} MB; search files {r['search_raw'] / 1e6:.2f} MB raw, "
@@ -152,6 +164,7 @@ def main() -> None:
         a, b = first["cold"] / first["n"], last["cold"] / last["n"]
         print("\nper-speech cold cost: " + ", ".join(f"N={r['n']}: {r['cold'] / r['n'] * 1000:.1f} ms" for r in rows)
               + f"; N={last['n']} / N={first['n']} = {b / a:.2f} (target <= 1.3)")
+    print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

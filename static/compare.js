@@ -40,8 +40,14 @@
   var engine = new root.wenjiSearch.Engine(null, wenjiText, function (name) {
     return script(searchFolder + name + ".js");
   }, searchData);
+  var inflated = new Map();  /* compare/S.js holds its JSON deflated (wenjiSearch.inflate) */
   function terms(s) {
-    return script(dataFolder + s + ".js").then(function () { return compareData[String(s)]; });
+    if (!inflated.has(s)) {
+      inflated.set(s, script(dataFolder + s + ".js").then(function () {
+        return root.wenjiSearch.inflate(compareData[String(s)]);
+      }));
+    }
+    return inflated.get(s);
   }
 
   /* ---- a speech as lines grouped in units ----------------------------------------------- */

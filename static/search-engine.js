@@ -3,7 +3,7 @@
    manifest, the term shards that hold its terms and the text of the results it shows or must
    check. It never touches the page: static/search-page.js drives it in the browser, and the
    tests run it under Node. Needs window.wenjiText (static/fold.js) and, to score, lunr.js.
-   Exports window.wenjiSearch = {Engine, Reader, round3, arrange, UNCHECKED, HOLDS, LACKS,
+   Exports window.wenjiSearch = {Engine, Reader, round3, arrange, inflate, UNCHECKED, HOLDS, LACKS,
    IN_HEADING, IN_TEXT}. */
 (function (root) {
   "use strict";
@@ -389,9 +389,9 @@
 
   /* ---- text chunks and the literal check ------------------------------------------------ */
 
-  /* The rows of a text chunk: search/d/S.js holds them as JSON, deflated (zlib) and base64-encoded
-     (wenji.search.files.speech_text), half the bytes of the text on disk. */
-  function inflateRows(base64) {
+  /* Promise of the JSON a data file holds deflated (zlib) and base64-encoded (wenji/deflate.py):
+     search/d/S.js, half the bytes of the text on disk; trends/K.js and compare/S.js too. */
+  function inflate(base64) {
     var bytes = Uint8Array.from(atob(base64), function (c) { return c.charCodeAt(0); });
     var inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
     return new Response(inflated).text().then(JSON.parse);
@@ -399,7 +399,7 @@
   Engine.prototype.chunk = function (s) {
     var self = this;
     if (!this.chunks[s]) {
-      this.chunks[s] = this.get("d/" + s).then(inflateRows).then(function (rows) { return (self.chunks[s] = rows); });
+      this.chunks[s] = this.get("d/" + s).then(inflate).then(function (rows) { return (self.chunks[s] = rows); });
     }
     return this.chunks[s];
   };
@@ -530,7 +530,7 @@
   }
 
   root.wenjiSearch = {
-    Engine: Engine, Reader: Reader, round3: round3, arrange: arrange,
+    Engine: Engine, Reader: Reader, round3: round3, arrange: arrange, inflate: inflate,
     UNCHECKED: UNCHECKED, HOLDS: HOLDS, LACKS: LACKS, IN_HEADING: IN_HEADING, IN_TEXT: IN_TEXT
   };
 })(typeof window !== "undefined" ? window : globalThis);

@@ -55,8 +55,8 @@
       var mid = (lo + hi + 1) >> 1;
       if (firsts[mid] <= folded) lo = mid; else hi = mid - 1;
     }
-    return script(trendFolder + lo + ".js").then(function () {
-      var code = shardTerms(prebuilt[String(lo)]).get(folded);
+    return shard(lo).then(function (terms) {
+      var code = terms.get(folded);
       if (code === undefined) return null;
       var per = new Float64Array(archive.speeches.length), reader = new root.wenjiSearch.Reader(code);
       for (var s = -1, v; reader.more();) {
@@ -67,18 +67,25 @@
       return per;
     });
   }
-  /* A shard's terms and their counts' codes: its front-coded terms (each the number of UTF-16
-     units it shares with the one before, one digit, then the rest) decoded once. */
-  function shardTerms(shard) {
-    if (!shard.terms) {
-      var codes = shard.c.split(","), before = "", terms = new Map();
-      shard.t.split(" ").forEach(function (entry, i) {
-        before = before.slice(0, DIGITS.indexOf(entry.charAt(0))) + entry.slice(1);
-        terms.set(before, codes[i]);
-      });
-      shard.terms = terms;
+  /* Promise of shard k's terms and their counts' codes, loaded and decoded once: the file holds
+     its JSON deflated (wenjiSearch.inflate), the terms front-coded (each the number of UTF-16
+     units it shares with the one before, one digit, then the rest). */
+  var shards = new Map();
+  function shard(k) {
+    if (!shards.has(k)) {
+      shards.set(k, script(trendFolder + k + ".js").then(function () {
+        return root.wenjiSearch.inflate(prebuilt[String(k)]);
+      }).then(shardTerms));
     }
-    return shard.terms;
+    return shards.get(k);
+  }
+  function shardTerms(data) {
+    var codes = data.c.split(","), before = "", terms = new Map();
+    data.t.split(" ").forEach(function (entry, i) {
+      before = before.slice(0, DIGITS.indexOf(entry.charAt(0))) + entry.slice(1);
+      terms.set(before, codes[i]);
+    });
+    return terms;
   }
   /* Whether the index counts this folded term itself: two characters of one run, a bigram it has. */
   function counted(folded) {

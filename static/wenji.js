@@ -80,8 +80,23 @@
     parent.appendChild(b);
   }
 
+  /* Each section's heading goes into a <div class="sh">, the row that holds it with its
+     permalink, copy button and citation control (static/cite.js, which runs after this script).
+     Made here rather than written by the build: 35 KB of the real archive's speech pages. */
+  function headingRows(body) {
+    var heads = body.querySelectorAll("section.sec > h2, section.sec > h3, section.sec > h4, " +
+                                      "section.sec > h5, section.sec > h6");
+    for (var i = 0; i < heads.length; i++) {
+      var row = document.createElement("div");
+      row.className = "sh";
+      heads[i].parentNode.insertBefore(row, heads[i]);
+      row.appendChild(heads[i]);
+    }
+  }
+
   function addCopyButtons() {
     var body = document.querySelector(".speech-body");
+    if (body) { headingRows(body); }
     var i, heads = body ? body.querySelectorAll("section.sec > .sh") : [];
     for (i = 0; i < heads.length; i++) {
       var id = heads[i].parentNode.id;

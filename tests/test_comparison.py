@@ -2,11 +2,11 @@
 use, for compare.html."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from conftest import REAL
 from wenji import comparison, themes
+from wenji.deflate import inflated_json
 from wenji.search.documents import speech_documents
 from wenji.search.files import speech_rows, speech_text
 from wenji.site import load_archive
@@ -26,7 +26,7 @@ def _data(tmp_path: Path, texts: list[str]) -> list[dict]:
     for i in range(len(texts)):
         head = f'{comparison.DATA_VARIABLE}["{i}"]='
         assert files[f"compare/{i}.js"].startswith(head)
-        out.append(json.loads(files[f"compare/{i}.js"][len(head):].rstrip(";\n")))
+        out.append(inflated_json(files[f"compare/{i}.js"][len(head):].rstrip(";\n")))  # deflated JSON
     return out
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from wenji import keywords, render, site, theme_pages
+from wenji import keywords, labels, render, site, theme_pages
 from wenji import themes as themes_mod
 from wenji.keywords import PINYIN_OVERRIDES, Pinyin, load_pinyin_overrides
 from wenji.taxonomy import segmenter_for
@@ -54,7 +54,7 @@ def test_an_entry_takes_no_more_than_its_weight(real):
     env = render.environment(site.TEMPLATES)
     parts = env.get_template(theme_pages.PARTS).module
     draw = theme_pages._entry(theme_pages._text(parts.keyword_entry), theme_pages._masker(env),
-                              theme_pages.ref_labels(archive.speeches))
+                              labels.speech_labels(archive.speeches))
     drawn = weighed = 0
     for e in analysed.keywords.index:
         size, weight = len(draw("../", e).encode("utf-8")), keywords.entry_weight(e)

@@ -32,7 +32,11 @@ def test_print_view_hides_navigation_and_keeps_numbers(page, built_site, file_ur
     page.emulate_media(media="print")
     for selector in ("header.site", "nav.toc", ".prevnext", "details.cite", ".search-box", ".reading-bar"):
         assert not page.locator(selector).first.is_visible(), selector
-    assert page.locator("p#p5").evaluate("e => getComputedStyle(e, '::before').content") == '"5"'
+    # the paragraph numbers: a CSS counter of the numbered paragraphs, which come in reading order
+    assert page.locator("p#p5").evaluate("e => getComputedStyle(e, '::before').content") == "counter(para)"
+    assert page.locator(".speech-body p[id]").evaluate_all("ps => ps.slice(0, 5).map(p => p.id)") == [
+        "p1", "p2", "p3", "p4", "p5"]
+    assert page.locator(".speech-body p[id]").count() == page.locator(".speech-body p").count()
     # headings keep the document's numbering and nothing else: no section id printed beside them
     assert page.locator("section#s3-4 > .sh").evaluate("e => getComputedStyle(e, '::before').content") in ("none", "normal")
     assert page.locator("section#s3-4 h3").first.inner_text().startswith("（四）")

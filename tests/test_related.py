@@ -7,6 +7,9 @@ import re
 from html.parser import HTMLParser
 from pathlib import Path
 
+import numpy as np
+import scipy.sparse
+
 from wenji import related, themes
 from wenji.site import load_archive
 
@@ -140,3 +143,63 @@ def test_on_the_real_archive_recent_reports_have_related_passages_that_resolve_a
     first = sum(_alike(a, b) for a, b in pairs) / len(pairs)
     chance = sum(_alike(a, rng.choice(every)) for a, _ in pairs) / len(pairs)
     assert first > 3 * chance, (first, chance)
+
+
+def _best_row_by_row(block, start, speech_of, usable):
+    """The rule of ``related._best`` written plainly, one row at a time: the oracle."""
+    found = []
+    for i in range(block.shape[0]):
+        row = start + i
+        a, b = block.indptr[i], block.indptr[i + 1]
+        pairs = [(round(float(v), 6), int(c)) for c, v in zip(block.indices[a:b], block.data[a:b])]
+        pairs = [(v, c) for v, c in pairs if v >= related.THRESHOLD and speech_of[c] != speech_of[row]
+                 and usable[c] and usable[row]]
+        best = sorted(pairs, key=lambda vc: (-vc[0], vc[1]))[:related.PER_SECTION]
+        if best:
+            found.append((i, [(c, v) for v, c in best]))
+    return found
+
+
+def test_best_links_of_a_whole_block_match_the_rule_row_by_row():
+    rng = np.random.default_rng(7)
+    for start in (0, 5):
+        dense = rng.choice([0.0, 0.1, 0.2, 0.2000004, 0.1999996, 0.35, 0.35, 0.9], size=(40, 60))
+        block = scipy.sparse.csr_matrix(dense)
+        speech_of = rng.integers(0, 6, size=80)
+        usable = (rng.random(80) > 0.1).astype(np.float64)
+        got = related._best(block, start, speech_of, usable)
+        assert got == _best_row_by_row(block, start, speech_of, usable)
+        assert any(len(links) == related.PER_SECTION for _, links in got)
+
+
+def test_a_page_signature_ignores_the_scores_it_does_not_show():
+    link = related.Link("a", "s1", "报告", "2019", "一、总体要求", 0.51)
+    moved = related.Link("a", "s1", "报告", "2019", "一、总体要求", 0.52)
+    renamed = related.Link("a", "s1", "报告", "2019", "二、总体要求", 0.51)
+    assert related.page_signature({"x": (link,)}) == related.page_signature({"x": (moved,)})
+    assert related.page_signature({"x": (link,)}) != related.page_signature({"x": (renamed,)})
+
+
+def _flat(found: dict) -> list:
+    return [(slug, [(sid, [(x.slug, x.id, x.score) for x in links]) for sid, links in mine.items()])
+            for slug, mine in found.items()]
+
+
+def test_a_small_archive_without_scipy_gets_the_same_cosines_to_the_last_bit(seeds_archive, synthetic_archive,
+                                                                            monkeypatch):
+    for archive in (seeds_archive, synthetic_archive):
+        corpus = themes.analyse(archive, archive.content).corpus
+        monkeypatch.setattr(related, "DENSE_TERMS", 10**9)
+        dense = related.find(corpus)
+        monkeypatch.setattr(related, "DENSE_TERMS", -1)
+        sparse = related.find(corpus)
+        assert dense and _flat(dense) == _flat(sparse)
+
+
+def test_blocks_shared_among_processes_give_the_links_of_one_process(synthetic_archive, monkeypatch):
+    corpus = themes.analyse(synthetic_archive, synthetic_archive.content).corpus
+    monkeypatch.setattr(related, "DENSE_TERMS", -1)
+    monkeypatch.setattr(related, "BLOCK", 16)
+    monkeypatch.setattr(related, "PARALLEL_ROWS", 32)
+    assert _flat(related.find(corpus, 2)) == _flat(related.find(corpus, 1))
+    assert not related._SHARED

@@ -7,8 +7,9 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from wenji import downloads, render
+from wenji import downloads, labels, render
 from wenji.model import Meta, Section, Speech
+from wenji.related import Link
 from wenji.site import TEMPLATES
 
 
@@ -66,3 +67,25 @@ def test_search_page_offers_the_archive_s_kinds_and_years_and_needs_nothing_inli
     assert kinds == [""] + sorted({s.meta.kind for s in seeds_archive.speeches if s.meta.kind})
     years = re.findall(r'<option value="([^"]*)">', page.split('id="search-year"')[1].split("</select>")[0])
     assert years == [""] + sorted({s.meta.year for s in seeds_archive.speeches if s.meta.year}, reverse=True)
+
+
+def test_related_links_name_a_speech_as_the_keyword_index_does():
+    links = (Link("gwr-2019", "s1", "政府工作报告", "2019", "一、回顾", 0.9),
+             Link("cpc-18-0", "s2", "坚定不移沿着中国特色社会主义道路前进…", "", "二、道路", 0.8),
+             Link("gone", "s3", "甲报告", "", "三", 0.7))
+    got = render.related_links(links, {"gwr-2019": "2019 政府工作报告", "cpc-18-0": "十八大 党代会报告"})
+    assert [x.label for x in got] == ["2019 政府工作报告", "十八大 党代会报告", "甲报告（年份不详）"]
+    assert [x.href for x in got] == ["gwr-2019.html#s1", "cpc-18-0.html#s2", "gone.html#s3"]
+
+
+def test_speech_labels_are_short_and_unique():
+    def dated(slug, date, kind, title):
+        return replace(speech(slug, kind), meta=Meta(title=title, date=date, kind=kind))
+    got = labels.speech_labels([
+        dated("a", "2019-03-05", "政府工作报告", "2019年政府工作报告"),
+        dated("b", "", "党代会报告", "高举中国特色社会主义伟大旗帜，为夺取全面建设小康社会新胜利而奋斗 (十七大)"),
+        dated("c", "", "党代会报告", "在中国共产党第十一次全国代表大会上的政治报告"),
+        dated("d", "1956", "党代会报告", "关于修改党的章程的报告"),
+        dated("e", "1956", "党代会报告", "1956年政治报告")])
+    assert got == {"a": "2019 政府工作报告", "b": "十七大 党代会报告", "c": "在中国共产党第十一次全国代表大会上的政治报告",
+                   "d": "1956 关于修改党的章程的报告", "e": "1956 政治报告"}

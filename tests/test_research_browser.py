@@ -1,4 +1,4 @@
-"""Reading across the archive in Chromium, from file://: compare.html (two speeches, B against A)
+"""Reading across the archive in Chromium, from file:// (and once over HTTP): compare.html (two speeches, B against A)
 and trends.html (a term's occurrences year by year), on the real archive as built and on small
 archives written here."""
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REAL, build, describe, file_url
+from conftest import REAL, build, describe, file_url, serve
 from wenji.model import Section
 from wenji.search.terms import Folder
 from wenji.site import load_archive
@@ -202,6 +202,23 @@ def test_trend_counts_equal_the_literal_counts_in_the_texts(page, real_site, rea
     assert sum(row[0] for row in shown["人民公社"].values()) > 0 and shown["人民公社"]["2019"][0] == 0
     assert sum(row[0] for row in shown["ｐｍ"].values()) > 0  # CPC, cpc and ｃｐｃ alike
     assert page.locator("svg.trends-chart polyline").count() == len(terms)
+    assert not page.page_errors and not page.console_errors
+
+
+def test_over_http_the_deflated_trend_shard_and_comparison_data_read_as_from_disk(page, real_site):
+    """trends/K.js and compare/S.js hold deflated JSON that the page inflates: the same figures
+    and terms whether the site is opened from disk or served."""
+    shown = {}
+    with serve(real_site) as url:
+        for base in (file_url(real_site) + "/", url):
+            page.goto(base + "trends.html?q=" + urllib.parse.quote("人民公社"))
+            trend = trend_tables(page)["人民公社"]
+            page.goto(base + "compare.html?a=gwr-2018&b=gwr-2019")
+            page.wait_for_selector("#compare-app[data-state=done]", timeout=WAIT)
+            shown[base] = (trend, page.locator(".terms.first li a").all_inner_texts(), page.locator("#diff ins").count())
+    (on_disk, served) = shown.values()
+    assert on_disk == served and on_disk[1] and on_disk[2] > 50
+    assert sum(row[0] for row in on_disk[0].values()) > 0
     assert not page.page_errors and not page.console_errors
 
 

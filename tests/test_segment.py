@@ -161,3 +161,16 @@ def test_user_dictionary_keeps_set_phrases_whole():
     seg = Segmenter(REPO / "content" / "userdict.txt")
     for phrase in ["一带一路", "放管服", "两个维护", "数字经济", "营商环境", "乡村振兴", "首创之区", "两先区"]:
         assert phrase in seg.cut(f"推动{phrase}工作"), phrase
+
+
+def test_a_segmenter_takes_over_the_dictionary_reading_loaded_and_reading_then_loads_its_own(monkeypatch):
+    loads = []
+    real = segment.Jieba
+    monkeypatch.setattr(segment, "Jieba", lambda: loads.append(1) or real())
+    monkeypatch.setattr(segment, "_BARE", [])
+    assert segment.word_spans("适当控", "制信贷") == "控制"
+    seg = segment.Segmenter(words=["适当控制"])
+    assert seg.cut("适当控制信贷") == ["适当控制", "信贷"]
+    assert len(loads) == 1
+    assert segment.word_spans("适当控", "制信贷") == "控制"  # jieba's words alone, not the segmenter's
+    assert len(loads) == 2

@@ -10,6 +10,8 @@ import pytest
 
 from conftest import REAL
 from wenji import themes, trend_counts
+from wenji.cache import Cache
+from wenji.deflate import inflated_json
 from wenji.search.terms import Folder
 from wenji.site import load_archive
 from wenji.taxonomy import segmenter_for
@@ -52,7 +54,7 @@ def read_files(files: dict[str, str]) -> tuple[dict, dict[str, str]]:
     codes: dict[str, str] = {}
     for k, first in enumerate(index["shards"]):
         text = files[f"trends/{k}.js"]
-        shard = json.loads(re.sub(r"^[^=]+=", "", text, count=1).rstrip(";\n"))
+        shard = inflated_json(re.sub(r"^[^=]+=", "", text, count=1).rstrip(";\n"))  # deflated JSON
         terms, before = [], ""
         for entry in shard["t"].split(" "):
             before = before[:DIGITS.index(entry[0])] + entry[1:]  # (all BMP here: units are characters)
@@ -100,3 +102,30 @@ def test_counts_are_literal_folded_overlapping_and_never_span_two_paragraphs():
 
 def test_front_coding_counts_what_terms_share_in_utf16_units_as_the_page_slices():
     assert trend_counts._front_coded(["社会", "社会主义", "社区", "𠀀甲", "𠀀乙"]) == "0社会 2主义 1区 0𠀀甲 2乙"
+
+
+def _same(a: trend_counts.Counts, b: trend_counts.Counts) -> bool:
+    return a.terms == b.terms and all(x.tolist() == y.tolist() for x, y in zip(a[1:], b[1:]))
+
+
+def test_a_recount_after_an_edit_counts_only_the_edited_text_in_full_and_equals_a_count_afresh(
+        real, tmp_path, monkeypatch):
+    archive, vocab, _ = real
+    folder = Folder()
+    texts, terms = trend_counts.speech_texts(archive, folder), trend_counts.vocabulary(vocab, folder)
+    cache = Cache(tmp_path / "cache")
+    assert _same(trend_counts.recount(texts, terms, cache), trend_counts.count(texts, terms))
+    edited = list(texts)
+    edited[5] = edited[5].replace("。", "。生态环境保护要加强，数字经济要发展。", 1)
+    edited.append(texts[0])  # a speech added with the text of another
+    words = sorted((set(terms) - {terms[100]}) | {"数字经济要", "环境保护要加", "要加强"},
+                   key=lambda w: w.encode("utf-16-be"))
+    counted: list[tuple[int, int]] = []  # (texts, terms) that the trie counted
+    full = trend_counts.count
+    monkeypatch.setattr(trend_counts, "count", lambda t, w: counted.append((len(t), len(w))) or full(t, w))
+    again = trend_counts.recount(edited, words, cache)
+    assert counted == [(2, len(words))]  # the edited text and the added one; the new words by str.find
+    monkeypatch.undo()
+    assert _same(again, trend_counts.count(edited, words))
+    assert sum(again.count[again.term == words.index("要加强")].tolist()) > 1
+    assert _same(trend_counts.recount(edited, words, Cache(tmp_path / "none", enabled=False)), again)

@@ -2,11 +2,17 @@
 Without a base URL none of these is written (they need absolute addresses)."""
 from __future__ import annotations
 
+from html import escape as _html_escape
 from typing import Iterator
-from xml.sax.saxutils import escape
 
 from .cite import speech_url
 from .model import Archive
+
+
+def escape(text: str) -> str:
+    """&, < and > as entities, as xml.sax.saxutils.escape writes them: that module imports
+    urllib.request and the e-mail parser (0.02-0.05 s of every build's start)."""
+    return _html_escape(text, quote=False)
 
 
 def _iso(date: str) -> str:

@@ -238,14 +238,18 @@ def page_name(letter: str, part: int) -> str:
     return ("0" if letter == "#" else letter.lower()) + (f"-{part}" if part > 1 else "")
 
 
+HEADING_CHARS = 30  # of a place's heading shown in the index (cut there by wenji.theme_pages)
+
+
 def entry_weight(e: Entry) -> int:
     """About the bytes an entry takes on its page, never less and on the real archive at most a
     third more (tests/test_keywords.py): its term, each speech's title once, each place it
     lists, the link to search. Known before the pages are drawn, so that speech pages can link
     to the page of each of their keywords."""
     slugs = {r.speech.slug: r.speech.meta.title for r in e.refs}
-    return (140 + 3 * len(e.term) + 2 * len(e.pinyin) + sum(40 + _shown(t) for t in slugs.values())
-            + sum(75 + len(r.speech.slug) + len(r.section.id) + _shown(r.path[-1]) for r in e.refs)
+    return (140 + 3 * len(e.term) + 2 * len(e.pinyin) + sum(53 + 3 * len(s) for s in e.spellings)
+            + sum(26 + _shown(t) for t in slugs.values())
+            + sum(38 + len(r.speech.slug) + len(r.section.id) + _shown(r.path[-1][:HEADING_CHARS]) for r in e.refs)
             + (90 + 9 * len(e.term) if e.more else 0))
 
 

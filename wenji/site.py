@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 
 from . import (boilerplate, clean, comparison, downloads, feeds, footnotes, header, keywords, masks, meta as metadata,
                parallel, readers, related as related_mod, render, structure, termcounts, theme_pages, trend_counts)
+from . import template_cache
 from . import themes as themes_mod
 from .cache import Cache, key as cache_key, or_off
 from .errors import BuildError, InputError
@@ -281,7 +282,8 @@ def speech_outputs(archive: Archive, themes, related: dict | None = None) -> Ite
     for i, s in enumerate(order):
         around = repr([(x.slug, x.meta.title, x.meta.kind) if x else None for x in render.neighbours(order, i)])
         page = cache_key("page", s.digest or repr(s), around, themes_mod.page_signature(themes, s), config,
-                         templates, repr(sorted(related.get(s.slug, {}).items())))
+                         templates, related_mod.page_signature(related.get(s.slug, {})),
+                         repr(render.linked_names(archive, related.get(s.slug))))
         yield f"speeches/{s.slug}.html", Deferred("page", i, page)
         yield downloads.text_name(s), Deferred("text", i, cache_key("text", s.digest or repr(s)))
         yield downloads.json_name(s), Deferred("json", i, cache_key("json", s.digest or repr(s),
@@ -339,12 +341,21 @@ def all_outputs(archive: Archive, env, themes) -> Iterable[tuple[str, str | byte
     yield from outputs(archive, env, themes)
 
 
+def environment():
+    """The build's jinja2 environment, its templates' bytecode kept between builds
+    (wenji.template_cache). A build makes one, before its second process is forked, so every
+    template is loaded once a process."""
+    env = render.environment(TEMPLATES)
+    env.bytecode_cache = template_cache.KeptTemplates()
+    return env
+
+
 # The state a render worker inherits when it is forked (see _render_chunk).
 _RENDER: dict = {}
 
 
-def _start_render_worker(archive: Archive, themes, dest: Path, related: dict) -> None:
-    _RENDER.update(archive=archive, themes=themes, env=render.environment(TEMPLATES), dest=dest, related=related)
+def _start_render_worker(archive: Archive, themes, dest: Path, related: dict, env) -> None:
+    _RENDER.update(archive=archive, themes=themes, env=env, dest=dest, related=related)
 
 
 def _render_chunk(jobs: list[tuple[str, Deferred]]) -> list[None]:
@@ -409,6 +420,7 @@ class _Build:
         self.counts: termcounts.Counted | None = None
         self.themes: themes_mod.Themes | None = None
         self.related: dict[str, related_mod.SpeechLinks] = {}
+        self.env = None  # the jinja2 environment (made by _open_output)
         self.stats = Stats()
 
     def discard(self) -> None:
@@ -463,12 +475,13 @@ def _open_output(b: _Build) -> None:
     b.manifest_key = cache_key("manifest", str(b.out))
     b.old = b.cache.get("manifest", b.manifest_key) or {}
     b.tmp = Path(tempfile.mkdtemp(prefix=f".{b.out.name}.building-", dir=b.out.parent))
+    b.env = environment()
 
 
 def _count_terms(b: _Build) -> None:
     """What needs no themes is built in a process of its own while this one counts terms."""
     assert b.segmenter is not None and b.tmp is not None
-    b.early = parallel.background(_write_early, b.archive, b.tmp, b.cache, b.workers, fork=b.workers > 1)
+    b.early = parallel.background(_write_early, b.archive, b.tmp, b.cache, b.workers, b.env, fork=b.workers > 1)
     b.counts = termcounts.count_archive(b.segmenter, b.archive.speeches, b.cache, base_name=str(b.out))
 
 
@@ -484,7 +497,7 @@ def _find_themes(b: _Build) -> None:
 def _find_related(b: _Build) -> None:
     """Each section's related passages in other speeches, from the themes' matrix."""
     assert b.themes is not None
-    b.related = related_mod.find(b.themes.corpus)
+    b.related = related_mod.find(b.themes.corpus, b.workers)
 
 
 def _start_themed_files(b: _Build) -> None:
@@ -498,7 +511,7 @@ def _start_themed_files(b: _Build) -> None:
     # objects they read, raised the build's peak memory (PSS) from 1,057 to 1,414 MB, over its 1.2 GB.
     fork = b.workers > 1 and 500 < len(b.themes.corpus.rows) <= 20_000
     b.late = [parallel.background(_write_comparison_data, b.themes, b.segmenter, b.tmp, b.cache, fork=fork),
-              parallel.background(_write_theme_pages, b.archive, b.themes, b.tmp, b.cache, fork=fork)]
+              parallel.background(_write_theme_pages, b.archive, b.env, b.themes, b.tmp, b.cache, fork=fork)]
 
 
 def _write_comparison_data(themes, segmenter: Segmenter, tmp: Path, cache: Cache) -> int:
@@ -509,9 +522,9 @@ def _write_comparison_data(themes, segmenter: Segmenter, tmp: Path, cache: Cache
     return len(data)
 
 
-def _write_theme_pages(archive: Archive, themes, tmp: Path, cache: Cache) -> int:
+def _write_theme_pages(archive: Archive, env, themes, tmp: Path, cache: Cache) -> int:
     n = 0
-    for rel, data in theme_outputs(archive, render.environment(TEMPLATES), themes, cache):
+    for rel, data in theme_outputs(archive, env, themes, cache):
         _write(tmp, rel, data)
         n += 1
     return n
@@ -522,7 +535,7 @@ def _write_trend_counts(b: _Build) -> None:
     assert b.tmp is not None and b.segmenter is not None
     corpus = b.themes.corpus if b.themes is not None else None
     words = (corpus.vocab if corpus is not None else []) + sorted(b.segmenter.stopwords)
-    for rel, data in trend_counts.files(b.archive, words).items():
+    for rel, data in trend_counts.files(b.archive, words, b.cache).items():
         _write(b.tmp, rel, data)
         b.stats.files += 1
 
@@ -541,7 +554,7 @@ def _render_speeches(b: _Build) -> None:
     size = sum(len(b.archive.speeches[item.index].paragraphs()) for _, item in todo)
     try:
         parallel.map_chunks(_render_chunk, todo, b.workers if size > 2000 else 1, _start_render_worker,
-                            (b.archive, b.themes, b.tmp, b.related))
+                            (b.archive, b.themes, b.tmp, b.related, b.env))
     finally:
         _RENDER.clear()  # rendered here, it would keep the archive alive until the process ends
     b.stats.files += len(todo)
@@ -610,10 +623,10 @@ def _run(b: _Build) -> Stats:
     return b.stats
 
 
-def _write_early(archive: Archive, tmp: Path, cache: Cache, workers: int) -> int:
+def _write_early(archive: Archive, tmp: Path, cache: Cache, workers: int, env) -> int:
     """Write the files that do not depend on the theme step; return how many."""
     n = 0
-    for rel, data in outputs_without_themes(archive, render.environment(TEMPLATES), cache, workers):
+    for rel, data in outputs_without_themes(archive, env, cache, workers):
         _write(tmp, rel, data)
         n += 1
     return n

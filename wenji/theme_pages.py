@@ -30,8 +30,9 @@ import jinja2
 from jinja2 import Environment
 from markupsafe import Markup
 
+from . import labels as labels_mod
 from .cache import Cache, key as cache_key
-from .keywords import Entry, IndexPage
+from .keywords import HEADING_CHARS, Entry, IndexPage
 from .model import Archive, Speech
 from .themes import Hit, Themes
 
@@ -182,17 +183,7 @@ def row_labels(speeches: list[Speech]) -> dict[str, str]:
     return out
 
 
-def ref_labels(speeches: list[Speech]) -> dict[str, str]:
-    """How the keyword index names a speech, by slug: the year and the kind (``2019 政府工作报告``)
-    where no other speech has both, else its title. On the real archive the titles said before
-    every place were 329 KB of its 1.46 MB of keyword pages."""
-    pairs = Counter((s.meta.year, s.meta.kind) for s in speeches)
-    return {s.slug: f"{s.meta.year} {s.meta.kind}" if s.meta.year and s.meta.kind and pairs[(s.meta.year, s.meta.kind)] == 1
-            else s.meta.title or s.stem for s in speeches}
-
-
-_LEADING_YEAR = re.compile(r"^\s*\d{4}\s*年?\s*(?=\S)")
-_TRAILING_TAG = re.compile(r"\s*[(（]([^()（）]{1,12})[)）]\s*$")
+_LEADING_YEAR, _TRAILING_TAG = labels_mod.LEADING_YEAR, labels_mod.TRAILING_TAG
 
 
 _NUMERAL = set("0123456789〇零一二三四五六七八九十百千")
@@ -251,13 +242,14 @@ def _group(draw: Callable[..., str], mask: Callable[[str], Markup]) -> Callable[
 
 def _entry(draw: Callable[..., str], mask: Callable[[str], Markup], labels: dict[str, str]) -> Callable[..., str]:
     """Draws an entry of the keyword index: its places grouped by speech (they come in reading
-    order), each speech named once (``labels``)."""
+    order), each speech named once (``labels``), each place by its heading cut to
+    ``HEADING_CHARS``."""
     def entry(root: str, e: Entry) -> str:
         groups: list[tuple[str, Markup, list]] = []
         for r in e.refs:
             if not groups or groups[-1][0] != r.speech.slug:
                 groups.append((r.speech.slug, mask(labels[r.speech.slug]), []))
-            groups[-1][2].append((r.section.id, mask(r.path[-1])))
+            groups[-1][2].append((r.section.id, mask(_short(r.path[-1], HEADING_CHARS))))
         return draw(root, e.anchor, e.term, e.pinyin, groups, e.more, e.spellings)
     return entry
 
@@ -283,7 +275,7 @@ def _keyword_outputs(archive: Archive, themes: Themes, env: Environment, cache: 
     """keywords.html (the letters, their counts, the filter box), keywords/<page>.html, and
     keywords/terms.js. At 1,000 speeches one page of every entry would weigh about 20 MB."""
     parts = env.get_template(PARTS).module
-    labels = ref_labels(archive.speeches)
+    labels = labels_mod.speech_labels(archive.speeches)
     entry = _entry(_text(parts.keyword_entry), mask, labels)
     pages = themes.keywords.pages()
     letters = letter_bar(pages)

@@ -25,13 +25,12 @@ build from nothing (tests check it).
 """
 from __future__ import annotations
 
-import base64
 import json
-import zlib
 from array import array
 from bisect import bisect_left
 from typing import Any, NamedTuple
 
+from ..deflate import deflated, inflated
 from ..model import Archive
 from .assembly import IN_HEADING, MOVED, Assembly
 from .documents import Doc
@@ -87,12 +86,12 @@ def speech_text(docs: list[Doc]) -> bytes:
             row += [n, text]
         rows.append(row)
     plain = json.dumps(rows, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    return b'"%s"' % base64.b64encode(zlib.compress(plain, 9))
+    return deflated(plain)
 
 
 def speech_rows(text: bytes) -> list[list[int | str]]:
     """The rows a speech_text holds, as the browser reads them."""
-    return json.loads(zlib.decompress(base64.b64decode(text.strip(b'"'))))
+    return json.loads(inflated(text))
 
 
 def _d_head(si: int) -> bytes:
