@@ -212,6 +212,7 @@ def test_over_http_the_deflated_trend_shard_and_comparison_data_read_as_from_dis
     with serve(real_site) as url:
         for base in (file_url(real_site) + "/", url):
             page.goto(base + "trends.html?q=" + urllib.parse.quote("人民公社"))
+            page.wait_for_selector("#trends-app[data-state=done]", timeout=WAIT)
             trend = trend_tables(page)["人民公社"]
             page.goto(base + "compare.html?a=gwr-2018&b=gwr-2019")
             page.wait_for_selector("#compare-app[data-state=done]", timeout=WAIT)
