@@ -173,6 +173,10 @@
     return Promise.all(numbers.map(function (k) {
       if (!self.shards[k]) {
         self.shards[k] = self.get("t/" + k).then(function (data) {
+          return inflate(data.z).then(function (fields) {
+            return { s: data.s, t: fields[0], p: fields[1], h: fields[2], c: fields[3] };
+          });
+        }).then(function (data) {
           var shard = new Shard(data, self.manifest);
           shard.terms.forEach(function (t, i) { self.terms.set(t, new Term(shard, i)); });
           return (self.shards[k] = shard);
@@ -390,7 +394,8 @@
   /* ---- text chunks and the literal check ------------------------------------------------ */
 
   /* Promise of the JSON a data file holds deflated (zlib) and base64-encoded (wenji/deflate.py):
-     search/d/S.js, half the bytes of the text on disk; trends/K.js and compare/S.js too. */
+     search/d/S.js, half the bytes of the text on disk; search/t/K.js (a term shard's strings,
+     wenji.search.files.shard_text); trends/K.js and compare/S.js too. */
   function inflate(base64) {
     var bytes = Uint8Array.from(atob(base64), function (c) { return c.charCodeAt(0); });
     var inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));

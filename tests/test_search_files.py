@@ -5,7 +5,8 @@ import json
 
 from searchtruth import REPO, files_of
 from wenji.cache import Cache
-from wenji.search.files import DATA_VARIABLE, file_text, speech_file, speech_rows, speech_text
+from wenji.search.encoding import DIGITS
+from wenji.search.files import DATA_VARIABLE, file_text, shard_fields, speech_file, speech_rows, speech_text
 from wenji.search.documents import speech_documents
 from wenji.site import load_archive
 
@@ -34,3 +35,21 @@ def test_a_speech_file_holds_its_documents_and_gives_its_text_back(seeds_archive
     assert [row[2:] for row in rows] == [[x for p in d.paragraphs for x in p] for d in docs]
     file = speech_file(7, text)
     assert file.startswith(b'wenjiSearchData["d/7"]=') and file_text(7, file) == text
+
+
+def test_a_term_shard_is_deflated_and_gives_its_strings_back(seeds_archive):
+    files = files_of(seeds_archive)
+    shards = {k: v.encode() for k, v in files.items() if k.startswith("search/t/")}
+    firsts = json.loads(files["search/manifest.js"].split("=", 1)[1].rstrip(";\n"))["shards"]
+    assert len(shards) == len(firsts) >= 1
+    starts = []
+    for k in range(len(shards)):
+        file = shards[f"search/t/{k}.js"]
+        data = json.loads(file.split(b"=", 1)[1].rstrip(b";\n"))
+        assert set(data) == {"s", "z"}  # the strings only deflated, never in the clear
+        fields = shard_fields(file)
+        plain = sum(len(fields[f]) for f in "thpc")
+        assert len(file) < 0.95 * plain and fields["t"] and fields["p"]
+        assert set("".join(fields[f] for f in "thpc")) <= set(DIGITS + ",")
+        starts.append(fields["s"])
+    assert starts == sorted(set(starts)) and starts[0] == 0
