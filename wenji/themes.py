@@ -97,7 +97,7 @@ class Chip:
     theme: str  # its slug
     name: str
     anchor: str  # the hit's id on the theme page
-    weight: str  # as shown
+    weight: str  # as the theme page shows it
     terms: tuple[str, ...]  # the strongest matched terms, shown in the chip's title
 
 
