@@ -393,11 +393,27 @@
 
   /* ---- text chunks and the literal check ------------------------------------------------ */
 
-  /* Promise of the JSON a data file holds deflated (zlib) and base64-encoded (wenji/deflate.py):
+  /* Promise of the JSON a data file holds deflated (zlib) and base85-encoded (wenji/deflate.py):
      search/d/S.js, half the bytes of the text on disk; search/t/K.js (a term shard's strings,
      wenji.search.files.shard_text); trends/K.js and compare/S.js too. */
-  function inflate(base64) {
-    var bytes = Uint8Array.from(atob(base64), function (c) { return c.charCodeAt(0); });
+  /* RFC 1924's base85 digits (Python's base64.b85encode), as wenji/deflate.py writes them. */
+  var B85 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~";
+  var B85_VALUE = new Uint8Array(128);
+  for (var d = 0; d < B85.length; d++) B85_VALUE[B85.charCodeAt(d)] = d;
+  /* The bytes a base85 string holds: every 5 digits are 4 bytes, big-endian; a last group of
+     n < 5 digits, padded with the highest digit, gives n - 1 bytes. */
+  function base85Bytes(text) {
+    var full = Math.floor(text.length / 5), rest = text.length % 5;
+    var out = new Uint8Array(full * 4 + (rest ? rest - 1 : 0)), o = 0;
+    for (var i = 0; i < text.length; i += 5) {
+      var v = 0;
+      for (var j = i; j < i + 5; j++) v = v * 85 + (j < text.length ? B85_VALUE[text.charCodeAt(j)] : 84);
+      for (var k = 24; k >= 0 && o < out.length; k -= 8) out[o++] = (v / Math.pow(2, k)) & 255;
+    }
+    return out;
+  }
+  function inflate(base85) {
+    var bytes = base85Bytes(base85);
     var inflated = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("deflate"));
     return new Response(inflated).text().then(JSON.parse);
   }

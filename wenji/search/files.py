@@ -12,8 +12,8 @@ scripts, manifest, one shard), a longer one about 0.5 MB, where one index would 
   the speeches (slug, title, date, kind, language if not the site's, number of documents) and each document's id.
 - ``search/t/K.js``: a range of terms in UTF-16 order (lunr's order): their spelling, their
   postings (document, term frequency) and which of those documents hold the term in their
-  heading, for ranking heading matches first without loading text (deflated, base64).
-- ``search/d/S.js``: the documents of speech S as text (deflated, base64), for the literal check and snippets.
+  heading, for ranking heading matches first without loading text (deflated, base85).
+- ``search/d/S.js``: the documents of speech S as text (deflated, base85), for the literal check and snippets.
 
 idf and weights are not written: the browser computes them from frequencies and field lengths
 exactly as lunr.py does (see ``static/search-engine.js``).
@@ -38,7 +38,7 @@ from .encoding import Codes, gaps, ints, key16
 from .postings import B, FIELD, K1
 from .terms import term_str, utf16_key
 
-FORMAT = 4  # 3: search/d rows deflated and base64-encoded; 4: search/t shards too
+FORMAT = 5  # 3: search/d rows deflated and base64-encoded; 4: search/t shards too; 5: base85, not base64
 DATA_VARIABLE = "wenjiSearchData"
 SHARD = 64_000  # characters of postings per term shard, about
 
@@ -75,9 +75,9 @@ class State(NamedTuple):
 def speech_text(docs: list[Doc]) -> bytes:
     """A speech's documents as search/d/S.js holds them: the rows [parent or -1, heading, n1,
     text1, n2, ...] of its documents, numbered from 0, as JSON in UTF-8, deflated (zlib) and
-    written as a base64 string, which the browser inflates with DecompressionStream. The text is
+    written as a base85 string, which the browser inflates with DecompressionStream. The text is
     on the site as the pages and the .txt downloads already; deflated, its copy for search takes
-    0.51 of the text's bytes instead of 1.00 (tests/corpus-real), and about as many gzip bytes
+    0.47 of the text's bytes instead of 1.00 (tests/corpus-real), and about as many gzip bytes
     over HTTP as the plain JSON."""
     rows = []
     for d in docs:
@@ -226,9 +226,9 @@ def _shard_file(s: int, a: int, b: int, asm: Assembly, spelling: Spelling) -> by
 
 def shard_text(terms: bytes, postings: bytes, in_heading: bytes, heading_chars: bytes) -> bytes:
     """A term shard's four strings (t, p, h, c: DIGITS and commas, nothing to escape) as the
-    JSON array ["t","p","h","c"], deflated (wenji.deflate) and written as a base64 string, which
+    JSON array ["t","p","h","c"], deflated (wenji.deflate) and written as a base85 string, which
     the browser inflates with DecompressionStream before reading the shard. Dense as the digits
-    are, deflated they take 0.66 of their bytes, 0.88 as base64 (tests/corpus-real: 1,138,821 B
+    are, deflated they take 0.66 of their bytes, 0.83 as base85 (tests/corpus-real: 1,138,821 B
     of shards before)."""
     plain = b'["%s","%s","%s","%s"]' % (terms, postings, in_heading, heading_chars)
     return deflated(plain)
