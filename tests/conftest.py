@@ -20,6 +20,8 @@ Fixtures:
                       dismissed).
     seeds_archive     (session) the bundled seeds read by ``load_archive``; tests
                       that change it change a deep copy.
+    real_archive      (module) tests/corpus-real read by ``load_archive``, one for each
+                      test module, so a module may change its own.
     synthetic_archive (session) fourteen speeches from bench/synthetic.py, about
                       160,000 characters.
     large_rules       the search step's rules for a large archive (every bigram a
@@ -130,6 +132,11 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 REAL = REPO_ROOT / "tests" / "corpus-real"
+
+
+@pytest.fixture(scope="module")
+def real_archive() -> Archive:
+    return load_archive(REAL / "seeds", REAL / "content")
 
 
 @pytest.fixture(scope="session")

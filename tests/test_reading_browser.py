@@ -24,11 +24,6 @@ DESKTOP = {"viewport": {"width": 1280, "height": 900}}
 SPEECH = "speeches/gwr-2019.html"  # 63 sections, and a source address of 200 percent-escaped bytes
 
 
-@pytest.fixture(scope="module")
-def real_archive():
-    return load_archive(REAL / "seeds", REAL / "content")
-
-
 @pytest.fixture
 def open_page(browser):
     contexts = []

@@ -20,11 +20,6 @@ REPO = Path(__file__).resolve().parent.parent
 WAIT = 60_000  # ms: a loaded machine runs several builds and browsers at once
 
 
-@pytest.fixture(scope="module")
-def real_archive():
-    return load_archive(REAL / "seeds", REAL / "content")
-
-
 def reading_text(speech) -> str:
     """A speech's headings and paragraphs in reading order (not its title), without spaces."""
     out: list[str] = []

@@ -399,11 +399,6 @@ REAL_LABELS = Path(__file__).resolve().parent / "theme_labels_real.toml"
 
 
 @pytest.fixture(scope="module")
-def real_archive():
-    return load_archive(REAL / "seeds", REAL / "content")
-
-
-@pytest.fixture(scope="module")
 def real_analysed(real_archive):
     return themes_mod.analyse(real_archive, REAL / "content")
 
