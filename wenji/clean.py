@@ -14,7 +14,7 @@ from collections import Counter
 
 from . import segment
 from .model import Line
-from .structure_patterns import SENTENCE_END, ends_sentence, marker_of, starts_block
+from .structure_patterns import SENTENCE_END, ends_sentence, has_marker, starts_block
 
 INVISIBLE_CHARS = "\ufeff\u200b\u200c\u200d\u2060"
 INVISIBLE = dict.fromkeys(map(ord, INVISIBLE_CHARS))
@@ -84,7 +84,7 @@ def _join(a: str, b: str, fixed_width: bool) -> str:
 
 def _standalone_heading(text: str) -> bool:
     """A heading on a line of its own: a marker and no sentence-final punctuation at its end."""
-    return bool(marker_of(text)) and text[-1] not in SENTENCE_END
+    return has_marker(text) and text[-1] not in SENTENCE_END
 
 
 def _bracketed(text: str) -> bool:
