@@ -3,6 +3,7 @@ trend shards, comparison data) as deflated JSON in a base85 string; wenjiSearch.
 (static/search-engine.js, run here under Node) must read back exactly what was written."""
 from __future__ import annotations
 
+import base64
 import json
 import random
 import subprocess
@@ -57,3 +58,11 @@ def test_the_browser_inflates_what_the_build_deflated(tmp_path):
                            str(tmp_path / "out.json")], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     assert json.loads((tmp_path / "out.json").read_text("utf-8")) == cases
+
+
+def test_base85_is_the_standard_librarys_to_the_byte():
+    rng = random.Random(11)
+    cases = [b"", b"\0", b"\0" * 4, b"\0" * 7, b"\xff" * 4, b"\xff" * 9, bytes(range(256))]
+    cases += [rng.randbytes(n) for n in list(range(1, 33)) + [rng.randrange(100, 50_000) for _ in range(20)]]
+    for data in cases:
+        assert deflate.b85encode(data) == base64.b85encode(data), len(data)

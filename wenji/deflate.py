@@ -16,12 +16,34 @@ import json
 import zlib
 from typing import Any
 
+from . import lazy
+
+np = lazy.module("numpy")
+
 LEVEL = 9
 
 
 def deflated(plain: bytes) -> bytes:
     """The bytes deflated and base85-encoded, as a JSON string (in quotes)."""
-    return b'"%s"' % base64.b85encode(zlib.compress(plain, LEVEL))
+    return b'"%s"' % b85encode(zlib.compress(plain, LEVEL))
+
+
+B85_ALPHABET = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz!#$%&()*+-;<=>?@^_`{|}~"
+
+
+def b85encode(data: bytes) -> bytes:
+    """``base64.b85encode(data)``, the same bytes, in numpy: each big-endian group of 4 bytes
+    (the last one padded with zeros) as 5 base-85 digits, most significant first, less as many
+    digits as bytes were padded. The standard library's is a Python loop over the groups: 0.17 s
+    of CPU for the 98 files of tests/corpus-real."""
+    padding = -len(data) % 4
+    words = np.frombuffer(data + b"\0" * padding, dtype=">u4").astype(np.uint32)
+    digits = np.empty((len(words), 5), dtype=np.uint8)
+    for place in range(4, -1, -1):
+        digits[:, place] = words % 85
+        words //= 85
+    encoded = np.frombuffer(B85_ALPHABET, dtype=np.uint8)[digits].tobytes()
+    return encoded[:len(encoded) - padding]
 
 
 def deflated_json(value: Any) -> str:
