@@ -20,12 +20,13 @@ starts there), six to a digit of ``wenji.search.encoding.DIGITS``.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 from itertools import islice
 
 from . import lazy
-from .cache import Cache, key as cache_key
-from .deflate import deflated_json
+from .cache import Cache, key as cache_key, or_off
+from .deflate import deflated_kept
 from .keywords import keyword_mask
 from .search.documents import speech_documents
 from .search.encoding import DIGITS
@@ -42,29 +43,77 @@ FIRST_TERMS = 60  # first-used terms kept per speech, the most frequent first
 
 def files(corpus: Corpus | None, segmenter: Segmenter, cache: Cache | None = None) -> dict[str, str]:
     """compare/S.js for every speech S of the corpus, in archive order. ``cache`` keeps each
-    text's word starts (cutting every text took 4 s of CPU at 1,000 speeches)."""
+    speech's folded text and word starts, and the files deflated (see _Kept): a rebuild after
+    one edit folds, cuts and deflates what the edit changed."""
     out: dict[str, str] = {}
     if corpus is None:
         return out
     keyword = keyword_mask(corpus, segmenter) if len(corpus.vocab) else np.zeros(0, dtype=bool)
     folder = Folder()
+    tops, candidates = _terms_per_speech(corpus, keyword)
+    kept = _Kept(corpus.speeches, segmenter, or_off(cache))
+    texts = kept.folded(folder)
+    holding = _Holding([folder.fold(t) for c in candidates for t, _ in c], texts)
+    values = []
+    for s, (top, mine) in enumerate(zip(tops, candidates)):
+        first = list(islice(((t, n) for t, n in mine if not holding.before(folder.fold(t), s)), FIRST_TERMS))
+        values.append({"t": top, "f": first, "w": kept.word_starts(s)})
+    kept.keep()
+    for s, body in enumerate(deflated_kept(values, or_off(cache), "comparison data")):
+        out[f"compare/{s}.js"] = f"{DATA_VARIABLE}[{json.dumps(str(s))}]={body};\n"
+    return out
+
+
+def _terms_per_speech(corpus: Corpus, keyword: "np.ndarray") -> tuple[list, list]:
+    """Per speech its salient terms, and its candidates to be first: its keyword terms that
+    no speech before it has among its terms, the most frequent first."""
     tops, candidates = [], []
     seen = np.zeros(len(corpus.vocab), dtype=bool)
-    for s in range(len(corpus.speeches)):  # by the speeches' terms: the candidates to be first
+    for s in range(len(corpus.speeches)):
         a, b = int(corpus.speech_ptr[s]), int(corpus.speech_ptr[s + 1])
         ids, counts = corpus.speech_ids[a:b], corpus.speech_counts[a:b]
         tops.append(_salient(corpus, ids[keyword[ids]], counts[keyword[ids]]))
         fresh = keyword[ids] & ~seen[ids]
         candidates.append([(corpus.vocab[t], n) for t, n in _by_count(ids[fresh], counts[fresh])])
         seen[ids] = True
-    texts = [folder.fold(_text(speech)) for speech in corpus.speeches]
-    holding = _Holding([folder.fold(t) for c in candidates for t, _ in c], texts)
-    for s, (top, mine) in enumerate(zip(tops, candidates)):
-        first = list(islice(((t, n) for t, n in mine if not holding.before(folder.fold(t), s)), FIRST_TERMS))
-        words = _cached_word_starts(_search_text(s, corpus.speeches[s]), segmenter, cache)
-        body = deflated_json({"t": top, "f": first, "w": words})
-        out[f"compare/{s}.js"] = f"{DATA_VARIABLE}[{json.dumps(str(s))}]={body};\n"
-    return out
+    return tops, candidates
+
+
+class _Kept:
+    """Each speech's folded text and word starts, taken over from the last build where the
+    speech is the same, by its digest (what it was read from, wenji's code included), else by a
+    hash of its texts; kept in one cache entry for all (per dictionary). At 1,000 synthetic
+    speeches folding the texts took 0.67 s of CPU, making the search texts 0.13 s, cutting
+    them 1.2 s, and a cache entry per text 0.2 s to write and as much to read."""
+
+    def __init__(self, speeches: list, segmenter: Segmenter, cache: Cache) -> None:
+        self.speeches, self.segmenter, self.cache = speeches, segmenter, cache
+        self.slot = cache_key("compare-texts", segmenter.dictionary_key, "last")
+        last = cache.get("compare-texts", self.slot)
+        self.last: dict[str, tuple[str, str]] = last if isinstance(last, dict) else {}
+        self.digests = [s.digest or _text_digest(i, s) for i, s in enumerate(speeches)]
+        self.now: dict[str, list] = {d: list(self.last.get(d, ("", None))) for d in self.digests}
+
+    def folded(self, folder: Folder) -> list[str]:
+        for d, s in zip(self.digests, self.speeches):
+            if self.now[d][1] is None:  # not from the last build: its text folded afresh
+                self.now[d][0] = folder.fold(_text(s))
+        return [self.now[d][0] for d in self.digests]
+
+    def word_starts(self, s: int) -> str:
+        kept = self.now[self.digests[s]]
+        if kept[1] is None:
+            kept[1] = word_starts(_search_text(s, self.speeches[s]), self.segmenter)
+        return kept[1]
+
+    def keep(self) -> None:
+        self.cache.put("compare-texts", self.slot, {d: tuple(v) for d, v in self.now.items()})
+
+
+def _text_digest(s: int, speech) -> str:
+    """A digest of what the speech gives this step, for a speech that has none of its own."""
+    return "text " + hashlib.blake2b(f"{_text(speech)}\0{_search_text(s, speech)}".encode("utf-8"),
+                                     digest_size=16).hexdigest()
 
 
 class _Holding:
@@ -134,20 +183,11 @@ def _search_text(s: int, speech) -> str:
     return "\n".join(d.text for d in speech_documents(s, speech))
 
 
-def _cached_word_starts(text: str, segmenter: Segmenter, cache: Cache | None) -> str:
-    key = cache_key("word-starts", segmenter.dictionary_key, text) if cache is not None else ""
-    starts = cache.get("word-starts", key) if cache is not None else None
-    if starts is None:
-        starts = word_starts(text, segmenter)
-        if cache is not None:
-            cache.put("word-starts", key, starts)
-    return starts
-
-
 def word_starts(text: str, segmenter: Segmenter) -> str:
     """Where jieba's words start in the text, a bit per UTF-16 unit, six bits to a digit (the
     first unit in the lowest bit). The text is cut whole (jieba cuts at every line break, so
-    that cuts each line in turn): 0.1 s of CPU for the 37 real reports."""
+    that cuts each line in turn): 0.1 s of CPU for the 37 real reports, where the digits
+    looked up one by one in Python took 0.1 s more at 1,000 synthetic speeches."""
     segmenter.start()
     tokens = segmenter.jieba.cut(simplify(text))
     if len(text.encode("utf-16-le")) == 2 * len(text):
@@ -158,7 +198,7 @@ def word_starts(text: str, segmenter: Segmenter) -> str:
     bits = np.zeros((size + 5) // 6 * 6, dtype=np.uint8)
     bits[np.cumsum(lengths) - lengths] = 1
     values = bits.reshape(-1, 6) @ (1 << np.arange(6))
-    return "".join(DIGITS[v] for v in values.tolist())
+    return np.frombuffer(DIGITS.encode("ascii"), dtype=np.uint8)[values].tobytes().decode("ascii")
 
 
 def _units(token: str) -> int:
