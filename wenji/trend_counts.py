@@ -38,7 +38,7 @@ from .cache import Cache, key as cache_key, or_off
 from .deflate import deflated_kept
 from .model import Archive, Speech
 from .search.documents import speech_documents
-from .search.encoding import DIGITS, Codes, TfCodes
+from .search.encoding import DIGITS, LAST
 from .search.terms import Folder
 
 np = lazy.module("numpy")
@@ -358,12 +358,12 @@ def _batches(texts: list[str]) -> list[tuple[int, int]]:
 
 def _shards(counts: Counts) -> list[dict[str, str]]:
     """The terms' encoded counts, cut into shards of about SHARD_CHARS characters."""
-    bounds = np.searchsorted(counts.term, np.arange(len(counts.terms) + 1)).tolist()
-    entries = _entry_codes(counts, bounds)
+    bounds = np.searchsorted(counts.term, np.arange(len(counts.terms) + 1))
+    codes, offsets = _entry_codes(counts, bounds)
     shards: list[dict[str, str]] = [{}]
     size = 0
     for t, term in enumerate(counts.terms):
-        code = "".join(entries[bounds[t]:bounds[t + 1]])
+        code = codes[offsets[t]:offsets[t + 1]]
         if size > SHARD_CHARS:
             shards.append({})
             size = 0
@@ -372,19 +372,53 @@ def _shards(counts: Counts) -> list[dict[str, str]]:
     return shards if shards[0] else []
 
 
-def _entry_codes(counts: Counts, bounds: list[int]) -> list[str]:
-    """Each entry's code: vint(2 x (gap - 1) + (count > 1)), then vint(count - 2) when count > 1,
-    the gaps taken in numpy and the codes looked up in C (a loop per entry in Python took
-    0.6 s of CPU at 1,000 speeches)."""
+def _entry_codes(counts: Counts, bounds: "np.ndarray") -> tuple[str, list[int]]:
+    """Every entry's code, one after the other, and where each term's start: per entry
+    vint(2 x (gap - 1) + (count > 1)), then vint(count - 2) when count > 1, all in numpy: a
+    row of characters per entry, blanks after its digits, the blanks then deleted by
+    bytes.translate. Looking a code up per entry in Python took 0.21 s of CPU at 1,000
+    synthetic speeches (1.7 M entries), this 0.085 s."""
     speech = counts.speech.astype(np.int64)
+    count = counts.count.astype(np.int64)
     gap = np.empty_like(speech)
     gap[1:] = speech[1:] - speech[:-1] - 1
-    starts = np.array(bounds[:-1], dtype=np.int64)
-    starts = starts[starts < len(speech)]
+    starts = bounds[:-1][bounds[:-1] < len(speech)]
     gap[starts] = speech[starts]  # a term's first speech: its gap from -1
-    n = counts.count.tolist()
-    value = (2 * gap + (counts.count > 1)).tolist()
-    return list(map(str.__add__, map(Codes().__getitem__, value), map(TfCodes().__getitem__, n)))
+    value, value_len = _vint_table(2 * gap + (count > 1))
+    tf, tf_len = _vint_table(np.maximum(count - 2, 0))
+    once = count <= 1
+    tf[once] = ord(" ")
+    tf_len[once] = 0
+    codes = np.concatenate([value, tf], axis=1).tobytes().translate(None, b" ").decode("ascii")
+    ends = np.concatenate([[0], np.cumsum(value_len + tf_len)])
+    return codes, ends[bounds].tolist()
+
+
+def _vint_table(values: "np.ndarray") -> tuple["np.ndarray", "np.ndarray"]:
+    """_vints(values), looked up in a table of every number up to the largest when there are
+    fewer of those than values (gaps and counts are small numbers, most below 48)."""
+    top = int(values.max()) if len(values) else 0
+    if top >= len(values):
+        return _vints(values)
+    chars, lengths = _vints(np.arange(top + 1))
+    return chars[values], lengths[values]
+
+
+def _vints(values: "np.ndarray") -> tuple["np.ndarray", "np.ndarray"]:
+    """wenji.search.encoding.vint of every value, as ASCII: a row per value, its digits from
+    the first column on and blanks after them, and how many digits there are."""
+    columns = [values % LAST]  # the final digit, then the continuation digits from the last back
+    rest = values // LAST
+    while rest.any():
+        more = rest > 0
+        rest = np.where(more, rest - 1, 0)
+        columns.append(np.where(more, LAST + rest % 16, -1))
+        rest //= 16
+    digits = np.stack(columns, axis=1)
+    lengths = (digits >= 0).sum(axis=1)
+    place = lengths[:, None] - 1 - np.arange(digits.shape[1])
+    chars = np.frombuffer(DIGITS.encode("ascii") + b" ", dtype=np.uint8)
+    return chars[np.where(place >= 0, np.take_along_axis(digits, np.maximum(place, 0), axis=1), len(DIGITS))], lengths
 
 
 def _front_coded(terms: list[str]) -> str:
