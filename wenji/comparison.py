@@ -28,6 +28,7 @@ from . import lazy
 from .cache import Cache, key as cache_key, or_off
 from .deflate import deflated_kept
 from .keywords import keyword_mask
+from .kept import Kept
 from .search.documents import speech_documents
 from .search.encoding import DIGITS
 from .search.terms import Folder, simplify
@@ -43,22 +44,26 @@ FIRST_TERMS = 60  # first-used terms kept per speech, the most frequent first
 
 def files(corpus: Corpus | None, segmenter: Segmenter, cache: Cache | None = None) -> dict[str, str]:
     """compare/S.js for every speech S of the corpus, in archive order. ``cache`` keeps each
-    speech's folded text and word starts, and the files deflated (see _Kept): a rebuild after
-    one edit folds, cuts and deflates what the edit changed."""
+    speech's folded text and word starts (wenji.kept), and the files deflated: at 1,000
+    synthetic speeches folding the texts took 0.67 s of CPU, making the search texts 0.13 s and
+    cutting them 1.2 s, which a rebuild after one edit does for one speech."""
     out: dict[str, str] = {}
     if corpus is None:
         return out
     keyword = keyword_mask(corpus, segmenter) if len(corpus.vocab) else np.zeros(0, dtype=bool)
     folder = Folder()
     tops, candidates = _terms_per_speech(corpus, keyword)
-    kept = _Kept(corpus.speeches, segmenter, or_off(cache))
-    texts = kept.folded(folder)
-    holding = _Holding([folder.fold(t) for c in candidates for t, _ in c], texts)
+    kept = Kept(or_off(cache), "compare-texts", segmenter.dictionary_key)
+    digests = [speech.digest or _text_digest(s, speech) for s, speech in enumerate(corpus.speeches)]
+    made = [kept.get(d, lambda s=s, speech=speech: (folder.fold(_text(speech)),
+                                                    word_starts(_search_text(s, speech), segmenter)))
+            for s, (d, speech) in enumerate(zip(digests, corpus.speeches))]
+    kept.save(digests, made.__getitem__)
+    holding = _Holding([folder.fold(t) for c in candidates for t, _ in c], [text for text, _ in made])
     values = []
     for s, (top, mine) in enumerate(zip(tops, candidates)):
         first = list(islice(((t, n) for t, n in mine if not holding.before(folder.fold(t), s)), FIRST_TERMS))
-        values.append({"t": top, "f": first, "w": kept.word_starts(s)})
-    kept.keep()
+        values.append({"t": top, "f": first, "w": made[s][1]})
     for s, body in enumerate(deflated_kept(values, or_off(cache), "comparison data")):
         out[f"compare/{s}.js"] = f"{DATA_VARIABLE}[{json.dumps(str(s))}]={body};\n"
     return out
@@ -79,39 +84,9 @@ def _terms_per_speech(corpus: Corpus, keyword: "np.ndarray") -> tuple[list, list
     return tops, candidates
 
 
-class _Kept:
-    """Each speech's folded text and word starts, taken over from the last build where the
-    speech is the same, by its digest (what it was read from, wenji's code included), else by a
-    hash of its texts; kept in one cache entry for all (per dictionary). At 1,000 synthetic
-    speeches folding the texts took 0.67 s of CPU, making the search texts 0.13 s, cutting
-    them 1.2 s, and a cache entry per text 0.2 s to write and as much to read."""
-
-    def __init__(self, speeches: list, segmenter: Segmenter, cache: Cache) -> None:
-        self.speeches, self.segmenter, self.cache = speeches, segmenter, cache
-        self.slot = cache_key("compare-texts", segmenter.dictionary_key, "last")
-        last = cache.get("compare-texts", self.slot)
-        self.last: dict[str, tuple[str, str]] = last if isinstance(last, dict) else {}
-        self.digests = [s.digest or _text_digest(i, s) for i, s in enumerate(speeches)]
-        self.now: dict[str, list] = {d: list(self.last.get(d, ("", None))) for d in self.digests}
-
-    def folded(self, folder: Folder) -> list[str]:
-        for d, s in zip(self.digests, self.speeches):
-            if self.now[d][1] is None:  # not from the last build: its text folded afresh
-                self.now[d][0] = folder.fold(_text(s))
-        return [self.now[d][0] for d in self.digests]
-
-    def word_starts(self, s: int) -> str:
-        kept = self.now[self.digests[s]]
-        if kept[1] is None:
-            kept[1] = word_starts(_search_text(s, self.speeches[s]), self.segmenter)
-        return kept[1]
-
-    def keep(self) -> None:
-        self.cache.put("compare-texts", self.slot, {d: tuple(v) for d, v in self.now.items()})
-
-
 def _text_digest(s: int, speech) -> str:
-    """A digest of what the speech gives this step, for a speech that has none of its own."""
+    """A digest of what the speech gives this step, for a speech that has none of its own
+    (its own digest names what it was read from, wenji's code included)."""
     return "text " + hashlib.blake2b(f"{_text(speech)}\0{_search_text(s, speech)}".encode("utf-8"),
                                      digest_size=16).hexdigest()
 

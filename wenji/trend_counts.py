@@ -36,6 +36,7 @@ from typing import Callable, NamedTuple, Sequence
 from . import lazy
 from .cache import Cache, key as cache_key, or_off
 from .deflate import deflated_kept
+from .kept import Kept
 from .model import Archive, Speech
 from .search.documents import speech_documents
 from .search.encoding import DIGITS, LAST
@@ -110,7 +111,7 @@ class _LazySources(Sequence[str]):
     def __init__(self, archive: Archive) -> None:
         self.speeches = archive.speeches
         self.made: dict[int, str] = {}
-        self.digests = [b"speech " + s.digest.encode() if s.digest else _digest(self[i])
+        self.digests = ["speech " + s.digest if s.digest else _digest(self[i])
                         for i, s in enumerate(self.speeches)]
 
     def __len__(self) -> int:
@@ -122,8 +123,8 @@ class _LazySources(Sequence[str]):
         return self.made[i]
 
 
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+def _digest(text: str) -> str:
+    return "text " + hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 class _Trie(NamedTuple):
@@ -222,12 +223,12 @@ def count(texts: list[str], terms: list[str]) -> Counts:
 class _Last(NamedTuple):
     """What a build keeps for the next: the texts' digests and the counts made from them."""
 
-    digests: list[bytes]
+    digests: list[str]
     counts: Counts  # arrays narrowed to int32: 12 bytes an entry
 
 
 def recount(texts: Sequence[str], terms: list[str], cache: Cache, fold: Callable[[str], str] = str,
-            digests: list[bytes] | None = None) -> Counts:
+            digests: list[str] | None = None) -> Counts:
     """count([fold(t) for t in texts], terms), from the last build's counts where the cache
     has them: the texts it did not count are counted in full, the others only for the terms new
     to the vocabulary (the rest of their counts are taken over). The same arrays as counting
@@ -249,42 +250,20 @@ def recount(texts: Sequence[str], terms: list[str], cache: Cache, fold: Callable
 
 
 class _Folded:
-    """The texts folded, from the last build's where the cache has them: one cache entry for
-    all (a digest -> folded text), read only when a text is asked for, and written once. An
-    entry per text took 0.2 s of CPU at 1,000 speeches to write (1,000 files) and about as
-    much to read back."""
+    """The texts folded, from the last build where it folded them (wenji.kept)."""
 
-    def __init__(self, texts: list[str], digests: list[bytes], fold: Callable[[str], str], cache: Cache) -> None:
-        self.texts, self.digests, self.fold, self.cache = texts, digests, fold, cache
-        self.slot = cache_key("trend-texts", "last")
-        self.last: dict[bytes, str] | None = None
-        self.folded: dict[bytes, str] = {}
+    def __init__(self, texts: Sequence[str], digests: list[str], fold: Callable[[str], str], cache: Cache) -> None:
+        self.texts, self.digests, self.fold = texts, digests, fold
+        self.kept = Kept(cache, "trend-texts")
 
     def of(self, which) -> list[str]:
-        if self.last is None:
-            last = self.cache.get("trend-texts", self.slot)
-            self.last = last if isinstance(last, dict) else {}
-        out = []
-        for s in which:
-            d = self.digests[s]
-            text = self.folded.get(d) or self.last.get(d)
-            if text is None:
-                text = self.fold(self.texts[s])
-            self.folded[d] = text
-            out.append(text)
-        return out
+        return [self.kept.get(self.digests[s], lambda s=s: self.fold(self.texts[s])) for s in which]
 
     def keep(self) -> None:
-        """Write the texts folded now (all of them, asked for or not) for the next build."""
-        if not self.cache.enabled:
-            return
-        missing = [s for s, d in enumerate(self.digests) if d not in self.folded]
-        if missing:
-            self.of(missing)
-        self.cache.put("trend-texts", self.slot, self.folded)
+        self.kept.save(self.digests, lambda s: self.fold(self.texts[s]))
 
 
-def _updated(last: _Last, folded: _Folded, digests: list[bytes], terms: list[str]) -> Counts:
+def _updated(last: _Last, folded: _Folded, digests: list[str], terms: list[str]) -> Counts:
     old_speech = {d: i for i, d in reversed(list(enumerate(last.digests)))}
     taken: dict[int, int] = {}  # old speech -> new speech, one each (a repeated text counts anew)
     for s, d in enumerate(digests):
