@@ -1,4 +1,6 @@
 """Cleaning: paragraphs are rejoined, invisible characters removed, everything else kept."""
+import unicodedata
+
 import pytest
 
 from wenji.clean import paragraphs, width
@@ -117,3 +119,11 @@ def test_a_bracketed_insertion_inside_a_sentence_stays_in_it_a_bracketed_line_af
     text = "开头的话\n还没说完。\n\n毛主席说：“她\n（指江青）\n算上海帮！”\n\n会议结束了。\n（掌声）\n\n最后一段\n说完了。"
     assert [p.text for p in paragraphs(text)] == [
         "开头的话还没说完。", "毛主席说：“她（指江青）算上海帮！”", "会议结束了。", "（掌声）", "最后一段说完了。"]
+
+
+def test_width_counts_wide_and_full_width_characters_twice_as_unicodedata_says_for_every_character():
+    every = "".join(map(chr, range(0x110000)))
+    expected = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in every)
+    assert width(every) == expected
+    for text in ["", "abc", "中文", "　x", "ｘ１", "😀a", "𠀀甲", "\U000e0001", "\ud800"]:
+        assert width(text) == sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text), text
