@@ -28,6 +28,7 @@ from . import lazy
 from .cache import Cache, key as cache_key, or_off
 from .deflate import deflated_kept
 from .keywords import keyword_mask
+from .folded import FoldedTexts
 from .kept import Kept
 from .search.documents import speech_documents
 from .search.encoding import DIGITS
@@ -44,26 +45,24 @@ FIRST_TERMS = 60  # first-used terms kept per speech, the most frequent first
 
 def files(corpus: Corpus | None, segmenter: Segmenter, cache: Cache | None = None) -> dict[str, str]:
     """compare/S.js for every speech S of the corpus, in archive order. ``cache`` keeps each
-    speech's folded text and word starts (wenji.kept), and the files deflated: at 1,000
-    synthetic speeches folding the texts took 0.67 s of CPU, making the search texts 0.13 s and
-    cutting them 1.2 s, which a rebuild after one edit does for one speech."""
+    speech's folded text (wenji.folded) and word starts (wenji.kept), and the files deflated:
+    at 1,000 synthetic speeches making the search texts took 0.13 s of CPU and cutting them
+    1.2 s, which a rebuild after one edit does for one speech."""
     out: dict[str, str] = {}
     if corpus is None:
         return out
     keyword = keyword_mask(corpus, segmenter) if len(corpus.vocab) else np.zeros(0, dtype=bool)
     folder = Folder()
     tops, candidates = _terms_per_speech(corpus, keyword)
-    kept = Kept(or_off(cache), "compare-texts", segmenter.dictionary_key)
-    digests = [speech.digest or _text_digest(s, speech) for s, speech in enumerate(corpus.speeches)]
-    made = [kept.get(d, lambda s=s, speech=speech: (folder.fold(_text(speech)),
-                                                    word_starts(_search_text(s, speech), segmenter)))
-            for s, (d, speech) in enumerate(zip(digests, corpus.speeches))]
-    kept.save(digests, made.__getitem__)
-    holding = _Holding([folder.fold(t) for c in candidates for t, _ in c], [text for text, _ in made])
+    folded = FoldedTexts(corpus.speeches, folder, or_off(cache))
+    texts = folded.of(range(len(folded)))
+    folded.keep()
+    holding = _Holding([folder.fold(t) for c in candidates for t, _ in c], texts)
+    starts = _word_starts(corpus.speeches, segmenter, or_off(cache))
     values = []
     for s, (top, mine) in enumerate(zip(tops, candidates)):
         first = list(islice(((t, n) for t, n in mine if not holding.before(folder.fold(t), s)), FIRST_TERMS))
-        values.append({"t": top, "f": first, "w": made[s][1]})
+        values.append({"t": top, "f": first, "w": starts[s]})
     for s, body in enumerate(deflated_kept(values, or_off(cache), "comparison data")):
         out[f"compare/{s}.js"] = f"{DATA_VARIABLE}[{json.dumps(str(s))}]={body};\n"
     return out
@@ -84,11 +83,25 @@ def _terms_per_speech(corpus: Corpus, keyword: "np.ndarray") -> tuple[list, list
     return tops, candidates
 
 
-def _text_digest(s: int, speech) -> str:
-    """A digest of what the speech gives this step, for a speech that has none of its own
-    (its own digest names what it was read from, wenji's code included)."""
-    return "text " + hashlib.blake2b(f"{_text(speech)}\0{_search_text(s, speech)}".encode("utf-8"),
-                                     digest_size=16).hexdigest()
+def _word_starts(speeches: list, segmenter: Segmenter, cache: Cache) -> list[str]:
+    """word_starts of each speech's search text, from the last build where the speech is the
+    same (wenji.kept): by its digest, or by a hash of the text where it has none."""
+    kept = Kept(cache, "word-starts", segmenter.dictionary_key)
+    texts: dict[int, str] = {}
+    digests = []
+    for s, speech in enumerate(speeches):
+        if speech.digest:
+            digests.append("speech " + speech.digest)
+        else:
+            texts[s] = _search_text(s, speech)
+            digests.append("text " + hashlib.blake2b(texts[s].encode("utf-8"), digest_size=16).hexdigest())
+
+    def make(s: int) -> str:
+        return word_starts(texts[s] if s in texts else _search_text(s, speeches[s]), segmenter)
+
+    starts = [kept.get(d, lambda s=s: make(s)) for s, d in enumerate(digests)]
+    kept.save(digests, make)
+    return starts
 
 
 class _Holding:
@@ -147,10 +160,6 @@ def _salient(corpus: Corpus, ids: "np.ndarray", counts: "np.ndarray") -> list[tu
 def _by_count(ids: "np.ndarray", counts: "np.ndarray") -> list[tuple[int, int]]:
     order = np.lexsort((ids, -counts))
     return [(int(ids[k]), int(counts[k])) for k in order]
-
-
-def _text(speech) -> str:
-    return "\n".join([s.heading for s, _ in speech.sections()] + [p.text for p in speech.paragraphs()])
 
 
 def _search_text(s: int, speech) -> str:

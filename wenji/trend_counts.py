@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import Callable, NamedTuple, Sequence
+from typing import Callable, NamedTuple
 
 from . import lazy
 from .cache import Cache, key as cache_key, or_off
 from .deflate import deflated_kept
 from .kept import Kept
-from .model import Archive, Speech
+from .folded import FoldedTexts
+from .model import Archive
 from .search.documents import speech_documents
 from .search.encoding import DIGITS, LAST
 from .search.terms import Folder
@@ -65,8 +66,7 @@ def files(archive: Archive, vocab: list[str], cache: Cache | None = None) -> dic
     """trends/index.js and trends/K.js for the archive and its vocabulary (unfolded words).
     ``cache`` keeps the last counts, so that a rebuild counts only what changed (recount)."""
     folder = Folder()
-    sources = _LazySources(archive)
-    counts = recount(sources, vocabulary(vocab, folder), or_off(cache), folder.fold, sources.digests)
+    counts = _recount(FoldedTexts(archive.speeches, folder, or_off(cache)), vocabulary(vocab, folder), or_off(cache))
     out: dict[str, str] = {}
     shards = _shards(counts)
     firsts = [next(iter(shard)) for shard in shards]
@@ -95,36 +95,7 @@ def speech_texts(archive: Archive, folder: Folder) -> list[str]:
 def _sources(archive: Archive) -> list[str]:
     """Each speech's search documents (titles aside), joined by SEPARATOR, not yet folded
     (folding them joined is folding each: SEPARATOR folds to itself and ends a run of x)."""
-    return [_source(i, s) for i, s in enumerate(archive.speeches)]
-
-
-def _source(i: int, speech: Speech) -> str:
-    return SEPARATOR.join(d.text for d in speech_documents(i, speech) if d.id)
-
-
-class _LazySources(Sequence[str]):
-    """_sources(archive), each made when first asked for, with a digest per speech: the
-    speech's own (what it was read from, wenji's code included: the same digest, the same
-    text) where it has one, else a hash of its text. A rebuild after one edit then makes the
-    text of that speech alone: making all 1,000 synthetic ones and hashing them took 0.17 s."""
-
-    def __init__(self, archive: Archive) -> None:
-        self.speeches = archive.speeches
-        self.made: dict[int, str] = {}
-        self.digests = ["speech " + s.digest if s.digest else _digest(self[i])
-                        for i, s in enumerate(self.speeches)]
-
-    def __len__(self) -> int:
-        return len(self.speeches)
-
-    def __getitem__(self, i):  # a Sequence's: an index, not a slice, here
-        if i not in self.made:
-            self.made[i] = _source(i, self.speeches[i])
-        return self.made[i]
-
-
-def _digest(text: str) -> str:
-    return "text " + hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    return [SEPARATOR.join(d.text for d in speech_documents(i, s) if d.id) for i, s in enumerate(archive.speeches)]
 
 
 class _Trie(NamedTuple):
@@ -227,22 +198,23 @@ class _Last(NamedTuple):
     counts: Counts  # arrays narrowed to int32: 12 bytes an entry
 
 
-def recount(texts: Sequence[str], terms: list[str], cache: Cache, fold: Callable[[str], str] = str,
-            digests: list[str] | None = None) -> Counts:
+def recount(texts: list[str], terms: list[str], cache: Cache, fold: Callable[[str], str] = str) -> Counts:
     """count([fold(t) for t in texts], terms), from the last build's counts where the cache
     has them: the texts it did not count are counted in full, the others only for the terms new
     to the vocabulary (the rest of their counts are taken over). The same arrays as counting
-    afresh. The folded texts are cached too (folding 11 M characters takes 0.9 s of CPU).
-    ``digests``: one per text, the same for the same text (by default a hash of the text)."""
-    if digests is None:
-        digests = [_digest(t) for t in texts]
-    folded = _Folded(texts, digests, fold, cache)
+    afresh. The folded texts are cached too (folding 11 M characters takes 0.65 s of CPU)."""
+    return _recount(_Folded(texts, fold, cache), terms, cache)
+
+
+def _recount(folded: "_Folded | FoldedTexts", terms: list[str], cache: Cache) -> Counts:
+    """recount of the texts ``folded`` gives (folded, each known by a digest)."""
+    digests = folded.digests
     slot = cache_key("trend-counts", "last")
     last = cache.get("trend-counts", slot)
-    if isinstance(last, _Last) and texts and terms:
+    if isinstance(last, _Last) and digests and terms:
         counts = _updated(last, folded, digests, terms)
     else:
-        counts = count(folded.of(range(len(texts))), terms)
+        counts = count(folded.of(range(len(digests))), terms)
     narrow = Counts(counts.terms, *(a.astype(np.int32) for a in counts[1:]))
     cache.put("trend-counts", slot, _Last(digests, narrow))
     folded.keep()
@@ -250,10 +222,12 @@ def recount(texts: Sequence[str], terms: list[str], cache: Cache, fold: Callable
 
 
 class _Folded:
-    """The texts folded, from the last build where it folded them (wenji.kept)."""
+    """The texts folded, from the last build where it folded them (wenji.kept), each known by
+    a hash of the text."""
 
-    def __init__(self, texts: Sequence[str], digests: list[str], fold: Callable[[str], str], cache: Cache) -> None:
-        self.texts, self.digests, self.fold = texts, digests, fold
+    def __init__(self, texts: list[str], fold: Callable[[str], str], cache: Cache) -> None:
+        self.texts, self.fold = texts, fold
+        self.digests = ["text " + hashlib.blake2b(t.encode("utf-8"), digest_size=16).hexdigest() for t in texts]
         self.kept = Kept(cache, "trend-texts")
 
     def of(self, which) -> list[str]:
