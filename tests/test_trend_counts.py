@@ -12,6 +12,7 @@ from conftest import REAL
 from wenji import themes, trend_counts
 from wenji.cache import Cache
 from wenji.deflate import inflated_json
+from wenji.folded import FoldedTexts
 from wenji.search.terms import Folder
 from wenji.site import load_archive
 from wenji.taxonomy import segmenter_for
@@ -129,3 +130,15 @@ def test_a_recount_after_an_edit_counts_only_the_edited_text_in_full_and_equals_
     assert _same(again, trend_counts.count(edited, words))
     assert sum(again.count[again.term == words.index("要加强")].tolist()) > 1
     assert _same(trend_counts.recount(edited, words, Cache(tmp_path / "none", enabled=False)), again)
+
+
+def test_counting_in_each_speechs_folded_text_is_counting_in_its_search_documents(real):
+    """The build counts in wenji.folded's texts (headings, then paragraphs, a line each), which
+    the comparison data folds too; the counts are those of the search documents' texts."""
+    archive, vocab, _ = real
+    folder = Folder()
+    terms = trend_counts.vocabulary(vocab, folder)
+    folded = FoldedTexts(archive.speeches, folder, Cache(enabled=False))
+    by_documents = trend_counts.count(trend_counts.speech_texts(archive, folder), terms)
+    assert _same(trend_counts.count(folded.of(range(len(archive.speeches))), terms), by_documents)
+    assert len(by_documents.term) > 90_000
