@@ -25,11 +25,11 @@ import json
 from itertools import islice
 
 from . import lazy
-from .cache import Cache, key as cache_key, or_off
+from .cache import Cache, or_off
 from .deflate import deflated_kept
-from .keywords import keyword_mask
 from .folded import FoldedTexts
 from .kept import Kept
+from .keywords import keyword_mask
 from .search.documents import speech_documents
 from .search.encoding import DIGITS
 from .search.terms import Folder, simplify

@@ -18,7 +18,8 @@ import zlib
 from typing import Any
 
 from . import lazy
-from .cache import Cache, key as cache_key
+from .cache import Cache
+from .kept import Kept
 
 np = lazy.module("numpy")
 
@@ -55,17 +56,15 @@ def deflated_json(value: Any) -> str:
 
 
 def deflated_kept(values: list[Any], cache: Cache, name: str) -> list[str]:
-    """deflated_json of each value, taken over from the last build where its JSON is the same.
-    The last build's are kept in one cache entry (``name``: one per set of files), by a digest
-    of the JSON: deflating at level 9 is most of the cost of these files, 0.43 s of CPU for the
-    53 trend shards at 1,000 synthetic speeches, and an edit changes a few of them."""
+    """deflated_json of each value, taken over from the last build where its JSON is the same
+    (wenji.kept, by a digest of the JSON; ``name``: one per set of files). Deflating at level 9
+    is most of the cost of these files, 0.43 s of CPU for the 53 trend shards at 1,000
+    synthetic speeches, and an edit changes a few of them."""
     plains = [json.dumps(v, ensure_ascii=False, separators=(",", ":")).encode("utf-8") for v in values]
-    digests = [hashlib.blake2b(p, digest_size=16).digest() for p in plains]
-    slot = cache_key("deflated", name)
-    last = cache.get("deflated", slot)
-    last = last if isinstance(last, dict) else {}
-    out = [last.get(d) or deflated(p).decode("ascii") for d, p in zip(digests, plains)]
-    cache.put("deflated", slot, dict(zip(digests, out)))
+    digests = [hashlib.blake2b(p, digest_size=16).hexdigest() for p in plains]
+    kept = Kept(cache, "deflated", name)
+    out = [kept.get(d, lambda p=p: deflated(p).decode("ascii")) for d, p in zip(digests, plains)]
+    kept.save(digests, out.__getitem__)
     return out
 
 

@@ -1,12 +1,13 @@
 """What a step made of each speech, kept for the next build by the speech's digest.
 
-A step that makes something costly of every speech (its folded text, its word starts) keeps
-it in a few cache entries, each holding the speeches whose digest falls to it: a thousand
-entries, one per speech, take 0.2 s of CPU to write at 1,000 synthetic speeches and about
-as much to read, and one entry for all is written whole after every edit (33 MB of folded
-text, 0.13 s). Here an edit rewrites the one or two entries its speech's old and new
-digests fall to. A value must be what its digest (and the step's key) makes, so that one
-from the last build is the one this build would make.
+A step that makes something costly of every speech (its folded text, its word starts, its
+file deflated) keeps it in a few cache entries, each holding the speeches whose digest falls
+to it: a thousand entries, one per speech, take 0.2 s of CPU to write at 1,000 synthetic
+speeches and about as much to read, and one entry for all is written whole after every edit
+(33 MB of folded text, 0.13 s). Here an edit rewrites the one or two entries its speech's old
+and new digests fall to. A value must be what its digest (and the step's key) makes, so that
+one from the last build is the one this build would make: a speech's digest names what it
+was read from and wenji's code, or a digest is a hash of the value's input.
 """
 from __future__ import annotations
 
