@@ -10,7 +10,7 @@ from searchtruth import variants
 from wenji.cache import Cache
 from wenji.search import assembly, files, postings
 from wenji.search.assembly import MOVED, Assembly, assemble, empty_assembly, pack, region, unpack
-from wenji.search.encoding import Codes, Fragment
+from wenji.search.encoding import Codes, Fragment, fragment_of
 from wenji.search.plan import block_fragments, plan
 from wenji.search.terms import term_str, utf16_key
 
@@ -93,7 +93,7 @@ def test_terms_of_every_plane_join_in_lunrs_order():
                     if (x + y + j) % 3:
                         k = ord(a) | (ord(b) << 32 if b else 0)
                         terms[k] = (2, j, 1 + (x * y) % 3, "B1" if y % 2 else "A", 2 + j, (0,) if (x + j) % 2 else ())
-            frags[j] = Fragment(4, array("l", [3, 4, 5, 6]), {}, terms)
+            frags[j] = fragment_of(4, array("l", [3, 4, 5, 6]), {}, terms)
         keys = ["b0", "b1", "b2"]
         at_once = assemble(empty_assembly(), keys, frags, None, Codes())
         assert at_once == joined_one_by_one(keys, frags)

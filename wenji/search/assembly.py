@@ -26,7 +26,7 @@ from itertools import chain
 from typing import Iterable, NamedTuple
 
 from .. import lazy
-from .encoding import FIRST, Codes, Fragment, TfCodes, ints, vints
+from .encoding import FIRST, Codes, Fragment, TfCodes, ints, term_parts, vints
 from .terms import LOW, term_str, utf16_key
 
 np = lazy.module("numpy")
@@ -290,7 +290,7 @@ class _Assembler:
         self.new_offsets, self.old_offsets = _offsets(self.docs), _offsets(old.docs)
         self.codes, self.tf_codes = codes, TfCodes()
         self.out = _Output(old)
-        self.new_parts = [(j, self.frags[j - r.start].terms) for j in range(r.start, r.new_end)]
+        self.new_parts = [(j, term_parts(self.frags[j - r.start])) for j in range(r.start, r.new_end)]
         self.append_entry = tuple(column.append for column in self.out.entries)
 
     def touched_terms(self, old_frags: dict[int, Fragment] | None) -> set[int] | None:
@@ -302,7 +302,7 @@ class _Assembler:
             return None
         touched: set[int] = set()
         for j in range(r.start, r.new_end):
-            was, now = old_frags[j].terms, self.frags[j - r.start].terms
+            was, now = term_parts(old_frags[j]), self.new_parts[j - r.start][1]
             touched.update(k for k, v in now.items() if was.get(k) != v)
             touched.update(was.keys() - now.keys())
         return touched
@@ -447,7 +447,7 @@ class _Assembler:
 
     def every_term(self, index: dict[int, int]) -> None:
         """Each term of the new vocabulary kept, re-coded or joined, in lunr's order."""
-        in_region: set[int] = set().union(*(f.terms for f in self.frags))
+        in_region: set[int] = set().union(*(terms for _, terms in self.new_parts))
         added = in_region.difference(index)
         vocab = sorted(chain(self.old.vocab, added), key=_order) if added else self.old.vocab
         keep, start, block, r = self.out.keep, self.old.start, self.old.entries.block, self.region
@@ -524,8 +524,7 @@ def _order_numbers(keys: np.ndarray) -> np.ndarray | None:
 
 
 class _Parts(NamedTuple):
-    """Every block's part of every term, in term order then block order, as numpy columns
-    (and the two columns of Python objects a Fragment holds: the encoded rest, the heads)."""
+    """Every block's part of every term, in term order then block order, as numpy columns."""
 
     key: np.ndarray
     block: np.ndarray
@@ -533,34 +532,38 @@ class _Parts(NamedTuple):
     first: np.ndarray
     tf: np.ndarray
     last: np.ndarray
-    rest: np.ndarray  # of str objects
-    heads: list[tuple[int, tuple[int, ...]]]  # (part, its heads) of the parts that have any
+    rest: np.ndarray  # every block's rests, one after the other (uint8)
+    rest_at: np.ndarray  # where each part's rest starts in them
+    rest_len: np.ndarray  # its length
+    head_part: np.ndarray  # the part of each posting in a heading, ascending
+    head_rel: np.ndarray  # that posting's index in its part
     term_start: np.ndarray  # True at a term's first part
 
 
-def _columns(frags: list[Fragment]) -> tuple[list[np.ndarray], np.ndarray, list[tuple[int, tuple[int, ...]]]]:
-    """The parts of every block in block order: numpy columns key, block, n, first, tf, last;
-    the rests; the heads. Made block by block, so that no Python object is made per part
-    (at 1,000 speeches there are millions)."""
-    columns: list[list[np.ndarray]] = [[] for _ in range(6)]
-    rests: list[np.ndarray] = []
-    heads: list[tuple[int, tuple[int, ...]]] = []
-    at = 0
+def _columns(frags: list[Fragment]) -> tuple[list[np.ndarray], np.ndarray, np.ndarray, np.ndarray]:
+    """The parts of every block in block order: numpy columns key, block, n, first, tf, last,
+    rest start, rest length; the rests; the part and index of each posting in a heading."""
+    columns: list[list[np.ndarray]] = [[] for _ in range(8)]
+    rests: list[bytes] = []
+    head_part, head_rel = [], []
+    at = rest_at = 0
     for j, f in enumerate(frags):
-        if not f.terms:
+        if not len(f.keys):
             continue
-        n, first, tf, rest, last, hs = zip(*f.terms.values())
-        for column, values in zip(columns, (np.fromiter(f.terms, np.int64, len(n)), np.full(len(n), j, np.int32),
-                                            *(np.array(c, np.int32) for c in (n, first, tf, last)))):
+        for column, values in zip(columns, (f.keys, np.full(len(f.keys), j, np.int32), f.n, f.first, f.tf, f.last,
+                                            f.rest_at[:-1] + rest_at, np.diff(f.rest_at))):
             column.append(values)
-        rests.append(np.array(rest, object))
-        heads += [(at + i, h) for i, h in enumerate(hs) if h]
-        at += len(n)
-    return [np.concatenate(c) for c in columns], np.concatenate(rests), heads
+        rests.append(f.rest)
+        head_part.append(f.head_term + at)
+        head_rel.append(f.head_rel)
+        at += len(f.keys)
+        rest_at += len(f.rest)
+    return ([np.concatenate(c) for c in columns], np.frombuffer(b"".join(rests), np.uint8),
+            np.concatenate(head_part), np.concatenate(head_rel))
 
 
 def _parts(frags: list[Fragment]) -> _Parts:
-    (key, block, n, first, tf, last), rest, heads = _columns(frags)
+    (key, block, n, first, tf, last, rest_at, rest_len), rest, head_part, head_rel = _columns(frags)
     order_numbers = _order_numbers(key)
     if order_numbers is None:  # a lone surrogate: Python's sort of the UTF-16 encodings
         rank = {k: i for i, k in enumerate(sorted(set(key.tolist()), key=_order))}
@@ -572,8 +575,24 @@ def _parts(frags: list[Fragment]) -> _Parts:
     key = key[order]
     term_start = np.ones(len(order), bool)
     term_start[1:] = key[1:] != key[:-1]
-    return _Parts(key, block[order], n[order], first[order], tf[order], last[order], rest[order],
-                  sorted((int(where[i]), h) for i, h in heads), term_start)
+    head_part = where[head_part]
+    by_part = np.lexsort((head_rel, head_part))
+    return _Parts(key, block[order], n[order], first[order], tf[order], last[order], rest, rest_at[order],
+                  rest_len[order], head_part[by_part], head_rel[by_part], term_start)
+
+
+def _gathered(source: np.ndarray, starts: np.ndarray, lengths: np.ndarray, chunk: int = 1 << 18) -> np.ndarray:
+    """source[starts[i]:starts[i] + lengths[i]] for every i, one after the other; a chunk of
+    parts at a time, so that the index of every character is never all made at once."""
+    out = np.empty(int(lengths.sum()), source.dtype)
+    at = 0
+    for a in range(0, len(starts), chunk):
+        s, w = starts[a:a + chunk], lengths[a:a + chunk]
+        total = int(w.sum())
+        before = np.cumsum(w) - w
+        out[at:at + total] = source[np.repeat(s - before, w) + np.arange(total)]
+        at += total
+    return out
 
 
 def _i(values: np.ndarray, typecode: str = "i") -> array:
@@ -594,9 +613,8 @@ def _joined_postings(p: _Parts, offsets: np.ndarray) -> tuple[bytes, np.ndarray,
     gap = 2 * (offsets[p.block] + p.first - prev - 1) + more
     chars, row = vints([gap, np.maximum(p.tf - 2, 0)], [None, more])
     code_width = np.searchsorted(np.array(FIRST, np.int64), gap, "right")
-    rest = "".join(p.rest.tolist()).encode("ascii")
     head_width = np.diff(row)
-    width = head_width + np.fromiter(map(len, p.rest), np.int64, len(p.rest))
+    width = head_width + p.rest_len
     at = np.zeros(len(width) + 1, np.int64)
     np.cumsum(width, out=at[1:])
     at = at[:-1] + terms  # a comma after each term before
@@ -609,7 +627,7 @@ def _joined_postings(p: _Parts, offsets: np.ndarray) -> tuple[bytes, np.ndarray,
         np.add.at(kind, where, step)
     kind = np.cumsum(kind[:-1], dtype=np.int8)
     out[kind == 1] = np.frombuffer(chars.encode("ascii"), np.uint8)
-    out[kind == 2] = np.frombuffer(rest, np.uint8)
+    out[kind == 2] = _gathered(p.rest, p.rest_at, p.rest_len)
     term_at = np.append(at[p.term_start], len(out))
     return out.tobytes(), term_at, at - term_at[terms], code_width
 
@@ -617,16 +635,15 @@ def _joined_postings(p: _Parts, offsets: np.ndarray) -> tuple[bytes, np.ndarray,
 def _in_headings(p: _Parts, count: np.ndarray) -> list[array | None]:
     """Each term's postings in a heading, numbered within the term (None: none)."""
     out: list[array | None] = [None] * int(np.count_nonzero(p.term_start))
-    if not p.heads:
+    if not len(p.head_part):
         return out
-    parts = np.array([i for i, _ in p.heads], np.int64)
-    terms = (np.cumsum(p.term_start)[parts] - 1).tolist()
-    seen = (count[parts] - p.n[parts]).tolist()  # the term's postings before each part
-    for t, before, (_, heads) in zip(terms, seen, p.heads):
-        got = out[t]
-        if got is None:
-            out[t] = got = array("i")
-        got.extend(map(before.__add__, heads))
+    terms = np.cumsum(p.term_start)[p.head_part] - 1
+    numbers = (count[p.head_part] - p.n[p.head_part] + p.head_rel).astype(np.int32)  # the term's postings before the part, + its index
+    cut = np.flatnonzero(np.diff(terms)) + 1
+    data = numbers.tobytes()
+    for t, a, b in zip(terms[np.append(0, cut)].tolist(), np.append(0, cut).tolist(), np.append(cut, len(terms)).tolist()):
+        out[t] = got = array("i")
+        got.frombytes(data[4 * a:4 * b])
     return out
 
 
@@ -636,7 +653,7 @@ def _assemble_new(keys: list[str], frags: list[Fragment], codes: Codes) -> tuple
     instead of 0.48 s for the 83,000 terms of tests/corpus-real."""
     docs = [f.docs for f in frags]
     lengths = [ints(f.lengths, codes) for f in frags]
-    if not any(f.terms for f in frags):
+    if not any(len(f.keys) for f in frags):
         empty = empty_assembly()
         return empty._replace(blocks=list(keys), docs=docs, lengths=lengths, heads=[f.heads for f in frags]), bytearray()
     p = _parts(frags)
