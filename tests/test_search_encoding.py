@@ -25,10 +25,11 @@ def test_vint_round_trip_and_order():
 def test_numpy_fragments_equal_the_plain_encoding(synthetic_archive):
     """A block's postings coded all at once equal vint applied posting by posting."""
     for dropped_rule in (False, True):
-        terms = [t for ts in (speech_terms([(d.heading, d.text) for d in speech_documents(i, s)])
-                              for i, s in enumerate(synthetic_archive.speeches[:4])) for t in ts]
+        speeches = [speech_terms([(d.heading, d.text) for d in speech_documents(i, s)])
+                    for i, s in enumerate(synthetic_archive.speeches[:4])]
+        terms = [t for st in speeches for t in st.docs()]
         dropped = dropped_bigrams(terms, 1) if dropped_rule else set()
-        frag = block_fragment(terms, dropped)
+        frag = block_fragment(speeches, dropped)
         block = block_postings(terms, dropped)
         want = {}
         for k, post in block.post.items():

@@ -44,10 +44,10 @@ def test_a_speech_counted_at_once_has_each_documents_terms(seeds_archive):
                                                   ("标题x", "标题x"), ("ab x", "ab x\nxx 𠮷野"), ("𠮷野", "𠮷野家")])
     speeches.append([("标题", "正文不以标题开头"), ("", "正文")])
     for texts in speeches:
-        got = folder.speech_terms(texts)
+        got = folder.speech_terms(texts).docs()
         assert [_as_sets(t) for t in got] == [_as_sets(folder.doc_terms(h, t)) for h, t in texts]
         assert all(len(set(t.keys)) == len(t.keys) and len(set(t.lone)) == len(t.lone) for t in got)
-    assert any(v & HEAD for t in folder.speech_terms(speeches[0]) for v in t.vals)
+    assert any(v & HEAD for t in folder.speech_terms(speeches[0]).docs() for v in t.vals)
 
 
 def test_masks_fold_alike_and_words_split_on_white_space():

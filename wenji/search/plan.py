@@ -20,7 +20,7 @@ from .documents import speech_documents, text_size
 from .encoding import Fragment, block_fragment
 from .files import Part, speech_text
 from .postings import block_bounds, dropped_bigrams, min_df
-from .terms import DocTerms, speech_terms
+from .terms import SpeechTerms, speech_terms
 
 
 class Plan(NamedTuple):
@@ -33,7 +33,7 @@ class Plan(NamedTuple):
     bounds: list[tuple[int, int]]  # speech ranges of the blocks
     keys: list[str]  # per block: the cache key of its postings
     dropped: list[list[int]]  # per block: bigrams its speeches hold that are no index terms
-    terms: list[list[DocTerms]]  # every speech's terms when the archive is small, else []
+    terms: list[SpeechTerms]  # every speech's terms when the archive is small, else []
 
 
 def speech_part(speech: Speech) -> tuple[Part, bytes]:
@@ -45,9 +45,9 @@ def speech_part(speech: Speech) -> tuple[Part, bytes]:
     return part, speech_text(ds)
 
 
-def terms_cached(speech: Speech, part: Part, cache: Cache) -> list[DocTerms]:
+def terms_cached(speech: Speech, part: Part, cache: Cache) -> SpeechTerms:
     got = cache.get("search-terms", part.key)
-    if got is None or len(got) != part.docs:
+    if not isinstance(got, SpeechTerms) or got.documents != part.docs:
         got = speech_terms([(d.heading, d.text) for d in speech_documents(0, speech)])
         cache.put("search-terms", part.key, got)
     return got
@@ -66,12 +66,12 @@ def plan(archive: Archive, cache: Cache, known: dict[str, Part] | None = None) -
         parts.append(part)
     chars = sum(p.chars for p in parts)
     bounds = block_bounds([s.slug for s in archive.speeches])
-    terms: list[list[DocTerms]] = []
+    terms: list[SpeechTerms] = []
     mine: list[list[int]] = [[] for _ in bounds]
     if min_df(chars) > 1:  # a small archive: its terms are quick to get, here
         terms = [terms_cached(s, p, cache) for s, p in zip(archive.speeches, parts)]
-        dropped = dropped_bigrams([t for ts in terms for t in ts], chars)
-        mine = [sorted(dropped.intersection(k for ts in terms[a:b] for t in ts for k in t.keys)) for a, b in bounds]
+        dropped = dropped_bigrams([d for st in terms for d in st.docs()], chars)
+        mine = [sorted(dropped.intersection(k for st in terms[a:b] for k in st.keys.tolist())) for a, b in bounds]
     keys = [cache_key("search-postings", "fragment", str(min_df(chars)),
                       *(p.key for p in parts[a:b]), array("q", mine[j]).tobytes())
             for j, (a, b) in enumerate(bounds)]
@@ -98,7 +98,7 @@ def _encode_blocks(jobs: list[_BlockJob]) -> list[Fragment]:
     out = []
     with parallel.gc_paused():
         for job in jobs:
-            terms = [t for si, part in job.speeches for t in terms_cached(speeches[si], part, job.cache)]
+            terms = [terms_cached(speeches[si], part, job.cache) for si, part in job.speeches]
             out.append(block_fragment(terms, job.dropped))
             job.cache.put("search-postings", job.key, out[-1])
     return out
@@ -115,7 +115,7 @@ def block_fragments(archive: Archive, pl: Plan, which: Iterable[int], cache: Cac
         got = cache.get("search-postings", pl.keys[j])
         if got is None and pl.terms:
             with parallel.gc_paused():
-                got = block_fragment([t for ts in pl.terms[a:b] for t in ts], set(pl.dropped[j]))
+                got = block_fragment(pl.terms[a:b], set(pl.dropped[j]))
             cache.put("search-postings", pl.keys[j], got)
         if got is None:
             jobs.append((j, _BlockJob([(i, pl.parts[i]) for i in range(a, b)], set(pl.dropped[j]), cache, pl.keys[j])))
