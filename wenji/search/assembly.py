@@ -562,13 +562,25 @@ def _columns(frags: list[Fragment]) -> tuple[list[np.ndarray], np.ndarray, np.nd
             np.concatenate(head_part), np.concatenate(head_rel))
 
 
+def _argsort_pairs(major: np.ndarray, minor: np.ndarray) -> np.ndarray:
+    """The order of distinct pairs (major, minor) of non-negative integers: one argsort of
+    major << bits | minor where they fit 63 bits (numpy's SIMD quicksort, four times as fast as
+    np.lexsort's merge sort), else np.lexsort."""
+    if not len(major):
+        return np.zeros(0, np.int64)
+    bits = int(minor.max()).bit_length()
+    if int(major.max()).bit_length() + bits <= 63:
+        return np.argsort(major.astype(np.int64) << bits | minor)
+    return np.lexsort((minor, major))
+
+
 def _parts(frags: list[Fragment]) -> _Parts:
     (key, block, n, first, tf, last, rest_at, rest_len), rest, head_part, head_rel = _columns(frags)
     order_numbers = _order_numbers(key)
     if order_numbers is None:  # a lone surrogate: Python's sort of the UTF-16 encodings
         rank = {k: i for i, k in enumerate(sorted(set(key.tolist()), key=_order))}
         order_numbers = np.array([rank[k] for k in key.tolist()], np.int64)
-    order = np.lexsort((block, order_numbers))
+    order = _argsort_pairs(order_numbers, block)
     del order_numbers
     where = np.empty(len(order), np.int64)
     where[order] = np.arange(len(order))
@@ -576,7 +588,7 @@ def _parts(frags: list[Fragment]) -> _Parts:
     term_start = np.ones(len(order), bool)
     term_start[1:] = key[1:] != key[:-1]
     head_part = where[head_part]
-    by_part = np.lexsort((head_rel, head_part))
+    by_part = _argsort_pairs(head_part, head_rel)
     return _Parts(key, block[order], n[order], first[order], tf[order], last[order], rest, rest_at[order],
                   rest_len[order], head_part[by_part], head_rel[by_part], term_start)
 
@@ -624,7 +636,7 @@ def _joined_postings(p: _Parts, offsets: np.ndarray) -> tuple[bytes, np.ndarray,
     # indices of every character took 24 bytes each: 260 MB at 1,000 speeches).
     kind = np.zeros(len(out) + 1, np.int8)
     for where, step in ((at, 1), (at + head_width, 1), (at + width, -2)):
-        np.add.at(kind, where, step)
+        kind[where] += step  # each array ascending, so no index twice (np.add.at took 0.05 s at 1,000 speeches)
     kind = np.cumsum(kind[:-1], dtype=np.int8)
     out[kind == 1] = np.frombuffer(chars.encode("ascii"), np.uint8)
     out[kind == 2] = _gathered(p.rest, p.rest_at, p.rest_len)
