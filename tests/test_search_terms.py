@@ -7,6 +7,8 @@ import re
 import unicodedata
 from collections import Counter
 
+import numpy as np
+
 from searchtruth import REPO, files_of, run_node
 from wenji.search.documents import archive_documents, speech_documents
 from wenji.search.terms import HEAD, TF, Folder, casefold_extras, simplify, t2s_pairs, t2s_script, term_str
@@ -92,3 +94,18 @@ def test_traditional_characters_fold_to_simplified_in_place():
 
 def test_vendored_t2s_table_is_generated_from_opencc():
     assert (REPO / "static" / "vendor" / "opencc" / "t2s.js").read_text("utf-8") == t2s_script()
+
+
+def test_cut_codes_are_the_cut_text_when_every_character_cuts_to_one():
+    """The table lookup that counts most speeches' terms gives ``cut`` exactly (masks of x
+    included), and declines a text in which a character cuts to more than one."""
+    folder = Folder()
+    fast = 0
+    for text in TRICKY + ["abc xx市 x光 ×× ** xxa", "一、**市发展\n正文，讲发展。", "𠮷野家ＡＢＣ１２３"]:
+        codes = folder.cut_codes(text)
+        if codes is None:
+            assert any(len(folder.cut(c)) != 1 for c in text), text
+        else:
+            fast += 1
+            assert codes.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass") == folder.cut(text), text
+    assert fast >= 3 and folder.cut_codes("面积100㎡") is None
