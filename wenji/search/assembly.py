@@ -26,7 +26,7 @@ from itertools import chain
 from typing import Iterable, NamedTuple
 
 from .. import lazy
-from .encoding import FIRST, Codes, Fragment, TfCodes, ints, term_parts, vints
+from .encoding import FIRST, Codes, Fragment, TermPart, TfCodes, ints, term_parts, vints
 from .terms import LOW, term_str, utf16_key
 
 np = lazy.module("numpy")
@@ -278,6 +278,32 @@ class _Joined:
         self.in_heading = array("i")  # which of them are in a heading
 
 
+def _changed_keys(was: Fragment, now: Fragment) -> np.ndarray:
+    """The keys of the terms whose part differs between two fragments of a block, or that one
+    of them lacks: compared column by column in numpy, where comparing them as dicts of
+    tuples took 0.04 s at 1,000 speeches."""
+    _, w, n = np.intersect1d(was.keys, now.keys, assume_unique=True, return_indices=True)
+    width, flags = np.diff(was.rest_at)[w], [np.bincount(f.head_term, minlength=len(f.keys)) for f in (was, now)]
+    same = ((was.n[w] == now.n[n]) & (was.first[w] == now.first[n]) & (was.tf[w] == now.tf[n])
+            & (was.last[w] == now.last[n]) & (width == np.diff(now.rest_at)[n]) & (flags[0][w] == flags[1][n]))
+    same &= _same_runs((np.frombuffer(was.rest, np.uint8), was.rest_at[w]),
+                       (np.frombuffer(now.rest, np.uint8), now.rest_at[n]), width, same)
+    same &= _same_runs((was.head_rel, (np.cumsum(flags[0]) - flags[0])[w]),
+                       (now.head_rel, (np.cumsum(flags[1]) - flags[1])[n]), flags[0][w], same)
+    return np.union1d(np.setxor1d(was.keys, now.keys, assume_unique=True), was.keys[w[~same]])
+
+
+def _same_runs(a: tuple[np.ndarray, np.ndarray], b: tuple[np.ndarray, np.ndarray], width: np.ndarray,
+               rows: np.ndarray) -> np.ndarray:
+    """Per row, whether a's values from a[1][row] and b's from b[1][row], width[row] of each,
+    are the same (True for the rows not asked about)."""
+    asked = np.flatnonzero(rows)
+    x, y = (_gathered(values, at[asked], width[asked]) for values, at in (a, b))
+    out = np.ones(len(rows), bool)
+    out[asked[np.searchsorted(np.cumsum(width[asked]), np.flatnonzero(x != y), "right")]] = False
+    return out
+
+
 class _Assembler:
     """The old assembly with the region's blocks replaced by the new fragments."""
 
@@ -290,7 +316,7 @@ class _Assembler:
         self.new_offsets, self.old_offsets = _offsets(self.docs), _offsets(old.docs)
         self.codes, self.tf_codes = codes, TfCodes()
         self.out = _Output(old)
-        self.new_parts = [(j, term_parts(self.frags[j - r.start])) for j in range(r.start, r.new_end)]
+        self.new_parts: list[tuple[int, dict[int, TermPart]]] = []  # the region's parts, of the terms joined
         self.append_entry = tuple(column.append for column in self.out.entries)
 
     def touched_terms(self, old_frags: dict[int, Fragment] | None) -> set[int] | None:
@@ -302,9 +328,7 @@ class _Assembler:
             return None
         touched: set[int] = set()
         for j in range(r.start, r.new_end):
-            was, now = term_parts(old_frags[j]), self.new_parts[j - r.start][1]
-            touched.update(k for k, v in now.items() if was.get(k) != v)
-            touched.update(was.keys() - now.keys())
+            touched.update(_changed_keys(old_frags[j], self.frags[j - r.start]).tolist())
         return touched
 
     def entries_of(self, i: int) -> _TermEntries:
@@ -447,6 +471,7 @@ class _Assembler:
 
     def every_term(self, index: dict[int, int]) -> None:
         """Each term of the new vocabulary kept, re-coded or joined, in lunr's order."""
+        self.new_parts = [(j, term_parts(f)) for j, f in enumerate(self.frags, self.region.start)]
         in_region: set[int] = set().union(*(terms for _, terms in self.new_parts))
         added = in_region.difference(index)
         vocab = sorted(chain(self.old.vocab, added), key=_order) if added else self.old.vocab
@@ -468,6 +493,8 @@ class _Assembler:
 
     def touched_only(self, index: dict[int, int], touched: set[int]) -> None:
         """Only the terms an edit reached joined anew; the runs of terms between them kept."""
+        wanted = np.array(sorted(touched), np.int64)
+        self.new_parts = [(j, term_parts(f, wanted)) for j, f in enumerate(self.frags, self.region.start)]
         for key in sorted(touched, key=_order):
             i = index.get(key)
             if i is None:  # new: after every old term before it in lunr's order

@@ -104,21 +104,19 @@ class Fragment(NamedTuple):
     head_rel: np.ndarray  # that posting's index among the term's (int64)
 
 
-def term_parts(f: Fragment) -> dict[int, TermPart]:
-    """A fragment's parts by term key (what a rebuild compares and joins term by term)."""
+def term_parts(f: Fragment, keys: np.ndarray | None = None) -> dict[int, TermPart]:
+    """A fragment's parts by term key (what a rebuild joins term by term); only those of
+    ``keys`` (ascending) when given."""
+    rows = np.arange(len(f.keys)) if keys is None else np.flatnonzero(np.isin(f.keys, keys, assume_unique=True))
     at = f.rest_at.tolist()
-    rests = map(f.rest.decode("ascii").__getitem__, map(slice, at[:-1], at[1:]))
-    heads: list[tuple[int, ...]] = [()] * len(f.keys)
-    rel, term = f.head_rel.tolist(), f.head_term.tolist()
-    a = 0
-    while a < len(term):
-        b = a
-        while b < len(term) and term[b] == term[a]:
-            b += 1
-        heads[term[a]] = tuple(rel[a:b])
-        a = b
-    return dict(zip(f.keys.tolist(), zip(f.n.tolist(), f.first.tolist(), f.tf.tolist(), rests, f.last.tolist(),
-                                        heads)))
+    rest = f.rest.decode("ascii")
+    rests = [rest[at[r]:at[r + 1]] for r in rows.tolist()]
+    heads: dict[int, list[int]] = {}
+    flagged = slice(None) if keys is None else np.isin(f.head_term, rows)
+    for t, rel in zip(f.head_term[flagged].tolist(), f.head_rel[flagged].tolist()):
+        heads.setdefault(t, []).append(rel)
+    return dict(zip(f.keys[rows].tolist(), zip(f.n[rows].tolist(), f.first[rows].tolist(), f.tf[rows].tolist(), rests,
+                                              f.last[rows].tolist(), (tuple(heads.get(r, ())) for r in rows.tolist()))))
 
 
 def fragment_of(docs: int, lengths: array, heads: dict[int, array], parts: dict[int, TermPart]) -> Fragment:
