@@ -87,8 +87,9 @@ TermPart = tuple[int, int, int, str, int, tuple[int, ...]]
 class Fragment(NamedTuple):
     """A block's postings, encoded but for each term's first posting (whose gap depends on
     the blocks before), as columns, a row a term in ascending key order (``term_parts`` gives
-    them as a dict of TermPart). Columns, not a dict of tuples: at 1,000 speeches the blocks
-    hold 1.5 million parts, and making, pickling and taking apart a tuple each cost 1.2 s."""
+    them as a dict of TermPart). Columns, not a dict of tuples: the 37 blocks of 1,000
+    synthetic speeches hold 445,760 parts, and with a tuple each making the fragments took
+    0.73 s (now 0.45), joining them 0.59 (0.44), pickling them 0.14 (0.01)."""
 
     docs: int  # its number of documents
     lengths: array  # field length of each document ("l")
@@ -188,7 +189,8 @@ def _inverted(k: np.ndarray, v: np.ndarray, doc: np.ndarray, docs: int, heads: d
     """The postings (k, doc, v) in term order then document order. Each pair (term, document)
     is there once, so where the term's characters and the document fit 63 bits the order is one
     argsort of (second character, first, document) as one number, by numpy's SIMD quicksort,
-    not a stable sort of the terms (0.03 s instead of 0.14 for 1.5 million postings)."""
+    not a stable sort of the terms (the blocks of 1,000 synthetic speeches, 7.7 million
+    postings: 0.38 s instead of 0.70 for this function)."""
     lengths = np.bincount(doc, weights=v & TF, minlength=docs).astype(np.int64)
     if docs < 1 << 21:  # a term key is first | second << 32, each below 1 << 21
         order = np.argsort(((k >> 32) << 21 | (k & 0x1FFFFF)) << 21 | doc)

@@ -120,7 +120,7 @@ def file_text(si: int, file: bytes) -> bytes:
 
 class _Spelled(NamedTuple):
     """The vocabulary as the shards spell it: its characters in UTF-16 order, and each term's
-    characters by their place among them (numpy, a million terms at 1,000 speeches)."""
+    characters by their place among them (numpy: tests/corpus-real has 83,422 terms)."""
 
     alphabet: list[str]
     rank: dict[str, int]  # each character's place in the alphabet
@@ -197,8 +197,9 @@ def _by_shard(numbers: np.ndarray, at: np.ndarray) -> list[str]:
 def _lexes(sp: _Spelled, bounds: list[int]) -> list[str]:
     """How each shard spells its terms: per first character, its rank gap in the alphabet
     (from the one before in the shard), 2 x number of bigrams + whether it is a term alone, the
-    second characters' rank gaps. All shards at once in numpy: 0.01 s where a loop over the
-    terms took 0.1 s at 1,000 speeches (a million terms)."""
+    second characters' rank gaps. All shards at once in numpy: spelling every shard (this,
+    ``_in_headings``, ``_heading_chars``) takes 0.04 s at 1,000 synthetic speeches, where a
+    loop over the terms took 0.12 s."""
     n = len(sp.first)
     if not n:
         return [""] * (len(bounds) - 1)
