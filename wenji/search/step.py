@@ -92,7 +92,7 @@ def search_files(archive: Archive, cache: Cache | None = None, workers: int | No
     pl = plan(archive, cache, old.parts if old else None)
     asm = old.assembly if old else empty_assembly()
     r = region(asm.blocks, pl.keys)
-    frags = block_fragments(archive, pl, range(r.start, r.new_end), cache, workers)
+    frags = block_fragments(archive, pl, range(r.start, r.new_end), cache, workers, asm.blocks[r.start:r.old_end])
     old_frags = _old_fragments(asm, r, cache)
     with parallel.gc_paused():
         texts = _speech_files(archive, pl, asm.blocks, cache)
