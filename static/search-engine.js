@@ -173,8 +173,8 @@
     return Promise.all(numbers.map(function (k) {
       if (!self.shards[k]) {
         self.shards[k] = self.get("t/" + k).then(function (data) {
-          return inflate(data.z).then(function (fields) {
-            return { s: data.s, t: fields[0], p: fields[1], h: fields[2], c: fields[3] };
+          return Promise.all([inflate(data.y), inflate(data.z)]).then(function (parts) {
+            return { s: data.s, t: parts[0][0], c: parts[0][1], p: parts[1][0], h: parts[1][1] };
           });
         }).then(function (data) {
           var shard = new Shard(data, self.manifest);

@@ -10,7 +10,7 @@ from searchtruth import variants
 from wenji.cache import Cache
 from wenji.search import assembly, files, postings
 from wenji.search.assembly import MOVED, Assembly, assemble, empty_assembly, pack, region, unpack
-from wenji.search.encoding import Codes, Fragment
+from wenji.search.encoding import Codes, Fragment, fragment_of, term_parts
 from wenji.search.plan import block_fragments, plan
 from wenji.search.terms import term_str, utf16_key
 
@@ -93,9 +93,27 @@ def test_terms_of_every_plane_join_in_lunrs_order():
                     if (x + y + j) % 3:
                         k = ord(a) | (ord(b) << 32 if b else 0)
                         terms[k] = (2, j, 1 + (x * y) % 3, "B1" if y % 2 else "A", 2 + j, (0,) if (x + j) % 2 else ())
-            frags[j] = Fragment(4, array("l", [3, 4, 5, 6]), {}, terms)
+            frags[j] = fragment_of(4, array("l", [3, 4, 5, 6]), {}, terms)
         keys = ["b0", "b1", "b2"]
         at_once = assemble(empty_assembly(), keys, frags, None, Codes())
         assert at_once == joined_one_by_one(keys, frags)
         spelled = [term_str(k) for k in at_once[0].vocab]
         assert spelled == sorted(spelled, key=utf16_key) and len(spelled) == len(set(spelled))
+
+
+def test_the_terms_an_edit_reached_are_those_whose_parts_differ(synthetic_archive, monkeypatch):
+    """The keys found changed column by column in numpy are those whose part (postings, rest,
+    heading flags) differs between the two fragments of a block, or that one of them lacks."""
+    monkeypatch.setattr(postings, "BLOCK", 3)
+    keys, frags = blocks_of(synthetic_archive)
+    seen = 0
+    for name, version in variants(synthetic_archive):
+        new_keys, new_frags = blocks_of(version)
+        if len(new_keys) != len(keys):
+            continue
+        for j in range(len(keys)):
+            was, now = term_parts(frags[j]), term_parts(new_frags[j])
+            want = {k for k in was.keys() | now.keys() if was.get(k) != now.get(k)}
+            assert set(assembly._changed_keys(frags[j], new_frags[j]).tolist()) == want, name
+            seen += bool(want)
+    assert seen >= 3

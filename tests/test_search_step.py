@@ -1,6 +1,7 @@
 """wenji.search.step: a rebuild on the last build's state gives the files of a build from nothing."""
 from __future__ import annotations
 
+import json
 import shutil
 
 import pytest
@@ -47,3 +48,23 @@ def test_nothing_changed_keeps_the_state_as_it_was(seeds_archive, tmp_path):
     stamps = [p.stat().st_mtime_ns for p in state if p.is_file()]
     assert stamps and files_of(seeds_archive, cache=cache, workers=1) == first
     assert [p.stat().st_mtime_ns for p in state if p.is_file()] == stamps
+
+
+def test_a_rebuild_deflates_again_only_the_shards_an_edit_changed(synthetic_archive, tmp_path, monkeypatch):
+    """Shards start at terms the terms themselves choose, so an edit that adds terms moves no
+    later boundary, and a shard whose postings are as they were is not deflated again."""
+    monkeypatch.setattr(postings, "SMALL", 0)
+    monkeypatch.setattr(files, "SHARD", 3_000)
+    cache = Cache(tmp_path / "cache")
+    before = files_of(synthetic_archive, cache=cache, workers=1)
+    made: list[bytes] = []
+    real = files.postings_text
+    monkeypatch.setattr(files, "postings_text", lambda p, h: made.append(p) or real(p, h))
+    name, version = variants(synthetic_archive)[0]
+    assert name == "text"
+    got = files_of(version, cache=cache, workers=1)
+    shards = [k for k in got if "/t/" in k]
+    assert len(shards) > 20 and 0 < len(made) <= len(shards) // 4
+    firsts = [json.loads(f["search/manifest.js"].split("=", 1)[1].rstrip(";\n"))["shards"] for f in (before, got)]
+    assert len(set(firsts[0]) & set(firsts[1])) >= 0.9 * len(firsts[0])
+    assert got == files_of(version, workers=1)

@@ -7,6 +7,8 @@ import re
 import unicodedata
 from collections import Counter
 
+import numpy as np
+
 from searchtruth import REPO, files_of, run_node
 from wenji.search.documents import archive_documents, speech_documents
 from wenji.search.terms import HEAD, TF, Folder, casefold_extras, simplify, t2s_pairs, t2s_script, term_str
@@ -44,10 +46,10 @@ def test_a_speech_counted_at_once_has_each_documents_terms(seeds_archive):
                                                   ("标题x", "标题x"), ("ab x", "ab x\nxx 𠮷野"), ("𠮷野", "𠮷野家")])
     speeches.append([("标题", "正文不以标题开头"), ("", "正文")])
     for texts in speeches:
-        got = folder.speech_terms(texts)
+        got = folder.speech_terms(texts).docs()
         assert [_as_sets(t) for t in got] == [_as_sets(folder.doc_terms(h, t)) for h, t in texts]
         assert all(len(set(t.keys)) == len(t.keys) and len(set(t.lone)) == len(t.lone) for t in got)
-    assert any(v & HEAD for t in folder.speech_terms(speeches[0]) for v in t.vals)
+    assert any(v & HEAD for t in folder.speech_terms(speeches[0]).docs() for v in t.vals)
 
 
 def test_masks_fold_alike_and_words_split_on_white_space():
@@ -92,3 +94,18 @@ def test_traditional_characters_fold_to_simplified_in_place():
 
 def test_vendored_t2s_table_is_generated_from_opencc():
     assert (REPO / "static" / "vendor" / "opencc" / "t2s.js").read_text("utf-8") == t2s_script()
+
+
+def test_cut_codes_are_the_cut_text_when_every_character_cuts_to_one():
+    """The table lookup that counts most speeches' terms gives ``cut`` exactly (masks of x
+    included), and declines a text in which a character cuts to more than one."""
+    folder = Folder()
+    fast = 0
+    for text in TRICKY + ["abc xx市 x光 ×× ** xxa", "一、**市发展\n正文，讲发展。", "𠮷野家ＡＢＣ１２３"]:
+        codes = folder.cut_codes(text)
+        if codes is None:
+            assert any(len(folder.cut(c)) != 1 for c in text), text
+        else:
+            fast += 1
+            assert codes.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass") == folder.cut(text), text
+    assert fast >= 3 and folder.cut_codes("面积100㎡") is None

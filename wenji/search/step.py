@@ -1,11 +1,11 @@
 """The search step of a build: the archive -> the search data files, updating what the last
 build of the same folders left.
 
-The previous build's state (its postings term by term, the speeches' parts, the shards' spelling)
-is updated where blocks of speeches changed: a one-speech edit encodes one block's postings,
-joins anew the terms it reached, spells again their shards and reads no other speech (at 1,000
-speeches: 0.2-0.4 s instead of 3.5 for the whole step). The files equal those of a build from
-nothing, byte for byte.
+The previous build's state (its postings term by term, the speeches' parts, the shards'
+deflated parts) is updated where blocks of speeches changed: a one-speech edit encodes one
+block's postings, joins anew the terms it reached, deflates again the shards whose postings
+changed and reads no other speech (at 1,000 speeches: 0.35 s of CPU instead of 6.0 for the
+whole step from nothing). The files equal those of a build from nothing, byte for byte.
 """
 from __future__ import annotations
 
@@ -92,12 +92,12 @@ def search_files(archive: Archive, cache: Cache | None = None, workers: int | No
     pl = plan(archive, cache, old.parts if old else None)
     asm = old.assembly if old else empty_assembly()
     r = region(asm.blocks, pl.keys)
-    frags = block_fragments(archive, pl, range(r.start, r.new_end), cache, workers)
+    frags = block_fragments(archive, pl, range(r.start, r.new_end), cache, workers, asm.blocks[r.start:r.old_end])
     old_frags = _old_fragments(asm, r, cache)
     with parallel.gc_paused():
         texts = _speech_files(archive, pl, asm.blocks, cache)
-        asm, changed = assemble(asm, pl.keys, frags, old_frags, Codes())
-        out, state = files(archive, pl.parts, texts, asm, changed, old)
+        asm, _ = assemble(asm, pl.keys, frags, old_frags, Codes())
+        out, state = files(archive, pl.parts, texts, asm, old)
     if not (r.start == r.old_end == r.new_end and old is not None and state.parts == old.parts):
         cache.put("search-state", where, StoredState(pack(state.assembly), state._replace(assembly=empty_assembly())))
     return out
