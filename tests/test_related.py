@@ -11,6 +11,7 @@ import numpy as np
 import scipy.sparse
 
 from wenji import related, themes
+from synthetic import make_archive
 from wenji.site import load_archive
 
 REPEATED = "我们要大力发展海洋渔业和远洋捕捞，建设现代化渔港，保护近海渔业资源，增加渔民收入。"
@@ -203,3 +204,94 @@ def test_blocks_shared_among_processes_give_the_links_of_one_process(synthetic_a
     monkeypatch.setattr(related, "PARALLEL_ROWS", 32)
     assert _flat(related.find(corpus, 2)) == _flat(related.find(corpus, 1))
     assert not related._SHARED
+
+
+# --- a rebuild after an edit -----------------------------------------------------------------
+
+
+def _found(seeds: Path, content: Path, last=None) -> tuple[dict, related.Memory, object]:
+    archive = load_archive(seeds, content)
+    corpus = themes.analyse(archive, content).corpus
+    found, memory = related.find_again(corpus, 1, [s.digest for s in archive.speeches], last)
+    return found, memory, corpus
+
+
+def _edit(seeds: Path, name: str, line: int, change) -> None:
+    path = seeds / name
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[line] = change(lines[line])
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_a_rebuild_after_edits_that_change_term_frequencies_finds_what_a_build_from_nothing_finds(
+        tmp_path, monkeypatch):
+    seeds, content = make_archive(tmp_path, 14)
+    monkeypatch.setattr(related, "DENSE_TERMS", -1)  # the sparse products, as on a large archive
+    monkeypatch.setattr(related, "BLOCK", 64)
+    computed = []
+    again = related._again
+    monkeypatch.setattr(related, "_again", lambda *a: computed.append(again(*a)) or computed[-1])
+    before, memory, corpus = _found(seeds, content)
+    moved = []
+    other = (seeds / "s00009.txt").read_text(encoding="utf-8").split("\n")[4]
+    edits = [("s00003.txt", 4, lambda text: text + other),  # another speech's paragraph: new related passages
+             ("s00005.txt", 1, lambda text: text + "远洋捕捞。"),  # the preamble: only IDFs change
+             ("s00003.txt", 4, lambda text: text[: -len(other)])]  # the first edit taken back
+    for name, line, change in edits:
+        _edit(seeds, name, line, change)
+        after, memory, edited = _found(seeds, content, memory)
+        assert after == related.find(edited)  # as a build from nothing
+        assert computed[-1] is not None, name  # found again, not computed anew
+        assert len(edited.rows) == len(corpus.rows) and not np.array_equal(edited.idf, corpus.idf)
+        moved.append(after != before)
+        before, corpus = after, edited
+    assert moved[0] and moved[2]  # the edits changed related passages (the scores at least)
+
+
+def test_a_rebuild_after_an_edit_that_adds_a_section_computes_everything_again(tmp_path, monkeypatch):
+    seeds, content = make_archive(tmp_path, 14)
+    monkeypatch.setattr(related, "DENSE_TERMS", -1)
+    _, memory, corpus = _found(seeds, content)
+    _edit(seeds, "s00004.txt", 2, lambda text: "这是修改后新加的一句话。" + text)  # the first heading no longer one
+    after, _, edited = _found(seeds, content, memory)
+    assert len(edited.rows) == len(corpus.rows) - 1
+    assert after == related.find(edited)
+
+
+def test_a_rebuild_after_each_of_many_small_edits_finds_what_a_build_from_nothing_finds(tmp_path, monkeypatch):
+    seeds, content = make_archive(tmp_path, 14)
+    monkeypatch.setattr(related, "DENSE_TERMS", -1)
+    monkeypatch.setattr(related, "KEEP", 4)  # lists that run short sooner
+    rng = random.Random(18)
+    _, memory, _ = _found(seeds, content)
+    names = sorted(p.name for p in seeds.glob("*.txt"))
+    for _ in range(10):
+        name = rng.choice(names)
+        lines = (seeds / name).read_text(encoding="utf-8").split("\n")
+        line = rng.choice([i for i, text in enumerate(lines) if len(text) > 60])  # a paragraph, not a heading
+        donor = rng.choice([t for t in (seeds / rng.choice(names)).read_text(encoding="utf-8").split("\n")
+                            if len(t) > 60])
+        cut = rng.randrange(1, len(lines[line]) // 2)
+        _edit(seeds, name, line, lambda text: text[cut:] + donor[: rng.randrange(10, len(donor))])
+        after, memory, edited = _found(seeds, content, memory)
+        cold = related.find_again(edited, 1, memory.keys)[1]
+        assert after == related.find(edited)
+        # What it remembers for the next build is what a build from nothing finds, as far as it goes.
+        kept = memory.cols >= 0
+        assert np.array_equal(np.where(kept, cold.cols, -1), memory.cols)
+        assert np.array_equal(np.where(kept, cold.scores, 0), memory.scores)
+        assert np.array_equal(memory.complete & cold.complete, memory.complete)
+        assert not np.any(memory.complete & (kept.sum(axis=1) < (cold.cols >= 0).sum(axis=1)))
+
+
+def test_a_remembered_list_that_was_not_all_takes_gains_only_above_its_last_kept_link(monkeypatch):
+    monkeypatch.setattr(related, "KEEP", 5)
+    keeping = (np.array([0, 0, 0, 4]), np.array([1, 2, 3, 7]), np.array([900_000, 800_000, 700_000, 500_000]))
+    gained = [(np.array([0, 0, 4]), np.array([5, 6, 8]), np.array([600_000, 850_000, 300_000]))]
+    got = related._merged(keeping, gained, np.array([0, 4]), np.array([False, True]), 10)
+    assert got.rows.tolist() == [0, 4]
+    # Section 0 knew its links only down to section 3's: section 5, below that, could come after
+    # one it did not remember; section 4's list was all it had, so it takes section 8 too.
+    assert got.cols.tolist() == [[1, 6, 2, 3, -1], [7, 8, -1, -1, -1]]
+    assert got.scores[0].tolist() == [900_000, 850_000, 800_000, 700_000, 0]
+    assert got.count.tolist() == [related.KEEP + 1, 2]  # 0's stays incomplete

@@ -495,9 +495,13 @@ def _find_themes(b: _Build) -> None:
 
 
 def _find_related(b: _Build) -> None:
-    """Each section's related passages in other speeches, from the themes' matrix."""
-    assert b.themes is not None
-    b.related = related_mod.find(b.themes.corpus, b.workers)
+    """Each section's related passages in other speeches, from the themes' matrix; after an
+    edit, from what the last build of this site remembered of them (``related.Memory``)."""
+    assert b.themes is not None and b.counts is not None
+    key = cache_key("related", str(b.out))
+    b.related, memory = related_mod.find_again(b.themes.corpus, b.workers, b.counts.keys, b.cache.get("related", key))
+    if memory is not None:
+        b.cache.put("related", key, memory)
 
 
 def _start_themed_files(b: _Build) -> None:
