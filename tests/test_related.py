@@ -248,14 +248,40 @@ def test_a_rebuild_after_edits_that_change_term_frequencies_finds_what_a_build_f
     assert moved[0] and moved[2]  # the edits changed related passages (the scores at least)
 
 
-def test_a_rebuild_after_an_edit_that_adds_a_section_computes_everything_again(tmp_path, monkeypatch):
+def test_a_rebuild_after_an_edit_that_removes_a_section_changes_every_idf_and_finds_what_a_cold_build_finds(
+        tmp_path, monkeypatch):
     seeds, content = make_archive(tmp_path, 14)
     monkeypatch.setattr(related, "DENSE_TERMS", -1)
+    monkeypatch.setattr(related, "DRIFT", 1e-3)  # 14 speeches: every IDF moves by 0.002 (1,000: by 0.00003)
+    computed = []
+    again = related._again
+    monkeypatch.setattr(related, "_again", lambda *a: computed.append(again(*a)) or computed[-1])
     _, memory, corpus = _found(seeds, content)
     _edit(seeds, "s00004.txt", 2, lambda text: "这是修改后新加的一句话。" + text)  # the first heading no longer one
     after, _, edited = _found(seeds, content, memory)
     assert len(edited.rows) == len(corpus.rows) - 1
-    assert after == related.find(edited)
+    idf = dict(zip(corpus.vocab, corpus.idf.tolist()))
+    assert all(idf.get(t) != x for t, x in zip(edited.vocab, edited.idf.tolist()))  # every weight moved
+    assert computed[-1] is not None and after == related.find(edited)
+
+
+def _remembers_what_is_so(memory: related.Memory, cold: related.Memory, corpus) -> None:
+    """What a rebuild remembers for the next one is what a build from nothing finds, as far as
+    it goes, and its bound holds for every related section outside the classes it lists."""
+    kept = memory.cols >= 0
+    assert np.array_equal(np.where(kept, cold.cols, -1), memory.cols)
+    assert np.array_equal(np.where(kept, cold.scores, 0), memory.scores)
+    assert np.array_equal(memory.klass, cold.klass)
+    rows = np.nonzero(corpus.is_section)[0]
+    (r, t, w), usable, _ = related._weights(corpus, rows)
+    matrix = scipy.sparse.csr_matrix((w, (r, t)), shape=(len(rows), len(corpus.vocab))).toarray()
+    scores = np.rint(matrix @ matrix.T * 1e6)
+    speech_of = corpus.row_speech[rows]
+    for i in range(len(rows)):
+        listed = set(memory.klass[memory.cols[i][kept[i]]].tolist())
+        ok = (scores[i] >= related.SEEN) & (speech_of != speech_of[i]) & (usable > 0) & (usable[i] > 0)
+        outside = [j for j in np.flatnonzero(ok).tolist() if memory.klass[j] not in listed]
+        assert all(scores[i, j] <= memory.bound[i] for j in outside), i
 
 
 def test_a_rebuild_after_each_of_many_small_edits_finds_what_a_build_from_nothing_finds(tmp_path, monkeypatch):
@@ -276,22 +302,33 @@ def test_a_rebuild_after_each_of_many_small_edits_finds_what_a_build_from_nothin
         after, memory, edited = _found(seeds, content, memory)
         cold = related.find_again(edited, 1, memory.keys)[1]
         assert after == related.find(edited)
-        # What it remembers for the next build is what a build from nothing finds, as far as it goes.
-        kept = memory.cols >= 0
-        assert np.array_equal(np.where(kept, cold.cols, -1), memory.cols)
-        assert np.array_equal(np.where(kept, cold.scores, 0), memory.scores)
-        assert np.array_equal(memory.complete & cold.complete, memory.complete)
-        assert not np.any(memory.complete & (kept.sum(axis=1) < (cold.cols >= 0).sum(axis=1)))
+        _remembers_what_is_so(memory, cold, edited)
 
 
-def test_a_remembered_list_that_was_not_all_takes_gains_only_above_its_last_kept_link(monkeypatch):
-    monkeypatch.setattr(related, "KEEP", 5)
-    keeping = (np.array([0, 0, 0, 4]), np.array([1, 2, 3, 7]), np.array([900_000, 800_000, 700_000, 500_000]))
-    gained = [(np.array([0, 0, 4]), np.array([5, 6, 8]), np.array([600_000, 850_000, 300_000]))]
-    got = related._merged(keeping, gained, np.array([0, 4]), np.array([False, True]), 10)
-    assert got.rows.tolist() == [0, 4]
-    # Section 0 knew its links only down to section 3's: section 5, below that, could come after
-    # one it did not remember; section 4's list was all it had, so it takes section 8 too.
-    assert got.cols.tolist() == [[1, 6, 2, 3, -1], [7, 8, -1, -1, -1]]
-    assert got.scores[0].tolist() == [900_000, 850_000, 800_000, 700_000, 0]
-    assert got.count.tolist() == [related.KEEP + 1, 2]  # 0's stays incomplete
+
+def test_a_rebuild_after_each_of_many_edits_that_add_or_remove_sections_finds_what_a_cold_build_finds(
+        tmp_path, monkeypatch):
+    seeds, content = make_archive(tmp_path, 14)
+    monkeypatch.setattr(related, "DENSE_TERMS", -1)
+    monkeypatch.setattr(related, "DRIFT", 1e-3)  # every IDF moves by about 0.002: few sections computed again
+    monkeypatch.setattr(related, "AGAIN_SHARE", 1.0)
+    monkeypatch.setattr(related, "KEEP", 3)  # the least each section can remember
+    computed = []
+    again = related._again
+    monkeypatch.setattr(related, "_again", lambda *a: computed.append(again(*a)) or computed[-1])
+    rng = random.Random(5)
+    _, memory, _ = _found(seeds, content)
+    names = sorted(p.name for p in seeds.glob("*.txt"))
+    for step in range(8):
+        name = rng.choice(names)
+        lines = (seeds / name).read_text(encoding="utf-8").split("\n")
+        heads = [i for i, text in enumerate(lines) if text.startswith("（")]
+        line = rng.choice(heads)
+        if step % 2:
+            _edit(seeds, name, line, lambda text: "这一段话" + text)  # a heading no longer one: a section less
+        else:
+            _edit(seeds, name, line, lambda text: text + "\n（九）新加的一节\n" + rng.choice(lines[1:]))
+        after, memory, edited = _found(seeds, content, memory)
+        assert computed[-1] is not None
+        assert after == related.find(edited)
+        _remembers_what_is_so(memory, related.find_again(edited, 1, memory.keys)[1], edited)
