@@ -67,8 +67,7 @@ def page_signature(links: SpeechLinks) -> str:
     """What a speech page shows of its related passages, as text: the links without their
     scores, which an edit anywhere moves a little through the IDF (one edited speech of 1,000
     changed the scores on every page, and every page was rendered again)."""
-    return repr(sorted((sid, [(x.slug, x.id, x.title, x.year, x.heading) for x in found])
-                       for sid, found in links.items()))
+    return repr(sorted((sid, [x[:5] for x in found]) for sid, found in links.items()))  # all but the score
 
 
 def short_title(title: str, year: str) -> str:
