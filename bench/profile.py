@@ -63,7 +63,7 @@ STEPS = [
     ("load the dictionary", "wenji.segment", "Segmenter.start"),
     ("cut and count terms", "wenji.termcounts", "count"),
     ("theme step (matrix, themes, keywords)", "wenji.themes", "analyse"),
-    ("related passages", "wenji.related", "find"),
+    ("related passages", "wenji.related", "find_again"),
     ("comparison data (compare/)", "wenji.comparison", "files"),
     ("trend counts (trends/)", "wenji.trend_counts", "files"),
     ("speech pages, .txt, .json", "wenji.site", "produce"),

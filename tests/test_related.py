@@ -11,6 +11,7 @@ import numpy as np
 import scipy.sparse
 
 from wenji import related, themes
+from synthetic import make_archive
 from wenji.site import load_archive
 
 REPEATED = "我们要大力发展海洋渔业和远洋捕捞，建设现代化渔港，保护近海渔业资源，增加渔民收入。"
@@ -203,3 +204,142 @@ def test_blocks_shared_among_processes_give_the_links_of_one_process(synthetic_a
     monkeypatch.setattr(related, "PARALLEL_ROWS", 32)
     assert _flat(related.find(corpus, 2)) == _flat(related.find(corpus, 1))
     assert not related._SHARED
+
+
+# --- a rebuild after an edit -----------------------------------------------------------------
+
+
+def _found(seeds: Path, content: Path, last=None) -> tuple[dict, related.Memory, object]:
+    archive = load_archive(seeds, content)
+    corpus = themes.analyse(archive, content).corpus
+    found, memory = related.find_again(corpus, 1, [s.digest for s in archive.speeches], last)
+    return found, memory, corpus
+
+
+def _edit(seeds: Path, name: str, line: int, change) -> None:
+    path = seeds / name
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[line] = change(lines[line])
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_a_rebuild_after_edits_that_change_term_frequencies_finds_what_a_build_from_nothing_finds(
+        tmp_path, monkeypatch):
+    seeds, content = make_archive(tmp_path, 14)
+    monkeypatch.setattr(related, "DENSE_TERMS", -1)  # the sparse products, as on a large archive
+    monkeypatch.setattr(related, "BLOCK", 64)
+    computed = []
+    again = related._again
+    monkeypatch.setattr(related, "_again", lambda *a: computed.append(again(*a)) or computed[-1])
+    before, memory, corpus = _found(seeds, content)
+    moved = []
+    other = (seeds / "s00009.txt").read_text(encoding="utf-8").split("\n")[4]
+    edits = [("s00003.txt", 4, lambda text: text + other),  # another speech's paragraph: new related passages
+             ("s00005.txt", 1, lambda text: text + "远洋捕捞。"),  # the preamble: only IDFs change
+             ("s00003.txt", 4, lambda text: text[: -len(other)])]  # the first edit taken back
+    for name, line, change in edits:
+        _edit(seeds, name, line, change)
+        after, memory, edited = _found(seeds, content, memory)
+        assert after == related.find(edited)  # as a build from nothing
+        assert computed[-1] is not None, name  # found again, not computed anew
+        assert len(edited.rows) == len(corpus.rows) and not np.array_equal(edited.idf, corpus.idf)
+        moved.append(after != before)
+        before, corpus = after, edited
+    assert moved[0] and moved[2]  # the edits changed related passages (the scores at least)
+
+
+def test_a_rebuild_after_an_edit_that_removes_a_section_changes_every_idf_and_finds_what_a_cold_build_finds(
+        tmp_path, monkeypatch):
+    seeds, content = make_archive(tmp_path, 14)
+    monkeypatch.setattr(related, "DENSE_TERMS", -1)
+    monkeypatch.setattr(related, "DRIFT", 1e-3)  # 14 speeches: every IDF moves by 0.002 (1,000: by 0.00003)
+    computed = []
+    again = related._again
+    monkeypatch.setattr(related, "_again", lambda *a: computed.append(again(*a)) or computed[-1])
+    _, memory, corpus = _found(seeds, content)
+    _edit(seeds, "s00004.txt", 2, lambda text: "这是修改后新加的一句话。" + text)  # the first heading no longer one
+    after, _, edited = _found(seeds, content, memory)
+    assert len(edited.rows) == len(corpus.rows) - 1
+    idf = dict(zip(corpus.vocab, corpus.idf.tolist()))
+    assert all(idf.get(t) != x for t, x in zip(edited.vocab, edited.idf.tolist()))  # every weight moved
+    assert computed[-1] is not None and after == related.find(edited)
+
+
+def _remembers_what_is_so(memory: related.Memory, cold: related.Memory, corpus) -> None:
+    """What a rebuild remembers for the next one is what a build from nothing finds, as far as
+    it goes, and its bound holds for every related section outside the classes it lists."""
+    kept = memory.cols >= 0
+    assert np.array_equal(np.where(kept, cold.cols, -1), memory.cols)
+    assert np.array_equal(np.where(kept, cold.scores, 0), memory.scores)
+    assert np.array_equal(memory.klass, cold.klass)
+    rows = np.nonzero(corpus.is_section)[0]
+    (r, t, w), usable, _ = related._weights(corpus, rows)
+    matrix = scipy.sparse.csr_matrix((w, (r, t)), shape=(len(rows), len(corpus.vocab))).toarray()
+    scores = np.rint(matrix @ matrix.T * 1e6)
+    speech_of = corpus.row_speech[rows]
+    for i in range(len(rows)):
+        listed = set(memory.klass[memory.cols[i][kept[i]]].tolist())
+        ok = (scores[i] >= related.SEEN) & (speech_of != speech_of[i]) & (usable > 0) & (usable[i] > 0)
+        outside = [j for j in np.flatnonzero(ok).tolist() if memory.klass[j] not in listed]
+        assert all(scores[i, j] <= memory.bound[i] for j in outside), i
+
+
+def test_a_rebuild_after_each_of_many_small_edits_finds_what_a_build_from_nothing_finds(tmp_path, monkeypatch):
+    seeds, content = make_archive(tmp_path, 14)
+    monkeypatch.setattr(related, "DENSE_TERMS", -1)
+    monkeypatch.setattr(related, "KEEP", 4)  # lists that run short sooner
+    rng = random.Random(18)
+    _, memory, _ = _found(seeds, content)
+    names = sorted(p.name for p in seeds.glob("*.txt"))
+    for _ in range(10):
+        name = rng.choice(names)
+        lines = (seeds / name).read_text(encoding="utf-8").split("\n")
+        line = rng.choice([i for i, text in enumerate(lines) if len(text) > 60])  # a paragraph, not a heading
+        donor = rng.choice([t for t in (seeds / rng.choice(names)).read_text(encoding="utf-8").split("\n")
+                            if len(t) > 60])
+        cut = rng.randrange(1, len(lines[line]) // 2)
+        _edit(seeds, name, line, lambda text: text[cut:] + donor[: rng.randrange(10, len(donor))])
+        after, memory, edited = _found(seeds, content, memory)
+        cold = related.find_again(edited, 1, memory.keys)[1]
+        assert after == related.find(edited)
+        _remembers_what_is_so(memory, cold, edited)
+
+
+
+def test_a_rebuild_after_each_of_many_edits_that_add_or_remove_sections_finds_what_a_cold_build_finds(
+        tmp_path, monkeypatch):
+    seeds, content = make_archive(tmp_path, 14)
+    monkeypatch.setattr(related, "DENSE_TERMS", -1)
+    monkeypatch.setattr(related, "DRIFT", 1e-3)  # every IDF moves by about 0.002: few sections computed again
+    monkeypatch.setattr(related, "AGAIN_SHARE", 1.0)
+    monkeypatch.setattr(related, "KEEP", 3)  # the least each section can remember
+    computed = []
+    again = related._again
+    monkeypatch.setattr(related, "_again", lambda *a: computed.append(again(*a)) or computed[-1])
+    rng = random.Random(5)
+    _, memory, _ = _found(seeds, content)
+    names = sorted(p.name for p in seeds.glob("*.txt"))
+    for step in range(8):
+        name = rng.choice(names)
+        lines = (seeds / name).read_text(encoding="utf-8").split("\n")
+        heads = [i for i, text in enumerate(lines) if text.startswith("（")]
+        line = rng.choice(heads)
+        if step % 2:
+            _edit(seeds, name, line, lambda text: "这一段话" + text)  # a heading no longer one: a section less
+        else:
+            _edit(seeds, name, line, lambda text: text + "\n（九）新加的一节\n" + rng.choice(lines[1:]))
+        after, memory, edited = _found(seeds, content, memory)
+        assert computed[-1] is not None
+        assert after == related.find(edited)
+        _remembers_what_is_so(memory, related.find_again(edited, 1, memory.keys)[1], edited)
+
+
+def test_dot_products_of_chosen_rows_are_the_sparse_products_to_the_last_bit():
+    rng = np.random.default_rng(3)
+    dense = rng.random((60, 300)) * (rng.random((60, 300)) < 0.3)
+    matrix = scipy.sparse.csr_matrix(dense / np.linalg.norm(dense, axis=1, keepdims=True))
+    full = (matrix @ matrix.T).toarray()
+    a, b = rng.integers(0, 60, size=500), rng.integers(0, 60, size=500)
+    got = related._dots(matrix, a, b)
+    assert np.array_equal(got, full[a, b])  # bit for bit, not approximately
+    assert not np.array_equal(got, np.einsum("ij,ij->i", matrix[a].toarray(), matrix[b].toarray()))

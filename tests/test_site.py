@@ -68,3 +68,29 @@ def test_a_step_that_fails_leaves_the_old_site_and_no_temporary_folder(tmp_path,
         site.build(REPO / "seeds", REPO / "content", out, cache=Cache(tmp_path / "other-cache"), workers=2)
     assert digest(out) == before
     assert [p.name for p in tmp_path.iterdir()] and not [p for p in tmp_path.iterdir() if ".building-" in p.name]
+
+
+def test_a_rebuild_finds_the_related_passages_again_from_what_the_last_build_remembered(tmp_path, repo_root,
+                                                                                      monkeypatch):
+    """The sparse products (a large archive's) after an edit that changes terms' frequencies:
+    only what the edit can change is computed again, and every file is a cold build's."""
+    import shutil
+
+    from wenji import related
+
+    monkeypatch.setattr(related, "DENSE_TERMS", -1)
+    monkeypatch.setattr(related, "AGAIN_SHARE", 1.0)  # the edited speech holds half the seeds' sections
+    again = related._again
+    found = []
+    monkeypatch.setattr(related, "_again", lambda *a: found.append(again(*a)) or found[-1])
+    seeds = tmp_path / "seeds"
+    shutil.copytree(repo_root / "seeds", seeds)
+    out, cache = tmp_path / "site", Cache(tmp_path / "cache")
+    site.build(seeds, repo_root / "content", out, cache=cache, workers=1)
+    victim = sorted(seeds.glob("*.txt"))[2]
+    text = victim.read_text(encoding="utf-8")
+    victim.write_text(text.replace("。", "。生态环境保护要加强，数字经济要发展。", 1), encoding="utf-8")
+    site.build(seeds, repo_root / "content", out, cache=cache, workers=1)
+    assert len(found) == 1 and found[0] is not None
+    site.build(seeds, repo_root / "content", tmp_path / "cold", cache=Cache(tmp_path / "fresh"), workers=1)
+    assert digest(out) == digest(tmp_path / "cold")

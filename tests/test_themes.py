@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import numpy as np
 import pytest
 from pypinyin import Style, lazy_pinyin
 
@@ -469,3 +470,18 @@ def test_keywords_of_traditional_texts_are_indexed_once_simplified_with_their_sp
     assert index["帝国主义"].spellings == ("帝國主義",)
     assert all(not e.spellings for e in index.values() if all(r.speech.meta.lang != "zh-Hant" for r in e.refs)
                and not any(traditional & set(r.section.text) for r in e.refs))
+
+
+def test_the_speeches_holding_each_term_are_counted_alike_by_table_and_by_pairs(synthetic_archive, monkeypatch):
+    corpus = themes_mod.analyse(synthetic_archive, synthetic_archive.content).corpus
+    entries = np.flatnonzero(corpus.row % 3 == 0)  # some sections' entries
+    wanted = np.bincount(corpus.ids[entries], minlength=len(corpus.vocab)) >= 2
+    holding: dict[int, set] = {}
+    for e in entries.tolist():
+        holding.setdefault(int(corpus.ids[e]), set()).add(int(corpus.row_speech[corpus.row[e]]))
+    expected = [len(holding.get(t, ())) if wanted[t] else 0 for t in range(len(corpus.vocab))]
+    assert max(expected) >= 2
+    assert themes_mod._speeches_holding(corpus, entries, wanted).tolist() == expected
+    monkeypatch.setattr(themes_mod, "TABLE_CELLS", 0)  # too large a table: counted from the pairs
+    got = themes_mod._speeches_holding(corpus, entries, wanted)
+    assert [n if w else 0 for n, w in zip(got.tolist(), wanted.tolist())] == expected

@@ -44,6 +44,7 @@ from .termcounts import Corpus
 np = lazy.module("numpy")  # 0.1-0.3 s to import: a build that finds its site up to date never loads it
 
 SNIPPET_CONTEXT = 24  # characters of context either side of the keyword in a snippet
+TABLE_CELLS = 50_000_000  # the largest table of speeches by terms expand() marks (bytes)
 
 
 @dataclass
@@ -317,8 +318,7 @@ def expand(themes: list[Theme], corpus: Corpus, settings: Settings, seg: Segment
         in_core_row[core] = True
         e = np.nonzero(in_core_row[c.row])[0]
         in_core = np.bincount(c.ids[e], minlength=vocab_size)
-        pairs = np.unique(c.row_speech[c.row[e]].astype(np.int64) * vocab_size + c.ids[e])
-        speeches = np.bincount(pairs % vocab_size, minlength=vocab_size)
+        speeches = _speeches_holding(c, e, in_core >= 2)
         rest = max(n - len(core), 1)
         for j in np.nonzero((in_core >= 2) & (speeches >= 2))[0].tolist():
             term = c.vocab[j]
@@ -331,6 +331,29 @@ def expand(themes: list[Theme], corpus: Corpus, settings: Settings, seg: Segment
                     and pmi >= settings.expand_min_pmi):
                 w = min(settings.expand_max_weight, settings.expand_max_weight * (p_in - p_out) / 0.5)
                 theme.expanded[term] = round(w, 3)
+
+
+def _speeches_holding(c: Corpus, entries: "np.ndarray", wanted: "np.ndarray") -> "np.ndarray":
+    """Per term (of those ``wanted``; 0 for the others): how many speeches hold it in
+    ``entries``. A table of speeches by wanted terms, marked and summed: at 1,000 synthetic
+    speeches 0.02 s for the 12 themes expanded, where ``np.unique`` of the (speech, term)
+    pairs took 0.22 s. A table that would be too large falls back to that."""
+    terms = np.flatnonzero(wanted)
+    column = np.full(len(c.vocab), -1, dtype=np.int64)
+    column[terms] = np.arange(len(terms))
+    e = entries[column[c.ids[entries]] >= 0]
+    speech = c.row_speech[c.row[e]].astype(np.int64)  # ascending: entries are in archive order
+    place = np.cumsum(np.r_[0, speech[1:] != speech[:-1]]) if len(e) else speech
+    out = np.zeros(len(c.vocab), dtype=np.int64)
+    if not len(e):
+        return out
+    if (int(place[-1]) + 1) * len(terms) > TABLE_CELLS:
+        pairs = np.unique(speech * len(c.vocab) + c.ids[e])
+        return np.bincount(pairs % len(c.vocab), minlength=len(c.vocab))
+    seen = np.zeros((int(place[-1]) + 1, len(terms)), dtype=bool)
+    seen[place, column[c.ids[e]]] = True
+    out[terms] = np.count_nonzero(seen, axis=0)
+    return out
 
 
 def snippet(section: Section, terms: list[str]) -> tuple[str, str, str]:
