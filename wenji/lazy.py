@@ -1,8 +1,7 @@
 """Modules loaded on first use, named at the top of the module that uses them.
 
 A few libraries cost much to import and are needed on some paths only: numpy (0.1-0.3 s, not
-by a build that finds its site up to date), pypinyin (0.22 s, only when a keyword is new: a
-rebuild finds every pinyin in the cache), tqdm (0.1 s, a progress bar for a long build on a
+by a build that finds its site up to date), tqdm (0.1 s, a progress bar for a long build on a
 terminal), http.server and watchdog (``serve`` only), the readers of seed formats other than
 .txt (python-docx, trafilatura, pypdf: 0.1-0.3 s each). Imported at the top as usual, they
 would add that time to every build; imported inside a function, they would hide a dependency
