@@ -21,6 +21,7 @@ import os
 import re
 import tempfile
 import unicodedata
+import zlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
@@ -193,9 +194,7 @@ class Segmenter:
         """Words that jieba's dictionary counts at least ``min_freq`` times: ordinary Chinese.
         Only lines whose count has as many digits as ``min_freq`` are matched: 4,000 of the
         349,000 for 2,001, which takes 0.05 s where matching every line took 0.13-0.2 s."""
-        figures = re.compile(rf"^(\S+) (\d{{{len(str(max(min_freq, 0)))},}})", re.M)
-        return _dictionary_words(self.cache_dir, f"common-{min_freq}",
-                                 lambda text: [w for w, f in figures.findall(text) if int(f) >= min_freq])
+        return _dictionary_words(self.cache_dir, f"common-{min_freq}", _common_selector(min_freq))
 
     def in_dictionary(self, terms: list[str]) -> "np.ndarray":
         """Per term: does jieba's dictionary or the user's list it? (A word jieba's HMM made up
@@ -263,15 +262,59 @@ def _user_entry(line: str) -> tuple[str, int | None, str | None]:
     return word, int(freq) if freq else None, tag.strip() if tag else None
 
 
+def _common_selector(min_freq: int):
+    figures = re.compile(rf"^(\S+) (\d{{{len(str(max(min_freq, 0)))},}})", re.M)
+    return lambda text: [w for w, f in figures.findall(text) if int(f) >= min_freq]
+
+
+# The lists a build takes from jieba's dictionary, shipped with wenji (``SHIPPED_LISTS``):
+# common words at the taxonomy's default frequency (taxonomy.Settings.expand_general_freq + 1).
+SHIPPED = {"common-2001": _common_selector(2001), "function-characters": _FUNCTION_CHARACTER.findall,
+           "non-nouns": _NON_NOUN.findall}
+SHIPPED_LISTS = DATA / "jieba-lists.txt.z"
+
+
 @functools.cache
 def _dictionary_text() -> str:
     """jieba's dictionary as text (5 MB), read once a process for every list taken from it."""
     return JIEBA_DICTIONARY.read_text(encoding="utf-8")
 
 
+@functools.cache
+def _dictionary_digest() -> str:
+    return hashlib.sha256(JIEBA_DICTIONARY.read_bytes()).hexdigest()
+
+
+def write_shipped_lists(path: Path = SHIPPED_LISTS) -> None:
+    """Write the lists of ``SHIPPED`` taken from the installed dictionary (after an upgrade of
+    jieba: ``python -c 'from wenji.segment import write_shipped_lists; write_shipped_lists()'``)."""
+    text = _dictionary_text()
+    lines = [f"sha256 {_dictionary_digest()}"] + [f"{name}\t{' '.join(sorted(set(select(text))))}"
+                                                 for name, select in SHIPPED.items()]
+    path.write_bytes(zlib.compress(("\n".join(lines) + "\n").encode("utf-8"), 9))
+
+
+@functools.cache
+def _shipped_lists() -> dict[str, str]:
+    """The lists shipped with wenji, when they were taken from the dictionary installed (its
+    SHA-256 is theirs): on a cold build they take 0.02 s where the regular expressions over the
+    5 MB dictionary took 0.13 s (tests/test_segment.py checks them against the installed one)."""
+    try:
+        lines = zlib.decompress(SHIPPED_LISTS.read_bytes()).decode("utf-8").split("\n")
+    except (OSError, zlib.error):
+        return {}
+    if lines[0] != f"sha256 {_dictionary_digest()}":
+        return {}
+    return dict(line.split("\t", 1) for line in lines[1:] if line)
+
+
 def _dictionary_words(cache_dir: Path, name: str, select) -> frozenset[str]:
-    """The words ``select(text of jieba's dictionary)`` returns, kept in ``cache_dir`` (a regular
-    expression over the 5 MB dictionary takes 0.1 s, reading the kept list 0.02 s)."""
+    """The words ``select(text of jieba's dictionary)`` returns: shipped with wenji, or kept in
+    ``cache_dir`` (a regular expression over the 5 MB dictionary takes 0.1 s, reading the kept
+    list 0.02 s)."""
+    shipped = _shipped_lists().get(name)
+    if shipped is not None:
+        return frozenset(shipped.split(" ")) if shipped else frozenset()
     cache = cache_dir / f"wenji-{name}-{ENGINE.replace(' ', '-')}.txt"
     try:
         return frozenset(cache.read_text(encoding="utf-8").split("\n"))
