@@ -22,6 +22,7 @@ import functools
 import importlib.util
 import json
 import re
+from bisect import bisect_left
 from pathlib import Path
 
 
@@ -66,8 +67,13 @@ class _Phrases:
     """pypinyin's phrases_dict.json, searched where it lies: each key is a line ``"词语": [``,
     the keys in code-point order (that is, in the order of their UTF-8 bytes)."""
 
+    STEP = 2048  # bytes between the keys noted at once: 1,250 of them, 2 ms
+
     def __init__(self, data: bytes) -> None:
         self.data = data
+        noted = [self._entry_from(pos) for pos in range(0, len(data), self.STEP)]
+        self.noted = [(key, end) for key, end in filter(None, noted)]
+        self.noted_keys = [key for key, _ in self.noted]
 
     def _entry_from(self, pos: int) -> tuple[bytes, int] | None:
         """The first key whose line ends at or after ``pos``, and where its line ends."""
@@ -76,9 +82,14 @@ class _Phrases:
             return None
         return self.data[self.data.rfind(b'\n"', 0, end) + 2:end], end
 
+    @functools.lru_cache(maxsize=1 << 15)
     def first_at_least(self, word: str) -> tuple[bytes, int] | None:
-        """The first key not below ``word``, and the end of its line."""
-        target, lo, hi = word.encode("utf-8"), 0, len(self.data)
+        """The first key not below ``word``, and the end of its line: between two noted keys, found
+        by bisection of the bytes between them (11 steps instead of 22)."""
+        target = word.encode("utf-8")
+        i = bisect_left(self.noted_keys, target)
+        lo = self.noted[i - 1][1] + 1 if i else 0
+        hi = self.noted[i][1] if i < len(self.noted) else len(self.data)
         while lo < hi:
             mid = (lo + hi) // 2
             found = self._entry_from(mid)
@@ -88,19 +99,20 @@ class _Phrases:
                 lo = found[1] + 1
         return self._entry_from(lo)
 
-    @functools.lru_cache(maxsize=1 << 14)
     def starts(self, word: str) -> bool:
         """Does some phrase start with ``word`` (pypinyin's prefix set)?"""
         found = self.first_at_least(word)
         return found is not None and found[0].startswith(word.encode("utf-8"))
 
-    @functools.lru_cache(maxsize=1 << 14)
+    def is_phrase(self, word: str) -> bool:
+        found = self.first_at_least(word)
+        return found is not None and found[0] == word.encode("utf-8")
+
     def reading(self, word: str) -> list[list[str]] | None:
         """The phrase's readings, one list per character, or None when it is not a phrase."""
-        found = self.first_at_least(word)
-        if found is None or found[0] != word.encode("utf-8"):
+        if not self.is_phrase(word):
             return None
-        start = found[1] + len(_KEY_END) - 1
+        start = self.first_at_least(word)[1] + len(_KEY_END) - 1
         following = self._entry_from(start)
         stop = self.data.rfind(b"\n", 0, following[1]) if following else len(self.data)
         return json.loads(self.data[start:stop].rstrip(b"\n,}"))
@@ -127,7 +139,7 @@ def _cut(run: str) -> list[str]:
             word = remain[:index + 1]
             if not phrases.starts(word):
                 break
-            if phrases.reading(word) is not None:
+            if phrases.is_phrase(word):
                 last, last_end = word, index + 1
         else:
             if not last:  # the rest starts phrases but none of it is one
@@ -152,6 +164,7 @@ def _readings(word: str) -> list[str]:
     return [characters[str(ord(c))].split(",")[0] if str(ord(c)) in characters else c for c in word]
 
 
+@functools.lru_cache(maxsize=1 << 12)  # 1,600 readings
 def to_tone3(marked: str) -> str:
     """``zhōng`` -> ``zhong1``; ``lǜ`` -> ``lv4``; a neutral tone has no digit."""
     plain = _MARKED.sub(lambda m: _MARKS[m.group(0)], marked)
