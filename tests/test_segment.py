@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from pathlib import Path
 
 import jieba
@@ -198,3 +199,17 @@ def test_a_segmenter_takes_over_the_dictionary_reading_loaded_and_reading_then_l
     assert len(loads) == 1
     assert segment.word_spans("适当控", "制信贷") == "控制"  # jieba's words alone, not the segmenter's
     assert len(loads) == 2
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("社會主义ＡＢｃ１２，：（）　 ﹐①ﾊﾟｶﾞe\u0301\u0308\u3099か\uff9e\u2460\u00bd\ufb01\u3000x*")), max_size=40)
+       | st.text(max_size=40))
+def test_nfkc_is_unicodedatas(text):
+    assert segment.nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+@pytest.mark.parametrize("seeds,content", ARCHIVES, ids=["seeds", "corpus-real"])
+def test_nfkc_of_every_paragraph_of_the_archives_is_unicodedatas(seeds, content):
+    texts = [p.text for s in load_archive(seeds, content).speeches for p in s.paragraphs()]
+    assert len(texts) > 100
+    assert [t for t in texts if segment.nfkc(t) != unicodedata.normalize("NFKC", t)] == []
