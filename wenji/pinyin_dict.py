@@ -43,20 +43,43 @@ def _load_file(name: str, path: Path):
 
 
 FOLDER = _package_folder("pypinyin")
-_symbols = _load_file("wenji._pypinyin_phonetic_symbol", FOLDER / "phonetic_symbol.py")
-_tone_rule = _load_file("wenji._pypinyin_tone_rule", FOLDER / "style" / "_tone_rule.py")
+
+
+@functools.cache
+def _symbols():
+    """pypinyin's table of tone-marked letters (loaded when first needed: a rebuild finds every
+    pinyin in its cache)."""
+    return _load_file("wenji._pypinyin_phonetic_symbol", FOLDER / "phonetic_symbol.py")
+
+
+@functools.cache
+def _tone_rule():
+    return _load_file("wenji._pypinyin_tone_rule", FOLDER / "style" / "_tone_rule.py")
+
 
 # pypinyin.constants.RE_HANS: the characters pypinyin looks up (a run of others is kept as written).
 _HANS = ("\u3007\ue815-\ue864\ufa18\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002A6DF"
          "\U0002A703-\U0002B73F\U0002B740-\U0002B81D\U0002B825-\U0002BF6E\U0002C029-\U0002CE93"
          "\U0002D016\U0002D11B-\U0002EBD9\U0002F80A-\U0002FA1F\U00030000-\U0003134A\U000300F7-\U00031288"
          "\U00030EDD\U00030EDE\U00031350-\U00032389")
-_RUNS = re.compile(f"[{_HANS}]+|[^{_HANS}]+")
-_IS_HANS = re.compile(f"[{_HANS}]")
-# pypinyin.style._constants: marked letters (one character, or a letter and a combining mark).
-_MARKS = _symbols.phonetic_symbol
-_MARKED = re.compile("[" + re.escape("".join(k for k in _MARKS if len(k) == 1)) + "]")
-_MARKED_LONG = [(k, v) for k, v in _MARKS.items() if len(k) > 1]
+
+
+@functools.cache
+def _runs() -> re.Pattern:
+    """Runs of characters pypinyin looks up, and runs of others (compiled when first needed:
+    the class of its ranges takes 8 ms to compile)."""
+    return re.compile(f"([{_HANS}]+)|[^{_HANS}]+")
+
+
+@functools.cache
+def _marked() -> tuple[dict[str, str], re.Pattern, list[tuple[str, str]]]:
+    """pypinyin.style._constants: marked letters (one character, or a letter and a combining
+    mark) and what TONE2 writes for each."""
+    marks = _symbols().phonetic_symbol
+    single = re.compile("[" + re.escape("".join(k for k in marks if len(k) == 1)) + "]")
+    return marks, single, [(k, v) for k, v in marks.items() if len(k) > 1]
+
+
 _TONE3 = re.compile(r"^([a-zêü]+)([1-5])([a-zêü]*)$")
 _TONE2 = re.compile(r"([aeoiuvnmêü])([1-5])")
 _DIGIT = re.compile(r"\d")
@@ -167,8 +190,9 @@ def _readings(word: str) -> list[str]:
 @functools.lru_cache(maxsize=1 << 12)  # 1,600 readings
 def to_tone3(marked: str) -> str:
     """``zhōng`` -> ``zhong1``; ``lǜ`` -> ``lv4``; a neutral tone has no digit."""
-    plain = _MARKED.sub(lambda m: _MARKS[m.group(0)], marked)
-    for symbol, to in _MARKED_LONG:
+    marks, single, long = _marked()
+    plain = single.sub(lambda m: marks[m.group(0)], marked)
+    for symbol, to in long:
         plain = plain.replace(symbol, to)
     return _TONE3.sub(r"\1\3\2", plain)
 
@@ -177,8 +201,9 @@ def lazy_pinyin(text: str) -> list[str]:
     """TONE3 syllables of ``text``, one per Han character; a run of other characters is one
     item, as written."""
     out: list[str] = []
-    for run in _RUNS.findall(text):
-        if not _IS_HANS.match(run):
+    for m in _runs().finditer(text):
+        run = m.group()
+        if not m.group(1):
             out.append(run)
             continue
         for word in _cut(run):
@@ -195,9 +220,9 @@ def to_tone(tone3: str) -> str:
     digits = _DIGIT.findall(numbered)
     if digits:
         plain = _DIGIT.sub("", numbered).replace("ü", "v")
-        mark = _tone_rule.right_mark_index(plain)
+        mark = _tone_rule().right_mark_index(plain)
         mark = len(plain) - 1 if mark is None else mark
         numbered = (plain[:mark + 1] + digits[0] + plain[mark + 1:]).replace("ü", "v")
     tone2 = numbered.replace("ü", "v").replace("5", "").replace("0", "")
-    marked = _symbols.phonetic_symbol_reverse
+    marked = _symbols().phonetic_symbol_reverse
     return _TONE2.sub(lambda m: marked.get(m.group(0)) or m.group(0), tone2).replace("v", "ü")
