@@ -33,13 +33,8 @@ def masked(text: str) -> Markup:
     no mark: one search, and it is escaped whole."""
     if not masks.MASK.search(text):
         return escape(text)
-    out = []
-    for piece, is_mask in masks.split(text):
-        if is_mask:
-            out.append(Markup('<span class="mask">{}</span>').format(piece))
-        else:
-            out.append(escape(piece))
-    return Markup("").join(out)
+    return Markup("".join(f'<span class="mask">{escape(piece)}</span>' if is_mask else escape(piece)
+                          for piece, is_mask in masks.split(text)))
 
 
 def with_marks(text: str, marks: dict[str, int]) -> Markup:
@@ -55,11 +50,11 @@ def with_marks(text: str, marks: dict[str, int]) -> Markup:
             continue
         n = marks[m.group(0)]
         out.append(masked(text[at:m.start()]))
-        out.append(Markup('<sup class="fnref"><a href="#fn{0}" id="fnref{0}-{1}" aria-label="注{0}">{2}</a></sup>')
-                   .format(n, m.start(), m.group(0)))
+        out.append(f'<sup class="fnref"><a href="#fn{n}" id="fnref{n}-{m.start()}" aria-label="注{n}">'
+                   f'{escape(m.group(0))}</a></sup>')
         at = m.end()
     out.append(masked(text[at:]))
-    return Markup("").join(out)
+    return Markup("".join(out))
 
 
 def paragraph(p: Paragraph, counted: bool, marks: dict[str, int]) -> Markup:
