@@ -5,8 +5,10 @@ Importing pypinyin costs 0.19 s of CPU on every build that meets a term it has n
 maximum-matching segmenter on every prefix of every phrase (0.1 s). An index needs the pinyin
 of a few hundred terms (168 for the seeds, 1,559 for tests/corpus-real). Here pypinyin's
 phrase file is read as bytes (1 ms) and searched by bisection, as it is written in code-point
-order: a phrase, or a prefix of one, is found in 20 steps of a few microseconds, and only the
-phrases asked for are parsed. The characters' file (41,923 entries) is parsed whole (15 ms).
+order: a phrase, or a prefix of one, is found between two of the keys noted every 2 KB in 11
+steps of a few microseconds, and only the phrases asked for are parsed. The characters' file
+(41,923 entries) is parsed whole (15 ms). The 1,559 index terms of tests/corpus-real take
+0.075 s of CPU, readings and tone marks, where importing pypinyin and asking it took 0.2 s.
 
 ``lazy_pinyin(text)`` gives what ``pypinyin.lazy_pinyin(text, style=Style.TONE3,
 neutral_tone_with_five=False)`` gives: pypinyin's own steps (Han and other runs apart, each Han
