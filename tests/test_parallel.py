@@ -80,5 +80,16 @@ def test_the_slice_run_here_is_collected_and_collection_is_paused_again_after():
     assert gc.get_freeze_count() == 0
 
 
+def _frozen_after_a_slice_here(xs: list[int]) -> list[bool]:
+    """In a worker (which froze what it inherited): run map_chunks, then is that still frozen?"""
+    before = gc.get_freeze_count()
+    parallel.map_chunks(_collected, range(4), 2)
+    return [before > 0 and gc.get_freeze_count() >= before for _ in xs]
+
+
+def test_a_worker_keeps_what_it_inherited_frozen_after_running_a_slice_itself():
+    assert parallel.map_chunks(_frozen_after_a_slice_here, range(2), 2)[1] is True
+
+
 def _fails_here(xs: list[int]) -> list[float]:
     return [1 / (x % 2) for x in xs]

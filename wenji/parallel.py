@@ -99,10 +99,11 @@ def _run_here(fn: Callable[[list[T]], list[R]], part: list[T], initializer: Call
               initargs: tuple) -> list[R]:
     """A slice run in this process beside the workers, as a worker runs one: its garbage
     collected (rendering makes cycles), what this process holds frozen out of collection so the
-    collector never scans it (a build keeps collection off: ``gc_paused``)."""
+    collector never scans it (a build keeps collection off: ``gc_paused``). A worker that runs
+    this (the search files' process) froze what it inherited: that stays frozen."""
     if initializer is not None:
         initializer(*initargs)
-    was = gc.isenabled()
+    was, frozen = gc.isenabled(), gc.get_freeze_count()
     gc.freeze()
     gc.enable()
     try:
@@ -110,7 +111,8 @@ def _run_here(fn: Callable[[list[T]], list[R]], part: list[T], initializer: Call
     finally:
         if not was:
             gc.disable()
-        gc.unfreeze()
+        if not frozen:
+            gc.unfreeze()
 
 
 class Background:
