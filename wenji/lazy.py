@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+from pathlib import Path
 from types import ModuleType
 
 
@@ -38,3 +39,12 @@ def module(name: str) -> ModuleType:
     if importlib.util.find_spec(name) is None:
         raise ModuleNotFoundError(f"no module named {name!r}", name=name)
     return _StandIn(name)
+
+
+def package_folder(name: str) -> Path:
+    """Where an installed package lives, found without importing it (for the data files of
+    rjieba, jieba and pypinyin, whose imports wenji does without)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"wenji needs {name}: pip install -r requirements.txt")
+    return Path(next(iter(spec.submodule_search_locations)))

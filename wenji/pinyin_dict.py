@@ -27,12 +27,7 @@ import re
 from bisect import bisect_left
 from pathlib import Path
 
-
-def _package_folder(name: str) -> Path:
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError(f"wenji needs {name}: pip install -r requirements.txt")
-    return Path(next(iter(spec.submodule_search_locations)))
+from . import lazy
 
 
 def _load_file(name: str, path: Path):
@@ -44,7 +39,7 @@ def _load_file(name: str, path: Path):
     return module
 
 
-FOLDER = _package_folder("pypinyin")
+FOLDER = lazy.package_folder("pypinyin")
 
 
 @functools.cache

@@ -44,14 +44,6 @@ _LATIN_TERM = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9+]*")
 _MASKED_CODE = re.compile(r"^[^a-wyz]*x[^a-wyz]*$")
 
 
-def _package_folder(name: str) -> Path:
-    """Where an installed package lives, found without importing it."""
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError(f"wenji needs {name}: pip install -r requirements.txt")
-    return Path(next(iter(spec.submodule_search_locations)))
-
-
 def _load_jieba_class(folder: Path):
     """rjieba's ``Jieba`` class, from its compiled module. Importing the ``rjieba`` package
     also builds a default Jieba with the whole dictionary (0.19 s) that wenji never uses, on
@@ -73,12 +65,12 @@ def _installed_version(folder: Path) -> str:
     return found[-1].replace("-", " ", 1) if found else folder.name
 
 
-_RJIEBA = _package_folder("rjieba")
+_RJIEBA = lazy.package_folder("rjieba")
 Jieba = _load_jieba_class(_RJIEBA)
 ENGINE = _installed_version(_RJIEBA)
 # jieba 0.42.1's dictionary, which jieba-rs carries too: read for its frequencies and parts of
 # speech (``common_words``, ``is_keyword``). The jieba package itself is never imported.
-JIEBA_DICTIONARY = _package_folder("jieba") / "dict.txt"
+JIEBA_DICTIONARY = lazy.package_folder("jieba") / "dict.txt"
 
 
 # jieba's own dictionary loaded for word_spans, until a Segmenter takes it over (``_fresh_jieba``).
