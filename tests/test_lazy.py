@@ -49,3 +49,13 @@ def test_a_module_named_lazily_and_imported_elsewhere_is_one_module(tmp_path, mo
     assert probe.VALUE is wenji_lazy_probe2.VALUE
     monkeypatch.setattr(wenji_lazy_probe2, "VALUE", 7)  # a name changed later is seen through it
     assert probe.VALUE == 7
+
+
+def test_package_folder_finds_a_package_without_importing_it():
+    code = ("import sys\nfrom wenji import lazy\nf = lazy.package_folder('jieba')\n"
+            "print((f / 'dict.txt').is_file(), 'jieba' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parent.parent).stdout
+    assert out.split() == ["True", "False"]
+    with pytest.raises(ImportError, match="pip install"):
+        lazy.package_folder("wenji_no_such_package")

@@ -1,6 +1,7 @@
 """wenji.parallel: work in forked processes gives the same results, and errors, as in-process."""
 from __future__ import annotations
 
+import gc
 import os
 
 import pytest
@@ -45,9 +46,9 @@ def test_map_chunks_keeps_the_order_of_the_items(workers):
     pids = [pid for pid, _ in got]
     if workers == 1:
         assert set(pids) == {os.getpid()}
-    else:  # three slices, each every third item, each done whole in a worker process
-        assert os.getpid() not in pids
+    else:  # three slices, each every third item, each done whole: the first here, the others in workers
         assert all(pids[i] == pids[i % 3] for i in range(len(items)))
+        assert pids[0] == os.getpid() and os.getpid() not in pids[1:3]
 
 
 def _pids(xs: list[int]) -> list[int]:
@@ -57,7 +58,38 @@ def _pids(xs: list[int]) -> list[int]:
 def test_meanwhile_runs_here_while_workers_work_and_not_when_the_work_runs_here():
     ran: list[int] = []
     pids = parallel.map_chunks(_pids, range(6), 2, meanwhile=lambda: ran.append(os.getpid()))
-    assert ran == [os.getpid()] and os.getpid() not in pids
+    assert ran == [os.getpid()] and pids[0::2] == [os.getpid()] * 3 and os.getpid() not in pids[1::2]
     ran.clear()
     assert parallel.map_chunks(_pids, range(6), 1, meanwhile=lambda: ran.append(1)) == [os.getpid()] * 6
     assert ran == []
+
+
+def _collected(xs: list[int]) -> list[bool]:
+    return [gc.isenabled() and gc.get_freeze_count() > 0 for _ in xs]
+
+
+def test_the_slice_run_here_is_collected_and_collection_is_paused_again_after():
+    """This process's slice runs as a worker's does, with the garbage it makes collected and what
+    the process held before frozen out of collection; after it, the build's pause goes on."""
+    with parallel.gc_paused():
+        assert parallel.map_chunks(_collected, range(4), 2)[0::2] == [True, True]
+        assert not gc.isenabled() and gc.get_freeze_count() == 0
+    with pytest.raises(ZeroDivisionError):
+        with parallel.gc_paused():
+            parallel.map_chunks(_fails_here, range(4), 2)
+    assert gc.get_freeze_count() == 0
+
+
+def _frozen_after_a_slice_here(xs: list[int]) -> list[bool]:
+    """In a worker (which froze what it inherited): run map_chunks, then is that still frozen?"""
+    before = gc.get_freeze_count()
+    parallel.map_chunks(_collected, range(4), 2)
+    return [before > 0 and gc.get_freeze_count() >= before for _ in xs]
+
+
+def test_a_worker_keeps_what_it_inherited_frozen_after_running_a_slice_itself():
+    assert parallel.map_chunks(_frozen_after_a_slice_here, range(2), 2)[1] is True
+
+
+def _fails_here(xs: list[int]) -> list[float]:
+    return [1 / (x % 2) for x in xs]

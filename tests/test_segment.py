@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import logging
 import re
+import unicodedata
 from pathlib import Path
 
 import jieba
@@ -122,11 +123,35 @@ def test_stop_words_masks_and_numbers_are_no_terms(tmp_path):
 
 def test_the_dictionary_lists_are_read_from_jiebas_dictionary(tmp_path):
     seg = Segmenter(cache_dir=tmp_path)
-    common = seg.common_words(2001)
+    common = seg.common_words(3001)  # not a shipped list: taken from the dictionary and kept
     assert "发展" in common and "营商" not in common
     assert not seg.is_keyword("接受") and seg.is_keyword("经济")  # a verb; a noun
-    assert Segmenter(cache_dir=tmp_path).common_words(2001) == common  # kept, read back
-    assert any(p.name.startswith("wenji-common-2001") for p in tmp_path.iterdir())
+    assert Segmenter(cache_dir=tmp_path).common_words(3001) == common  # kept, read back
+    assert any(p.name.startswith("wenji-common-3001") for p in tmp_path.iterdir())
+
+
+def test_the_shipped_lists_are_those_of_the_installed_dictionary(tmp_path):
+    """If this fails after an upgrade of jieba: ``segment.write_shipped_lists()``."""
+    text = segment._dictionary_text()
+    assert set(segment._shipped_lists()) == set(segment.SHIPPED)
+    for name, select in segment.SHIPPED.items():
+        assert segment._dictionary_words(tmp_path, name, select) == frozenset(select(text)), name
+    assert list(tmp_path.iterdir()) == []  # nothing taken from the dictionary, nothing kept
+    assert len(Segmenter(cache_dir=tmp_path).common_words(2001)) > 4000
+
+
+def test_lists_of_another_dictionary_are_not_used(tmp_path, monkeypatch):
+    monkeypatch.setattr(segment, "SHIPPED_LISTS", tmp_path / "lists.z")
+    segment.write_shipped_lists(tmp_path / "lists.z")
+    segment._shipped_lists.cache_clear()
+    monkeypatch.setattr(segment, "_dictionary_digest", lambda: "another")
+    try:
+        assert segment._shipped_lists() == {}
+        seg = Segmenter(cache_dir=tmp_path)
+        assert "发展" in seg.common_words(2001)  # taken from the dictionary, as without the lists
+        assert any(p.name.startswith("wenji-common-2001") for p in tmp_path.iterdir())
+    finally:
+        segment._shipped_lists.cache_clear()
 
 
 def test_nothing_is_loaded_until_a_text_is_cut(tmp_path):
@@ -174,3 +199,17 @@ def test_a_segmenter_takes_over_the_dictionary_reading_loaded_and_reading_then_l
     assert len(loads) == 1
     assert segment.word_spans("适当控", "制信贷") == "控制"  # jieba's words alone, not the segmenter's
     assert len(loads) == 2
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("社會主义ＡＢｃ１２，：（）　 ﹐①ﾊﾟｶﾞe\u0301\u0308\u3099か\uff9e\u2460\u00bd\ufb01\u3000x*")), max_size=40)
+       | st.text(max_size=40))
+def test_nfkc_is_unicodedatas(text):
+    assert segment.nfkc(text) == unicodedata.normalize("NFKC", text)
+
+
+@pytest.mark.parametrize("seeds,content", ARCHIVES, ids=["seeds", "corpus-real"])
+def test_nfkc_of_every_paragraph_of_the_archives_is_unicodedatas(seeds, content):
+    texts = [p.text for s in load_archive(seeds, content).speeches for p in s.paragraphs()]
+    assert len(texts) > 100
+    assert [t for t in texts if segment.nfkc(t) != unicodedata.normalize("NFKC", t)] == []

@@ -1,8 +1,7 @@
 """Modules loaded on first use, named at the top of the module that uses them.
 
 A few libraries cost much to import and are needed on some paths only: numpy (0.1-0.3 s, not
-by a build that finds its site up to date), pypinyin (0.22 s, only when a keyword is new: a
-rebuild finds every pinyin in the cache), tqdm (0.1 s, a progress bar for a long build on a
+by a build that finds its site up to date), tqdm (0.1 s, a progress bar for a long build on a
 terminal), http.server and watchdog (``serve`` only), the readers of seed formats other than
 .txt (python-docx, trafilatura, pypdf: 0.1-0.3 s each). Imported at the top as usual, they
 would add that time to every build; imported inside a function, they would hide a dependency
@@ -20,6 +19,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
+from pathlib import Path
 from types import ModuleType
 
 
@@ -39,3 +39,12 @@ def module(name: str) -> ModuleType:
     if importlib.util.find_spec(name) is None:
         raise ModuleNotFoundError(f"no module named {name!r}", name=name)
     return _StandIn(name)
+
+
+def package_folder(name: str) -> Path:
+    """Where an installed package lives, found without importing it (for the data files of
+    rjieba, jieba and pypinyin, whose imports wenji does without)."""
+    spec = importlib.util.find_spec(name)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"wenji needs {name}: pip install -r requirements.txt")
+    return Path(next(iter(spec.submodule_search_locations)))

@@ -21,6 +21,7 @@ import os
 import re
 import tempfile
 import unicodedata
+import zlib
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
@@ -41,14 +42,6 @@ _HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN_TERM = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9+]*")
 # A code whose only lower-case letter is x is a masked figure: xG (for 5G), 20xx.
 _MASKED_CODE = re.compile(r"^[^a-wyz]*x[^a-wyz]*$")
-
-
-def _package_folder(name: str) -> Path:
-    """Where an installed package lives, found without importing it."""
-    spec = importlib.util.find_spec(name)
-    if spec is None or not spec.submodule_search_locations:
-        raise ImportError(f"wenji needs {name}: pip install -r requirements.txt")
-    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def _load_jieba_class(folder: Path):
@@ -72,12 +65,12 @@ def _installed_version(folder: Path) -> str:
     return found[-1].replace("-", " ", 1) if found else folder.name
 
 
-_RJIEBA = _package_folder("rjieba")
+_RJIEBA = lazy.package_folder("rjieba")
 Jieba = _load_jieba_class(_RJIEBA)
 ENGINE = _installed_version(_RJIEBA)
 # jieba 0.42.1's dictionary, which jieba-rs carries too: read for its frequencies and parts of
 # speech (``common_words``, ``is_keyword``). The jieba package itself is never imported.
-JIEBA_DICTIONARY = _package_folder("jieba") / "dict.txt"
+JIEBA_DICTIONARY = lazy.package_folder("jieba") / "dict.txt"
 
 
 # jieba's own dictionary loaded for word_spans, until a Segmenter takes it over (``_fresh_jieba``).
@@ -128,7 +121,23 @@ def normalise(text: str) -> str:
     """NFKC (full-width digits and letters to ASCII), traditional characters as simplified (so
     jieba cuts 社會主義 as it cuts 社会主义, and a theme's terms match both), every anonymisation
     mark made a space."""
-    return masks.MASK.sub(" ", simplify(unicodedata.normalize("NFKC", text)))
+    return masks.MASK.sub(" ", simplify(nfkc(text)))
+
+
+# The full-width forms of ASCII and the ideographic space, with what NFKC makes of each.
+_FULL_WIDTH = re.compile("[\uff01-\uff5e\u3000]")
+_AS_NFKC = {c: unicodedata.normalize("NFKC", c) for c in map(chr, [*range(0xFF01, 0xFF5F), 0x3000])}
+
+
+def nfkc(text: str) -> str:
+    """``unicodedata.normalize("NFKC", text)``, in a quarter of its time on Chinese text: every
+    comma, colon and parenthesis of it is a full-width form, so NFKC, which then cannot take the
+    text as it is, normalised every character (72 ms for the 816,000 characters of
+    tests/corpus-real, 19 ms this way). Those forms are replaced by what NFKC makes of them
+    (each decomposes to one ASCII character, a starter, so the text's NFKC is unchanged by
+    this), and the result is normalised only if it is not NFKC already (13 texts of 2,943)."""
+    text = _FULL_WIDTH.sub(lambda m: _AS_NFKC[m.group()], text)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 class Segmenter:
@@ -193,9 +202,7 @@ class Segmenter:
         """Words that jieba's dictionary counts at least ``min_freq`` times: ordinary Chinese.
         Only lines whose count has as many digits as ``min_freq`` are matched: 4,000 of the
         349,000 for 2,001, which takes 0.05 s where matching every line took 0.13-0.2 s."""
-        figures = re.compile(rf"^(\S+) (\d{{{len(str(max(min_freq, 0)))},}})", re.M)
-        return _dictionary_words(self.cache_dir, f"common-{min_freq}",
-                                 lambda text: [w for w, f in figures.findall(text) if int(f) >= min_freq])
+        return _dictionary_words(self.cache_dir, f"common-{min_freq}", _common_selector(min_freq))
 
     def in_dictionary(self, terms: list[str]) -> "np.ndarray":
         """Per term: does jieba's dictionary or the user's list it? (A word jieba's HMM made up
@@ -263,15 +270,59 @@ def _user_entry(line: str) -> tuple[str, int | None, str | None]:
     return word, int(freq) if freq else None, tag.strip() if tag else None
 
 
+def _common_selector(min_freq: int):
+    figures = re.compile(rf"^(\S+) (\d{{{len(str(max(min_freq, 0)))},}})", re.M)
+    return lambda text: [w for w, f in figures.findall(text) if int(f) >= min_freq]
+
+
+# The lists a build takes from jieba's dictionary, shipped with wenji (``SHIPPED_LISTS``):
+# common words at the taxonomy's default frequency (taxonomy.Settings.expand_general_freq + 1).
+SHIPPED = {"common-2001": _common_selector(2001), "function-characters": _FUNCTION_CHARACTER.findall,
+           "non-nouns": _NON_NOUN.findall}
+SHIPPED_LISTS = DATA / "jieba-lists.txt.z"
+
+
 @functools.cache
 def _dictionary_text() -> str:
     """jieba's dictionary as text (5 MB), read once a process for every list taken from it."""
     return JIEBA_DICTIONARY.read_text(encoding="utf-8")
 
 
+@functools.cache
+def _dictionary_digest() -> str:
+    return hashlib.sha256(JIEBA_DICTIONARY.read_bytes()).hexdigest()
+
+
+def write_shipped_lists(path: Path = SHIPPED_LISTS) -> None:
+    """Write the lists of ``SHIPPED`` taken from the installed dictionary (after an upgrade of
+    jieba: ``python -c 'from wenji.segment import write_shipped_lists; write_shipped_lists()'``)."""
+    text = _dictionary_text()
+    lines = [f"sha256 {_dictionary_digest()}"] + [f"{name}\t{' '.join(sorted(set(select(text))))}"
+                                                 for name, select in SHIPPED.items()]
+    path.write_bytes(zlib.compress(("\n".join(lines) + "\n").encode("utf-8"), 9))
+
+
+@functools.cache
+def _shipped_lists() -> dict[str, str]:
+    """The lists shipped with wenji, when they were taken from the dictionary installed (its
+    SHA-256 is theirs): on a cold build they take 0.02 s where the regular expressions over the
+    5 MB dictionary took 0.13 s (tests/test_segment.py checks them against the installed one)."""
+    try:
+        lines = zlib.decompress(SHIPPED_LISTS.read_bytes()).decode("utf-8").split("\n")
+    except (OSError, zlib.error):
+        return {}
+    if lines[0] != f"sha256 {_dictionary_digest()}":
+        return {}
+    return dict(line.split("\t", 1) for line in lines[1:] if line)
+
+
 def _dictionary_words(cache_dir: Path, name: str, select) -> frozenset[str]:
-    """The words ``select(text of jieba's dictionary)`` returns, kept in ``cache_dir`` (a regular
-    expression over the 5 MB dictionary takes 0.1 s, reading the kept list 0.02 s)."""
+    """The words ``select(text of jieba's dictionary)`` returns: shipped with wenji, or kept in
+    ``cache_dir`` (a regular expression over the 5 MB dictionary takes 0.1 s, reading the kept
+    list 0.02 s)."""
+    shipped = _shipped_lists().get(name)
+    if shipped is not None:
+        return frozenset(shipped.split(" ")) if shipped else frozenset()
     cache = cache_dir / f"wenji-{name}-{ENGINE.replace(' ', '-')}.txt"
     try:
         return frozenset(cache.read_text(encoding="utf-8").split("\n"))
