@@ -459,10 +459,10 @@ def _read(b: _Build) -> None:
 
 
 def _load_libraries(segmenter: Segmenter | None) -> None:
-    """While worker processes read the speeches and this one would wait: numpy, pypinyin and
-    jieba's dictionary loaded here, ahead of the steps that need them (0.1, 0.2 and 0.11 s of
-    CPU on the way to the theme step) and before the search files' process is forked, which
-    then inherits numpy (0.1 s of its own)."""
+    """While worker processes read the speeches and this one would wait: numpy and jieba's
+    dictionary loaded here, ahead of the steps that need them (0.1 and 0.11 s of CPU on the way
+    to the theme step) and before the search files' process is forked, which then inherits
+    numpy (0.1 s of its own)."""
     keywords.load_libraries()
     if segmenter is not None:
         segmenter.start()
