@@ -284,16 +284,27 @@ def _remembers_what_is_so(memory: related.Memory, cold: related.Memory, corpus) 
         assert all(scores[i, j] <= memory.bound[i] for j in outside), i
 
 
+def _names(seeds):
+    return sorted(p.name for p in seeds.glob("*.txt"))
+
+
+def _random_speeches(seeds, rng, count):
+    """``count`` speeches drawn at random (again each time: an edit changes the file), with
+    their lines."""
+    names = _names(seeds)
+    for _ in range(count):
+        name = rng.choice(names)
+        yield name, (seeds / name).read_text(encoding="utf-8").split("\n")
+
+
 def test_a_rebuild_after_each_of_many_small_edits_finds_what_a_build_from_nothing_finds(tmp_path, monkeypatch):
     seeds, content = make_archive(tmp_path, 14)
     monkeypatch.setattr(related, "DENSE_TERMS", -1)
     monkeypatch.setattr(related, "KEEP", 4)  # lists that run short sooner
     rng = random.Random(18)
     _, memory, _ = _found(seeds, content)
-    names = sorted(p.name for p in seeds.glob("*.txt"))
-    for _ in range(10):
-        name = rng.choice(names)
-        lines = (seeds / name).read_text(encoding="utf-8").split("\n")
+    names = _names(seeds)
+    for name, lines in _random_speeches(seeds, rng, 10):
         line = rng.choice([i for i, text in enumerate(lines) if len(text) > 60])  # a paragraph, not a heading
         donor = rng.choice([t for t in (seeds / rng.choice(names)).read_text(encoding="utf-8").split("\n")
                             if len(t) > 60])
@@ -318,10 +329,7 @@ def test_a_rebuild_after_each_of_many_edits_that_add_or_remove_sections_finds_wh
     monkeypatch.setattr(related, "_again", lambda *a: computed.append(again(*a)) or computed[-1])
     rng = random.Random(5)
     _, memory, _ = _found(seeds, content)
-    names = sorted(p.name for p in seeds.glob("*.txt"))
-    for step in range(8):
-        name = rng.choice(names)
-        lines = (seeds / name).read_text(encoding="utf-8").split("\n")
+    for step, (name, lines) in enumerate(_random_speeches(seeds, rng, 8)):
         heads = [i for i, text in enumerate(lines) if text.startswith("（")]
         line = rng.choice(heads)
         if step % 2:
