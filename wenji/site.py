@@ -511,9 +511,10 @@ def _start_themed_files(b: _Build) -> None:
     other process) were long done."""
     assert b.tmp is not None and b.themes is not None and b.segmenter is not None
     # The seeds' 148 sections take 0.06 and 0.05-0.12 s: two processes would save little more than they
-    # cost. At 1,000 synthetic speeches (33,415 sections) the two processes, copying the pages of the
-    # objects they read, raised the build's peak memory (PSS) from 1,057 to 1,414 MB, over its 1.2 GB.
-    fork = b.workers > 1 and 500 < len(b.themes.corpus.rows) <= 20_000
+    # cost. At 1,000 synthetic speeches (32,415 sections) they ran here, after the theme step, for 7.3 s
+    # with the other core idle: forked, the cold build took 23.0-24.2 s rather than 29.2-32.0 s (two runs
+    # each, one after the other), its peak memory 1,075 MB PSS.
+    fork = b.workers > 1 and 500 < len(b.themes.corpus.rows)
     b.late = [parallel.background(_write_comparison_data, b.themes, b.segmenter, b.tmp, b.cache, fork=fork),
               parallel.background(_write_theme_pages, b.archive, b.env, b.themes, b.tmp, b.cache, fork=fork)]
 
