@@ -93,3 +93,21 @@ def test_a_worker_keeps_what_it_inherited_frozen_after_running_a_slice_itself():
 
 def _fails_here(xs: list[int]) -> list[float]:
     return [1 / (x % 2) for x in xs]
+
+
+def test_balanced_gives_each_item_costliest_first_to_the_slice_with_the_least():
+    """Costs 5, 4, 3, 3, 1 on two slices: 5+3 and 4+3+1, 8 each. With 6 of other work counted
+    in this process's slice, the 5 and the 4 go to the worker first: 6+3+3 against 5+4+1."""
+    assert parallel.balanced([5, 4, 3, 3, 1], 2) == [[0, 3], [1, 2, 4]]
+    assert parallel.balanced([5, 4, 3, 3, 1], 2, here=6) == [[2, 3], [0, 1, 4]]
+    assert parallel.balanced([5, 4, 3, 3, 1], 2, here=100) == [[], [0, 1, 2, 3, 4]]
+
+
+def test_map_chunks_with_costs_leaves_this_process_nothing_when_meanwhile_costs_more():
+    """A ``meanwhile`` that costs more than all the items: every item goes to the worker, this
+    process only runs ``meanwhile``, and the results still come back in order."""
+    ran: list[int] = []
+    got = parallel.map_chunks(_pid_and_double, list(range(5)), 2, meanwhile=lambda: ran.append(os.getpid()),
+                              cost=lambda x: 1.0, meanwhile_cost=100.0)
+    assert [x for _, x in got] == [0, 2, 4, 6, 8]
+    assert os.getpid() not in {pid for pid, _ in got} and ran == [os.getpid()]

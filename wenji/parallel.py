@@ -39,11 +39,6 @@ def _start_worker(initializer: Callable | None, initargs: tuple) -> None:
         initializer(*initargs)
 
 
-def chunks(items: list[T], n: int) -> list[list[T]]:
-    """n interleaved slices of about equal cost (items of similar size in input order)."""
-    return [items[i::n] for i in range(n) if items[i::n]]
-
-
 class InProcess(Executor):
     """An executor that runs each job at once in this process (for small jobs or one core)."""
 
@@ -68,31 +63,52 @@ def executor(workers: int, initializer: Callable | None = None, initargs: tuple 
 
 def map_chunks(fn: Callable[[list[T]], list[R]], items: Iterable[T], workers: int,
                initializer: Callable | None = None, initargs: tuple = (),
-               meanwhile: Callable[[], object] | None = None) -> list[R]:
+               meanwhile: Callable[[], object] | None = None,
+               cost: Callable[[T], float] | None = None, meanwhile_cost: float = 0.0) -> list[R]:
     """fn over slices of items on ``workers`` processes, this one included; results in the order
     of items. ``meanwhile``: run here while the workers work (not at all when the work runs here).
 
     This process takes the first slice itself, after ``meanwhile``: a worker of its own for it
     cost a fork, the copy of the pages it then wrote to, and the pickling of its results both
     ways, while this process sat waiting (on tests/corpus-real, 1.3 s more CPU for a 2-core build
-    than for a 1-core one, 0.4 s of it in the kernel)."""
+    than for a 1-core one, 0.4 s of it in the kernel). Given the ``cost`` of an item and of
+    ``meanwhile`` (in the same unit), the slices are balanced with that work counted in this
+    process's (``balanced``); without, they are interleaved slices of about equal length."""
     items = list(items)
     if not items:
         return []
-    parts = chunks(items, max(1, min(workers, len(items))))
-    if len(parts) == 1:
+    n = max(1, min(workers, len(items)))
+    places = (balanced([cost(item) for item in items], n, meanwhile_cost) if cost is not None and n > 1
+              else [list(range(i, len(items), n)) for i in range(n)])
+    parts = [[items[i] for i in place] for place in places]
+    if n == 1:
         with executor(1, initializer, initargs) as ex:
             results = [ex.submit(fn, parts[0]).result()]
     else:
-        with pool(len(parts) - 1, initializer, initargs) as ex:
+        with pool(n - 1, initializer, initargs) as ex:
             futures = [ex.submit(fn, part) for part in parts[1:]]
             if meanwhile is not None:
                 meanwhile()
-            results = [_run_here(fn, parts[0], initializer, initargs)] + [f.result() for f in futures]
+            results = [_run_here(fn, parts[0], initializer, initargs) if parts[0] else []]
+            results += [f.result() for f in futures]
     out: list = [None] * len(items)
-    for i, part_result in enumerate(results):
-        out[i::len(parts)] = part_result
+    for place, part_result in zip(places, results):
+        for i, result in zip(place, part_result):
+            out[i] = result
     return out
+
+
+def balanced(costs: list[float], n: int, here: float = 0.0) -> list[list[int]]:
+    """The indexes of ``costs`` in ``n`` slices of about equal total cost, the first of which
+    starts with ``here`` (the work this process does beside its slice): each item, the costliest
+    first, to the slice with the least so far. Each slice lists its items in their order."""
+    totals = [here] + [0.0] * (n - 1)
+    places: list[list[int]] = [[] for _ in range(n)]
+    for i in sorted(range(len(costs)), key=lambda i: (-costs[i], i)):
+        least = min(range(n), key=lambda k: (totals[k], k))
+        places[least].append(i)
+        totals[least] += costs[i]
+    return [sorted(place) for place in places]
 
 
 def _run_here(fn: Callable[[list[T]], list[R]], part: list[T], initializer: Callable | None,

@@ -143,6 +143,19 @@ def _load_chunk(jobs: list) -> list:
     return [_load_one(job) for job in jobs]
 
 
+# What loading the libraries while the speeches are read (``_load_libraries``: numpy, jieba's
+# dictionary, scipy.sparse, 0.3 s) costs, in bytes of .txt read in that time (0.12 s a MB on
+# tests/corpus-real and at 1,000 synthetic speeches), less what a worker's results cost to
+# send back (0.05 s for tests/corpus-real): this process reads that much less.
+LIBRARIES_COST = 2_000_000
+
+
+def _read_cost(job: tuple) -> int:
+    """What reading a speech costs: its size in bytes, times its format's cost of a byte."""
+    path = job[0]
+    return path.stat().st_size * readers.BYTE_COST.get(path.suffix.lower(), 1)
+
+
 def load_speeches(files: list[Path], given_by_stem: dict[str, dict], cache: Cache, workers: int,
                   report: Report, rules: tuple = ((), ()), meanwhile: Callable | None = None) -> list[Speech | InputError]:
     """Every file read and sectioned: from the cache where its bytes and metadata are known,
@@ -160,8 +173,9 @@ def load_speeches(files: list[Path], given_by_stem: dict[str, dict], cache: Cach
             results[path] = got
         else:
             jobs.append((path, given, k, rules))
-    size = sum(p.stat().st_size * readers.BYTE_COST.get(p.suffix.lower(), 1) for p, _, _, _ in jobs)
-    fresh = parallel.map_chunks(_load_chunk, jobs, workers if size > 1_000_000 else 1, meanwhile=meanwhile)
+    size = sum(_read_cost(job) for job in jobs)
+    fresh = parallel.map_chunks(_load_chunk, jobs, workers if size > 1_000_000 else 1, meanwhile=meanwhile,
+                                cost=_read_cost, meanwhile_cost=LIBRARIES_COST)
     for (path, _, k, _), result in zip(jobs, fresh):
         results[path] = result
         if k and isinstance(result, Speech):
@@ -459,11 +473,13 @@ def _read(b: _Build) -> None:
 
 
 def _load_libraries(segmenter: Segmenter | None) -> None:
-    """While worker processes read the speeches and this one would wait: numpy and jieba's
-    dictionary loaded here, ahead of the steps that need them (0.1 and 0.11 s of CPU on the way
-    to the theme step) and before the search files' process is forked, which then inherits
-    numpy (0.1 s of its own)."""
+    """While worker processes read the speeches: numpy, jieba's dictionary and scipy.sparse
+    loaded here, ahead of the steps that need them (0.08, 0.11 and 0.13 s of CPU on the way to
+    the theme step and the related passages) and before the search files' process is forked,
+    which then inherits numpy (0.1 s of its own). Only an archive large enough for workers
+    (``load_speeches``) gets here, and its related passages need scipy."""
     keywords.load_libraries()
+    related_mod.load_libraries()
     if segmenter is not None:
         segmenter.start()
 
