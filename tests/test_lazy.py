@@ -1,4 +1,5 @@
 """wenji.lazy: a module named at the top runs only when first used."""
+from importlib.metadata import version
 from __future__ import annotations
 
 import pickle
@@ -59,3 +60,9 @@ def test_package_folder_finds_a_package_without_importing_it():
     assert out.split() == ["True", "False"]
     with pytest.raises(ImportError, match="pip install"):
         lazy.package_folder("wenji_no_such_package")
+
+
+@pytest.mark.parametrize("name", ["pypinyin", "rjieba", "jinja2"])
+def test_installed_version_is_the_version_pip_installed(name):
+    """What the caches key on when a package changes: the version importlib.metadata gives."""
+    assert lazy.installed_version(name) == f"{name} {version(name)}"

@@ -58,16 +58,9 @@ def _load_jieba_class(folder: Path):
     raise ImportError(f"rjieba's compiled module is missing from {folder}")
 
 
-def _installed_version(folder: Path) -> str:
-    """``rjieba 0.2.2``: the name of the package's dist-info folder beside it (importlib.metadata
-    takes 40 ms to import)."""
-    found = sorted(p.name[:-len(".dist-info")] for p in folder.parent.glob(f"{folder.name}-*.dist-info"))
-    return found[-1].replace("-", " ", 1) if found else folder.name
-
-
 _RJIEBA = lazy.package_folder("rjieba")
 Jieba = _load_jieba_class(_RJIEBA)
-ENGINE = _installed_version(_RJIEBA)
+ENGINE = lazy.installed_version("rjieba")
 # jieba 0.42.1's dictionary, which jieba-rs carries too: read for its frequencies and parts of
 # speech (``common_words``, ``is_keyword``). The jieba package itself is never imported.
 JIEBA_DICTIONARY = lazy.package_folder("jieba") / "dict.txt"

@@ -29,7 +29,6 @@ import math
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from . import lazy, termcounts
@@ -224,18 +223,11 @@ def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | N
     hits = assign(themes, corpus, settings)
     pinyin_paths = [PINYIN_OVERRIDES] + ([Path(content_dir) / "pinyin.txt"] if content_dir else [])
     overrides = load_pinyin_overrides(*pinyin_paths)
-    pinyin_key = cache_key("pinyin", repr(sorted(overrides.items())), _version("pypinyin"))
+    pinyin_key = cache_key("pinyin", repr(sorted(overrides.items())), lazy.installed_version("pypinyin"))
     pinyin = Pinyin(overrides, cache.get("pinyin", pinyin_key))
     keywords = build_keywords(corpus, pinyin, seg)
     cache.put("pinyin", pinyin_key, pinyin.known(e.term for e in keywords.index))
     return Themes(themes, hits, keywords, list(archive.speeches), settings, corpus)
-
-
-def _version(package: str) -> str:
-    try:
-        return version(package)
-    except PackageNotFoundError:
-        return ""
 
 
 def shares(themes: list[Theme],
