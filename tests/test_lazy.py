@@ -1,10 +1,10 @@
 """wenji.lazy: a module named at the top runs only when first used."""
-from importlib.metadata import version
 from __future__ import annotations
 
 import pickle
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import numpy
