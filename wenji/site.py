@@ -521,10 +521,10 @@ def _find_related(b: _Build) -> None:
 
 
 def _start_themed_files(b: _Build) -> None:
-    """The comparison data and the theme pages, each in a process of its own beside the related
-    passages and the speech pages: on tests/corpus-real they take 0.47 and 0.23 s of CPU, which
-    ran in this process after the speech pages, on one core, when the search files (in the
-    other process) were long done."""
+    """The comparison data, and the theme pages with the trend counts, each in a process of its
+    own beside the related passages and the speech pages: on tests/corpus-real they take 0.36,
+    0.11 and 0.24 s of one core's CPU, which ran in this process, the longest of the build's
+    (2.1-2.4 s of user CPU against 0.5 s for the next), while the others had time to spare."""
     assert b.tmp is not None and b.themes is not None and b.segmenter is not None
     # The seeds' 148 sections take 0.06 and 0.05-0.12 s: two processes would save little more than they
     # cost. At 1,000 synthetic speeches (32,415 sections) they ran here, after the theme step, for 7.3 s
@@ -532,7 +532,8 @@ def _start_themed_files(b: _Build) -> None:
     # each, one after the other), its peak memory 1,075 MB PSS.
     fork = b.workers > 1 and 500 < len(b.themes.corpus.rows)
     b.late = [parallel.background(_write_comparison_data, b.themes, b.segmenter, b.tmp, b.cache, fork=fork),
-              parallel.background(_write_theme_pages, b.archive, b.env, b.themes, b.tmp, b.cache, fork=fork)]
+              parallel.background(_write_theme_pages_and_trends, b.archive, b.env, b.themes, b.segmenter, b.tmp,
+                                  b.cache, fork=fork)]
 
 
 def _write_comparison_data(themes, segmenter: Segmenter, tmp: Path, cache: Cache) -> int:
@@ -543,6 +544,14 @@ def _write_comparison_data(themes, segmenter: Segmenter, tmp: Path, cache: Cache
     return len(data)
 
 
+def _write_theme_pages_and_trends(archive: Archive, env, themes, segmenter: Segmenter, tmp: Path,
+                                  cache: Cache) -> int:
+    """The theme pages and keyword index, then the trend counts: about as long, together, as
+    the comparison data (0.35 and 0.36 s on tests/corpus-real, 3.6 and 3.9 s at 1,000 speeches)."""
+    return _write_theme_pages(archive, env, themes, tmp, cache) + _write_trend_counts(archive, themes, segmenter,
+                                                                                      tmp, cache)
+
+
 def _write_theme_pages(archive: Archive, env, themes, tmp: Path, cache: Cache) -> int:
     n = 0
     for rel, data in theme_outputs(archive, env, themes, cache):
@@ -551,14 +560,13 @@ def _write_theme_pages(archive: Archive, env, themes, tmp: Path, cache: Cache) -
     return n
 
 
-def _write_trend_counts(b: _Build) -> None:
+def _write_trend_counts(archive: Archive, themes, segmenter: Segmenter, tmp: Path, cache: Cache) -> int:
     """Every vocabulary word's occurrences per speech, for trends.html (wenji.trend_counts)."""
-    assert b.tmp is not None and b.segmenter is not None
-    corpus = b.themes.corpus if b.themes is not None else None
-    words = (corpus.vocab if corpus is not None else []) + sorted(b.segmenter.stopwords)
-    for rel, data in trend_counts.files(b.archive, words, b.cache).items():
-        _write(b.tmp, rel, data)
-        b.stats.files += 1
+    words = (themes.corpus.vocab if themes.corpus is not None else []) + sorted(segmenter.stopwords)
+    data = trend_counts.files(archive, words, cache)
+    for rel, content in data.items():
+        _write(tmp, rel, content)
+    return len(data)
 
 
 def _render_speeches(b: _Build) -> None:
@@ -583,7 +591,7 @@ def _render_speeches(b: _Build) -> None:
 
 
 def _collect_themed_files(b: _Build) -> None:
-    """Wait for the comparison data and the theme pages."""
+    """Wait for the comparison data, the theme pages and the trend counts."""
     b.stats.files += sum(job.result() for job in b.late)
 
 
@@ -627,13 +635,12 @@ STEPS: list[tuple[str, Callable[[_Build], None]]] = [
     ("open a temporary output folder", _open_output),
     ("count terms (and meanwhile make the files that need no themes)", _count_terms),
     ("themes and keywords", _find_themes),
-    ("comparison data and theme pages (in a process beside the speech pages)", _start_themed_files),
+    ("comparison data, theme pages and trend counts (in processes beside the speech pages)", _start_themed_files),
     ("the files that need no themes, if done (before the related passages' workers)", _collect_early_if_done),
     ("related passages", _find_related),
-    ("trend counts", _write_trend_counts),
     ("the files that need no themes, if done (before the render workers)", _collect_early_if_done),
     ("speech pages, texts and JSON", _render_speeches),
-    ("wait for the comparison data and theme pages", _collect_themed_files),
+    ("wait for the comparison data, theme pages and trend counts", _collect_themed_files),
     ("wait for the home pages, downloads, feeds and search", _collect_early),
     ("static files", _write_static),
     ("swap the new site in", _swap_in),
