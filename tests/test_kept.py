@@ -45,3 +45,16 @@ def test_a_digest_no_longer_built_leaves_its_entry_and_a_disabled_cache_keeps_no
     _build(off, ["a"], made)
     _build(off, ["a"], made)
     assert made == ["a", "a"] and not (tmp_path / "off").exists()
+
+
+def test_last_value_is_what_the_last_build_kept_and_makes_nothing(tmp_path):
+    """A step that makes its missing values elsewhere asks for the last build's first: None
+    where there is none, and nothing is made or kept by asking."""
+    cache = Cache(tmp_path / "cache")
+    made: list[str] = []
+    _build(cache, ["a", "b"], made)
+    store = kept.Kept(cache, "test-kept", "v1")
+    assert store.last_value("a") == "value of a" and store.last_value("z") is None
+    assert store.get("z", lambda: "made here") == "made here"
+    store.save(["a", "z"], lambda i: "never asked")
+    assert kept.Kept(cache, "test-kept", "v1").last_value("z") == "made here"

@@ -48,6 +48,11 @@ class Kept:
         self.now[b][digest] = value
         return value
 
+    def last_value(self, digest: str) -> Any:
+        """The value the last build kept for the digest, or None: for a step that makes the
+        missing values elsewhere (on worker processes) and then gives them to ``get``."""
+        return self._last(self._entry(digest)).get(digest)
+
     def save(self, digests: list[str], make: Callable[[int], Any]) -> None:
         """Keep the values of these digests (of this build's speeches, in order) for the next
         build, rewriting the entries whose speeches changed; ``make(i)`` makes the value of
