@@ -158,11 +158,12 @@ def test_an_edited_template_is_not_served_from_the_cache(analyses, tmp_path):
     cache = Cache(tmp_path / "cache")
     pages(before, first, render.environment(templates), cache)
     parts = templates / theme_pages.PARTS
-    parts.write_text(parts.read_text(encoding="utf-8").replace("权重 <b>", "比重 <b>"), encoding="utf-8")
+    parts.write_text(parts.read_text(encoding="utf-8").replace('<ol class="hits"', '<ol class="hits edited"'),
+                     encoding="utf-8")
     env = render.environment(templates)
     warm = pages(before, first, env, cache)
-    assert "比重 <b>" in warm["themes/rural.html"].decode("utf-8")
-    assert "权重 <b>" not in warm["themes/rural.html"].decode("utf-8")
+    assert '<ol class="hits edited"' in warm["themes/rural.html"].decode("utf-8")
+    assert '<ol class="hits"' not in warm["themes/rural.html"].decode("utf-8")
     assert warm == pages(before, first, env, Cache(enabled=False))
 
 
@@ -193,3 +194,18 @@ def test_heatmap_rows_say_what_tells_their_titles_apart(seeds_archive):
     assert labels["g"] == "2019 政府工作报告"
     assert len(set(labels.values())) == len(labels)
     assert all(len(label) <= theme_pages.LABEL_CHARS for label in labels.values())
+
+
+def test_a_hit_escapes_what_it_shows_and_keeps_the_markup_it_is_given():
+    """hit_item: the anchor, link, weight and terms escaped; headings and snippet come as markup
+    (masked, escaped) and stay as they are; a learned term is marked, a repeated one counted,
+    and terms beyond those listed are counted at the end."""
+    path = [render.masked("一、<b>总体</b>"), render.masked("（一）×××同志")]
+    snippet = [render.masked("前<i>"), render.masked("乡村"), render.masked("后**")]
+    html = str(theme_pages.hit_item('s1"x', "../speeches/a.html#s1&b", path, snippet, "0.5<",
+                                    [("乡村<", 2, True), ("振兴", 1, False)], 5))
+    assert html.startswith('<li id="s1&#34;x">\n<h3><small>一、&lt;b&gt;总体&lt;/b&gt;</small>')
+    assert '<a href="../speeches/a.html#s1&amp;b">（一）<span class="mask">×××</span>同志</a></h3>' in html
+    assert '<p>前&lt;i&gt;<mark>乡村</mark>后<span class="mask">**</span></p>' in html
+    assert ('<p class="why">权重 <b>0.5&lt;</b> · 乡村&lt;' + theme_pages.LEARNED_MARK + '<small>×2</small>、振兴'
+            ' 等 5 词</p>\n</li>') in html
