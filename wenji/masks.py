@@ -27,7 +27,9 @@ def split(text: str) -> list[tuple[str, bool]]:
 
 
 def count(text: str) -> int:
-    return sum(1 for _ in MASK.finditer(text))
+    """How many masked passages ``text`` holds (a passage is on one line: several texts joined by
+    line breaks count as their sum)."""
+    return len(MASK.findall(text))
 
 
 def is_mask(token: str) -> bool:

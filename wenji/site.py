@@ -95,8 +95,8 @@ def load_speech(path: Path, given: dict, rules: tuple = ((), ())) -> Speech | In
                                 "rename the file, or give a slug in its metadata")
     speech = Speech(stem=path.stem, slug=slug, source=path, encoding=encoding, meta=m, header=head, body=root,
                     footnotes=marks, dropped=dropped)
-    speech.masks = sum(masks.count(p.text) for p in speech.paragraphs()) + sum(
-        masks.count(s.heading) for s, _ in speech.sections())
+    speech.masks = masks.count("\n".join([p.text for p in speech.paragraphs()] +
+                                          [s.heading for s, _ in speech.sections()]))
     speech.log = _reading_log(speech, from_header, found, repairs, notes)
     speech.warnings = [f"{path.name}: {w}" for w in fixes.unmatched()]
     return speech
