@@ -3,12 +3,14 @@ comparing the inputs when nothing changed, and leaves nothing behind when a step
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
 
 from wenji import site
 from wenji.cache import Cache
+from wenji.errors import BuildError
 from wenji.model import Speech
 
 REPO = Path(__file__).resolve().parent.parent
@@ -94,3 +96,24 @@ def test_a_rebuild_finds_the_related_passages_again_from_what_the_last_build_rem
     assert len(found) == 1 and found[0] is not None
     site.build(seeds, repo_root / "content", tmp_path / "cold", cache=Cache(tmp_path / "fresh"), workers=1)
     assert digest(out) == digest(tmp_path / "cold")
+
+
+def test_a_file_the_same_as_the_previous_sites_is_linked_and_any_other_written(tmp_path):
+    """The new site takes over the previous site's file where its bytes are the same (a link,
+    no new file to make and no old one to remove), writes the others, and never writes into
+    the previous site or outside its own folder."""
+    previous, new = tmp_path / "site", tmp_path / "building"
+    (previous / "compare").mkdir(parents=True)
+    (previous / "compare" / "0.js").write_bytes("同一".encode("utf-8"))
+    (previous / "compare" / "1.js").write_bytes(b"old")
+    new.mkdir()
+    to = site.Output(new, previous)
+    site._write(to, "compare/0.js", "同一")
+    site._write(to, "compare/1.js", b"new")
+    site._write(to, "search/d/0.js", b"first")
+    assert os.path.samefile(new / "compare" / "0.js", previous / "compare" / "0.js")
+    assert (new / "compare" / "1.js").read_bytes() == b"new" and (previous / "compare" / "1.js").read_bytes() == b"old"
+    assert (new / "search" / "d" / "0.js").read_bytes() == b"first"
+    with pytest.raises(BuildError):
+        site._write(to, "../outside.js", b"x")
+    assert not (tmp_path / "outside.js").exists()
