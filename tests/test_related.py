@@ -273,7 +273,7 @@ def _remembers_what_is_so(memory: related.Memory, cold: related.Memory, corpus) 
     assert np.array_equal(np.where(kept, cold.scores, 0), memory.scores)
     assert np.array_equal(memory.klass, cold.klass)
     rows = np.nonzero(corpus.is_section)[0]
-    (r, t, w), usable, _ = related._weights(corpus, rows)
+    (r, t, w), usable, _, _ = related._weights(corpus, rows)
     matrix = scipy.sparse.csr_matrix((w, (r, t)), shape=(len(rows), len(corpus.vocab))).toarray()
     scores = np.rint(matrix @ matrix.T * 1e6)
     speech_of = corpus.row_speech[rows]

@@ -97,7 +97,7 @@ def find_again(corpus: Corpus | None, workers: int = 1, keys: list[str] | None =
     if corpus is None or not len(corpus.rows):
         return {}, None
     rows = np.nonzero(corpus.is_section)[0]
-    (r, t, w), usable, rare = _weights(corpus, rows)
+    (r, t, w), usable, rare, entries = _weights(corpus, rows)
     speech_of = corpus.row_speech[rows]
     if _small(t, len(rows), len(corpus.vocab)):
         ranked = _ranked(_dense_products(r, t, w, len(rows)), np.arange(len(rows)), speech_of, usable)
@@ -106,7 +106,7 @@ def find_again(corpus: Corpus | None, workers: int = 1, keys: list[str] | None =
     klass = _classes(corpus, len(rows)) if keys is not None else None
     best = None
     if last is not None and klass is not None:
-        best = _again(corpus, matrix, (speech_of, usable, rare, klass), keys, last)
+        best = _again(corpus, matrix, (speech_of, usable, rare, klass), keys, last, entries)
     if best is None:
         try:
             parts = parallel.map_chunks(_best_of_blocks, list(range(0, len(rows), BLOCK)),
@@ -135,21 +135,36 @@ def _links(corpus: Corpus, rows: "np.ndarray", best: "Best") -> dict[str, Speech
     return out
 
 
-def _weights(corpus: Corpus, rows: "np.ndarray") -> tuple[tuple, "np.ndarray", "np.ndarray"]:
+class Entries(NamedTuple):
+    """The corpus's entries of sections: each one's section (its place among the sections),
+    term, 1 + log(count), and weight over the length of its section's whole vector where the
+    term is rare and the section usable, else 0. ``_weights`` makes them and ``_drift`` reads
+    them again (making them twice took 0.1 s of a rebuild at 1,000 synthetic speeches)."""
+
+    r: "np.ndarray"
+    t: "np.ndarray"
+    tf: "np.ndarray"
+    unit: "np.ndarray"
+
+
+def _weights(corpus: Corpus, rows: "np.ndarray") -> tuple[tuple, "np.ndarray", "np.ndarray", Entries]:
     """The sections' rows of rare terms, divided by the length of their whole vectors, as
     (row, term, weight) arrays; which rows have enough terms to be matched at all (0 for
-    those without); and which terms are rare enough to count."""
+    those without); which terms are rare enough to count; every entry (``Entries``)."""
     keep = corpus.is_section[corpus.row]
     row_of = np.cumsum(corpus.is_section) - 1  # corpus row -> its place among the sections
     r, t = row_of[corpus.row[keep]], corpus.ids[keep]
-    w = (1.0 + np.log(corpus.counts[keep])) * corpus.idf[t]
+    tf = 1.0 + np.log(corpus.counts[keep])
+    w = tf * corpus.idf[t]
     length = np.sqrt(np.bincount(r, weights=w * w, minlength=len(rows)))
     distinct = np.bincount(r, minlength=len(rows))
     usable = (distinct >= MIN_TERMS) & (length > 0)
     rare_terms = np.bincount(t, minlength=len(corpus.vocab)) <= max(COMMON_FLOOR, COMMON * len(rows))
     rare = rare_terms[t] & usable[r]
     values = w[rare] / length[r[rare]]
-    return (r[rare], t[rare], values), usable.astype(np.float64), rare_terms
+    unit = np.zeros(len(w))
+    unit[rare] = values
+    return (r[rare], t[rare], values), usable.astype(np.float64), rare_terms, Entries(r, t, tf, unit)
 
 
 def _classes(corpus: Corpus, n: int) -> "np.ndarray":
@@ -366,7 +381,7 @@ def _order(scores: "np.ndarray", cols: "np.ndarray") -> "np.ndarray":
 
 
 def _again(corpus: Corpus, matrix: "scipy.sparse.csr_matrix", facts: tuple, keys: list[str],
-           last: Memory) -> Best | None:
+           last: Memory, entries: Entries) -> Best | None:
     """Every section's ``Best`` after an edit, from the last build's, computing again against
     every section only the sections the edit changed or moved far (``_drift``), and those
     whose remembered best cannot be told apart from what they did not remember. Any other
@@ -380,7 +395,7 @@ def _again(corpus: Corpus, matrix: "scipy.sparse.csr_matrix", facts: tuple, keys
     old_to_new = _unchanged_sections(speech_of, len(corpus.speeches), keys, last)
     if old_to_new is None:
         return None
-    drift = _drift(corpus, n, old_to_new, rare, last)
+    drift = _drift(corpus, (n, usable > 0), old_to_new, entries, last)
     moved = drift > DRIFT
     if np.count_nonzero(moved) > AGAIN_SHARE * n:
         return None
@@ -460,40 +475,32 @@ def _candidates(matrix: "scipy.sparse.csr_matrix", stay: "np.ndarray", old: "np.
 def _dots(matrix: "scipy.sparse.csr_matrix", a: "np.ndarray", b: "np.ndarray") -> "np.ndarray":
     """Row a[p] times row b[p] of the matrix, for each p: the products of their common terms
     added in the order of the terms, from 0, as scipy's sparse product adds them, so the
-    same cosines to the last bit."""
-    ptr, idx, val = matrix.indptr.astype(np.int64), matrix.indices.astype(np.int64), matrix.data
-    width = matrix.shape[1]
-    sizes = ptr[a + 1] - ptr[a]
-    pair = np.repeat(np.arange(len(a)), sizes)
-    entry = np.repeat(ptr[a] - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
-    keys = np.repeat(np.arange(len(ptr) - 1, dtype=np.int64), np.diff(ptr)) * width + idx  # ascending
-    want = b[pair].astype(np.int64) * width + idx[entry]
-    at = np.minimum(np.searchsorted(keys, want), max(len(keys) - 1, 0))
-    hit = np.flatnonzero(keys[at] == want) if len(keys) else np.zeros(0, np.int64)
-    pair, products = pair[hit], val[entry[hit]] * val[at[hit]]
-    turn = np.arange(len(pair)) - np.searchsorted(pair, pair)  # each product's place among its pair's
-    out = np.zeros(len(a))
-    order = np.argsort(turn, kind="stable")
-    edges = np.searchsorted(turn[order], np.arange(int(turn.max(initial=-1)) + 2))
-    for s, e in zip(edges[:-1].tolist(), edges[1:].tolist()):
-        out[pair[order[s:e]]] += products[order[s:e]]
-    return out
+    same cosines to the last bit. Rows a and rows b multiplied term by term (their terms
+    stay in order) and each row of products added up by a product with ones, all in scipy's
+    C: the 53,718 pairs of an edit at 1,000 synthetic speeches in 0.03 s of CPU, where
+    finding the common terms in numpy took 0.26 s."""
+    if not len(a):
+        return np.zeros(0)
+    return matrix[a].multiply(matrix[b]).tocsr() @ np.ones(matrix.shape[1])
 
 
-def _drift(corpus: Corpus, n: int, old_to_new: "np.ndarray", rare: "np.ndarray", last: Memory) -> "np.ndarray":
-    """Per section now: how far its vector of rare terms (unit length over all its terms)
-    moved since the last build; infinite for a section that is new, holds a term the last
-    build did not know, or was usable then and not now (or the reverse)."""
-    where = {t: i for i, t in enumerate(last.terms.split("\n") if last.terms else [])}
-    at = np.array([where.get(t, -1) for t in corpus.vocab], dtype=np.int64)
-    keep = corpus.is_section[corpus.row]
-    r, t = (np.cumsum(corpus.is_section) - 1)[corpus.row[keep]], corpus.ids[keep]
-    tf = 1.0 + np.log(corpus.counts[keep])
-    known = at[t] >= 0
-    then = np.maximum(at[t], 0)
-    now, usable_now = _unit(r, tf * corpus.idf[t], rare[t], n)
+def _drift(corpus: Corpus, sections: tuple[int, "np.ndarray"], old_to_new: "np.ndarray", entries: Entries,
+           last: Memory) -> "np.ndarray":
+    """Per section now (``sections``: how many, which are usable): how far its vector of rare
+    terms (unit length over all its terms) moved since the last build; infinite for a section
+    that is new, holds a term the last build did not know, or was usable then and not now (or
+    the reverse)."""
+    n, usable_now = sections
+    r, t, tf = entries.r, entries.t, entries.tf
+    if last.terms == "\n".join(corpus.vocab):  # the same vocabulary (0.02 s to map it otherwise)
+        known, then = np.ones(len(t), dtype=bool), t
+    else:
+        where = {term: i for i, term in enumerate(last.terms.split("\n") if last.terms else [])}
+        at = np.array([where.get(term, -1) for term in corpus.vocab], dtype=np.int64)
+        known = at[t] >= 0
+        then = np.maximum(at[t], 0)
     before, usable_before = _unit(r, tf * np.where(known, last.idf[then], 0.0), known & last.rare[then], n)
-    drift = np.sqrt(np.bincount(r, weights=(now - before) ** 2, minlength=n))
+    drift = np.sqrt(np.bincount(r, weights=(entries.unit - before) ** 2, minlength=n))
     unknown = np.bincount(r, weights=~known, minlength=n) > 0
     new = np.ones(n, dtype=bool)
     new[old_to_new[old_to_new >= 0]] = False
