@@ -179,6 +179,15 @@ def test_a_page_signature_ignores_the_scores_it_does_not_show():
     renamed = related.Link("a", "s1", "报告", "2019", "二、总体要求", 0.51)
     assert related.page_signature({"x": (link,)}) == related.page_signature({"x": (moved,)})
     assert related.page_signature({"x": (link,)}) != related.page_signature({"x": (renamed,)})
+    assert related.page_signature({"x": (link,)}) != related.page_signature({"y": (link,)})
+    assert related.page_signature({"x": (link,)}) != related.page_signature({"x": (link, renamed)})
+
+
+def test_the_signatures_find_makes_are_those_of_the_links(seeds_archive):
+    found = related.find(themes.analyse(seeds_archive, seeds_archive.content).corpus)
+    assert found and all(isinstance(links, related.SpeechLinks) and links.shown for links in found.values())
+    for links in found.values():
+        assert links.shown == related.page_signature(dict(links))
 
 
 def _flat(found: dict) -> list:
