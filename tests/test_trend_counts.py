@@ -138,7 +138,7 @@ def test_counting_in_each_speechs_folded_text_is_counting_in_its_search_document
     archive, vocab, _ = real
     folder = Folder()
     terms = trend_counts.vocabulary(vocab, folder)
-    folded = FoldedTexts(archive.speeches, folder, Cache(enabled=False))
+    folded = FoldedTexts(archive.speeches, Cache(enabled=False))
     by_documents = trend_counts.count(trend_counts.speech_texts(archive, folder), terms)
     assert _same(trend_counts.count(folded.of(range(len(archive.speeches))), terms), by_documents)
     assert len(by_documents.term) > 90_000

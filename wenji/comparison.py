@@ -54,7 +54,7 @@ def files(corpus: Corpus | None, segmenter: Segmenter, cache: Cache | None = Non
     keyword = keyword_mask(corpus, segmenter) if len(corpus.vocab) else np.zeros(0, dtype=bool)
     folder = Folder()
     tops, candidates = _terms_per_speech(corpus, keyword)
-    folded = FoldedTexts(corpus.speeches, folder, or_off(cache))
+    folded = FoldedTexts(corpus.speeches, or_off(cache))
     texts = folded.of(range(len(folded)))
     folded.keep()
     holding = _Holding([folder.fold(t) for c in candidates for t, _ in c], texts)

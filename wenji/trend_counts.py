@@ -70,7 +70,7 @@ def files(archive: Archive, vocab: list[str], cache: Cache | None = None) -> dic
     """trends/index.js and trends/K.js for the archive and its vocabulary (unfolded words).
     ``cache`` keeps the last counts, so that a rebuild counts only what changed (recount)."""
     folder = Folder()
-    counts = _recount(FoldedTexts(archive.speeches, folder, or_off(cache)), vocabulary(vocab, folder), or_off(cache))
+    counts = _recount(FoldedTexts(archive.speeches, or_off(cache)), vocabulary(vocab, folder), or_off(cache))
     out: dict[str, str] = {}
     shards = _shards(counts)
     firsts = [next(iter(shard)) for shard in shards]
