@@ -93,12 +93,19 @@ def test_a_vocabulary_words_prebuilt_counts_are_its_literal_counts_in_every_real
 def test_counts_are_literal_folded_overlapping_and_never_span_two_paragraphs():
     folder = Folder()
     texts = [folder.fold(t) for t in ["哈哈哈，發展ＧＤＰ", "gdp发展\0展望", "发展发展发"]]
-    counts = trend_counts.count(texts, trend_counts.vocabulary(["哈哈", "发展", "GDP", "展展", "发展发"], folder))
+    counts = trend_counts.count(texts, trend_counts.vocabulary(["哈哈", "发展", "GDP", "展展", "发展发"]))
     got = {(counts.terms[t], s): n for t, s, n in zip(counts.term.tolist(), counts.speech.tolist(),
                                                       counts.count.tolist())}
     assert got == {("哈哈", 0): 2, ("发展", 0): 1, ("gdp", 0): 1, ("gdp", 1): 1, ("发展", 1): 1,
                    ("发展", 2): 2, ("发展发", 2): 2}
-    assert trend_counts.vocabulary(["发 展", "一", "發展", "发\0展"], folder) == ["发展"]
+    assert trend_counts.vocabulary(["发 展", "一", "發展", "发\0展"]) == ["发展"]
+
+
+def test_the_vocabulary_is_folded_and_in_utf16_order_as_the_page_compares_strings():
+    words = ["﨑字", "𠀋字", "丁丁", "xx年", "Max", "发\n展"]
+    assert trend_counts.vocabulary(words) == ["max", "××年", "丁丁", "𠀋字", "﨑字"]  # U+D840 U+DC0B < U+FA11
+    assert trend_counts.vocabulary(words[:5]) == ["max", "××年", "丁丁", "𠀋字", "﨑字"]
+    assert trend_counts.vocabulary(["﨑字", "丁丁"]) == ["丁丁", "﨑字"]
 
 
 def test_front_coding_counts_what_terms_share_in_utf16_units_as_the_page_slices():
@@ -113,7 +120,7 @@ def test_a_recount_after_an_edit_counts_only_the_edited_text_in_full_and_equals_
         real, tmp_path, monkeypatch):
     archive, vocab, _ = real
     folder = Folder()
-    texts, terms = trend_counts.speech_texts(archive, folder), trend_counts.vocabulary(vocab, folder)
+    texts, terms = trend_counts.speech_texts(archive, folder), trend_counts.vocabulary(vocab)
     cache = Cache(tmp_path / "cache")
     assert _same(trend_counts.recount(texts, terms, cache), trend_counts.count(texts, terms))
     edited = list(texts)
@@ -137,7 +144,7 @@ def test_counting_in_each_speechs_folded_text_is_counting_in_its_search_document
     the comparison data folds too; the counts are those of the search documents' texts."""
     archive, vocab, _ = real
     folder = Folder()
-    terms = trend_counts.vocabulary(vocab, folder)
+    terms = trend_counts.vocabulary(vocab)
     folded = FoldedTexts(archive.speeches, Cache(enabled=False))
     by_documents = trend_counts.count(trend_counts.speech_texts(archive, folder), terms)
     assert _same(trend_counts.count(folded.of(range(len(archive.speeches))), terms), by_documents)

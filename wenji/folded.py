@@ -37,15 +37,15 @@ def speech_text(speech: Speech) -> str:
 
 class Folding:
     """``Folder.fold`` of whole texts, each encoded once and looked up in a table of every
-    character's fold (filled as characters are first seen, from ``fold_char``, which fills
-    Folder's own table)."""
+    character's fold, filled as characters are first seen (from ``fold_char``, which fills
+    Folder's own table) and shared by every Folding of the process (4.4 MB): filling it for
+    the 3,000 characters of tests/corpus-real takes 0.02 s of CPU."""
 
-    def __init__(self) -> None:
-        self.codes: "np.ndarray | None" = None
+    codes: "np.ndarray | None" = None
 
     def fold(self, text: str) -> str:
-        if self.codes is None:
-            self.codes = np.full(0x110000, _UNSEEN, np.int32)
+        if Folding.codes is None:
+            Folding.codes = np.full(0x110000, _UNSEEN, np.int32)
         points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
         folded = self.codes[points]
         if (folded == _UNSEEN).any():

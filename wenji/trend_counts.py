@@ -41,7 +41,7 @@ from . import lazy
 from .cache import Cache, key as cache_key, or_off
 from .deflate import deflated_kept
 from .kept import Kept
-from .folded import FoldedTexts
+from .folded import FoldedTexts, Folding
 from .model import Archive
 from .search.documents import speech_documents
 from .search.encoding import DIGITS, LAST
@@ -69,8 +69,7 @@ class Counts(NamedTuple):
 def files(archive: Archive, vocab: list[str], cache: Cache | None = None) -> dict[str, str]:
     """trends/index.js and trends/K.js for the archive and its vocabulary (unfolded words).
     ``cache`` keeps the last counts, so that a rebuild counts only what changed (recount)."""
-    folder = Folder()
-    counts = _recount(FoldedTexts(archive.speeches, or_off(cache)), vocabulary(vocab, folder), or_off(cache))
+    counts = _recount(FoldedTexts(archive.speeches, or_off(cache)), vocabulary(vocab), or_off(cache))
     out: dict[str, str] = {}
     shards = _shards(counts)
     firsts = [next(iter(shard)) for shard in shards]
@@ -83,12 +82,19 @@ def files(archive: Archive, vocab: list[str], cache: Cache | None = None) -> dic
     return out
 
 
-def vocabulary(words: list[str], folder: Folder) -> list[str]:
+def vocabulary(words: list[str]) -> list[str]:
     """The words folded, of two characters or more, without white space (nor SEPARATOR), in
-    UTF-16 order."""
-    folded = {folder.fold(w) for w in words}
-    return sorted((w for w in folded if len(w) >= 2 and w.split() == [w] and SEPARATOR not in w),
-                  key=lambda w: w.encode("utf-16-be"))
+    UTF-16 order. Folded in one piece, one a line (folding them joined is folding each: a line
+    break folds to itself and ends a run of x), and sorted as strings where none is beyond the
+    BMP (UTF-16 order is then code-point order): 19,000 words one by one took 0.08 s of CPU."""
+    if any("\n" in w for w in words):
+        folded = {Folding().fold(w) for w in words}
+    else:
+        folded = set(Folding().fold("\n".join(words)).split("\n"))
+    kept = [w for w in folded if len(w) >= 2 and w.split() == [w] and SEPARATOR not in w]
+    if all(max(w) <= "\uffff" for w in kept):
+        return sorted(kept)
+    return sorted(kept, key=lambda w: w.encode("utf-16-be"))
 
 
 def speech_texts(archive: Archive, folder: Folder) -> list[str]:
