@@ -63,6 +63,18 @@ def test_the_word_starts_are_jiebas_words_of_each_line_traditional_characters_cu
     assert any(b - a > 1 for a, b in zip(got, got[1:]))  # words, not characters
 
 
+def test_the_word_starts_count_utf16_units_beyond_the_bmp_and_take_any_character(tmp_path):
+    seg = segmenter_for(tmp_path / "content")
+    seg.start()
+    for text in ["经济𠀋增长稳定\n社会主义", "经济增长\0稳定发展", "發展", "", "a"]:
+        expected, at = [], 0
+        for token in seg.jieba.cut(text.replace("發", "发")):
+            expected.append(at)
+            at += len(token.encode("utf-16-le")) // 2
+        digits = comparison.word_starts(text, seg)
+        assert starts_of(digits) == expected and len(digits) == (at + 5) // 6, text
+
+
 def test_the_compare_data_holds_the_word_starts_of_the_speechs_search_text(tmp_path):
     data = _data(tmp_path, ["我们要发展农业生产，提高粮食产量。", "经济增长稳定。"])
     starts = starts_of(data[1]["w"])

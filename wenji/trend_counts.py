@@ -92,7 +92,7 @@ def vocabulary(words: list[str]) -> list[str]:
     else:
         folded = set(Folding().fold("\n".join(words)).split("\n"))
     kept = [w for w in folded if len(w) >= 2 and w.split() == [w] and SEPARATOR not in w]
-    if all(max(w) <= "\uffff" for w in kept):
+    if max("".join(kept), default="") <= "\uffff":
         return sorted(kept)
     return sorted(kept, key=lambda w: w.encode("utf-16-be"))
 
