@@ -110,6 +110,16 @@ def test_the_vocabulary_is_folded_and_in_utf16_order_as_the_page_compares_string
 
 def test_front_coding_counts_what_terms_share_in_utf16_units_as_the_page_slices():
     assert trend_counts._front_coded(["社会", "社会主义", "社区", "𠀀甲", "𠀀乙"]) == "0社会 2主义 1区 0𠀀甲 2乙"
+    long = "长" * 70
+    for terms in (["社会", "社会主义", "社区", "社"], ["a", "ab", "abc", "b", "ba"], [long, long + "甲", long + "乙"],
+                  ["x", "发展"], []):
+        assert trend_counts._front_coded(terms) == trend_counts._front_coded_in_units(terms)
+    assert trend_counts._front_coded([long, long + "甲"]) == f"0{long} {trend_counts.DIGITS[-1]}{long[63:]}甲"
+
+
+def test_front_coding_the_real_vocabulary_in_numpy_is_front_coding_it_term_by_term(real):
+    terms = trend_counts.vocabulary(real[1])
+    assert trend_counts._front_coded(terms) == trend_counts._front_coded_in_units(terms)
 
 
 def _same(a: trend_counts.Counts, b: trend_counts.Counts) -> bool:

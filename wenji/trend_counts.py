@@ -386,9 +386,25 @@ def _vints(values: "np.ndarray") -> tuple["np.ndarray", "np.ndarray"]:
 
 def _front_coded(terms: list[str]) -> str:
     """Each term as the UTF-16 units it shares with the one before (a digit) and the rest.
-    Where the shared characters are all of the Basic Multilingual Plane (every term of the
-    real reports) they are the units, so no term is encoded to count them: encoding every
-    prefix twice took 0.1 of the 0.37 s of CPU of the trend counts of tests/corpus-real."""
+    Where every character is of the Basic Multilingual Plane (every term of the real reports)
+    characters are units, and what each term shares with the one before is found for all at
+    once in numpy, the terms as rows of code points: the 18,900 words of tests/corpus-real in
+    0.010 s of CPU, where comparing them character by character in Python took 0.020-0.025 s."""
+    joined = "".join(terms)
+    if not terms or max(joined) > "\uffff" or SEPARATOR in joined:  # (terms as rows: blanks are NULs)
+        return _front_coded_in_units(terms)
+    lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+    rows = np.zeros((len(terms), int(lengths.max())), dtype=np.uint32)
+    rows[np.arange(rows.shape[1]) < lengths[:, None]] = np.frombuffer(joined.encode("utf-32-le"), np.uint32)
+    shared = np.zeros(len(terms), dtype=np.int64)
+    shared[1:] = np.argmin(rows[1:] == rows[:-1], axis=1)  # where two rows first differ (terms are distinct)
+    shared = np.minimum(shared, np.minimum(lengths, np.roll(lengths, 1)))
+    shared = np.minimum(shared, len(DIGITS) - 1).tolist()
+    return " ".join([DIGITS[k] + term[k:] for k, term in zip(shared, terms)])
+
+
+def _front_coded_in_units(terms: list[str]) -> str:
+    """_front_coded of any terms, a term's shared prefix cut to what fits in a digit of units."""
     out, before = [], ""
     most = len(DIGITS) - 1
     for term in terms:
