@@ -159,3 +159,20 @@ def test_counting_in_each_speechs_folded_text_is_counting_in_its_search_document
     by_documents = trend_counts.count(trend_counts.speech_texts(archive, folder), terms)
     assert _same(trend_counts.count(folded.of(range(len(archive.speeches))), terms), by_documents)
     assert len(by_documents.term) > 90_000
+
+
+def test_a_shard_ends_after_the_term_that_takes_it_past_its_size_and_holds_its_terms_codes(monkeypatch):
+    monkeypatch.setattr(trend_counts, "SHARD_CHARS", 20)
+    texts = ["发展经济发展", "经济社会", "社会发展发展发展", ""]
+    counts = trend_counts.count(texts, ["发展", "社会", "经济", "人民"])
+    shards = trend_counts._shards(counts)
+    assert [t for terms, _ in shards for t in terms] == ["发展", "社会", "经济", "人民"]
+    codes = [c for _, joined in shards for c in joined.split(",")]
+    assert codes[3] == ""  # 人民: in no text
+    sizes = [len(t) + len(c) + 6 for t, c in zip(counts.terms, codes)]
+    at = 0
+    for terms, _ in shards:
+        mine = sizes[at:at + len(terms)]
+        assert sum(mine[:-1]) <= 20 and (at + len(terms) == len(sizes) or sum(mine) > 20)
+        at += len(terms)
+    assert len(shards) > 1

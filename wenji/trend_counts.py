@@ -72,8 +72,8 @@ def files(archive: Archive, vocab: list[str], cache: Cache | None = None) -> dic
     counts = _recount(FoldedTexts(archive.speeches, or_off(cache)), vocabulary(vocab), or_off(cache))
     out: dict[str, str] = {}
     shards = _shards(counts)
-    firsts = [next(iter(shard)) for shard in shards]
-    bodies = deflated_kept([{"t": _front_coded(list(shard)), "c": ",".join(shard.values())} for shard in shards],
+    firsts = [terms[0] for terms, _ in shards]
+    bodies = deflated_kept([{"t": _front_coded(terms), "c": codes} for terms, codes in shards],
                            or_off(cache), "trend shards")
     for k, body in enumerate(bodies):
         out[f"trends/{k}.js"] = f"{DATA_VARIABLE}[{json.dumps(str(k))}]={body};\n"
@@ -319,20 +319,26 @@ def _batches(texts: list[str]) -> list[tuple[int, int]]:
     return out
 
 
-def _shards(counts: Counts) -> list[dict[str, str]]:
-    """The terms' encoded counts, cut into shards of about SHARD_CHARS characters."""
-    bounds = np.searchsorted(counts.term, np.arange(len(counts.terms) + 1))
+def _shards(counts: Counts) -> list[tuple[list[str], str]]:
+    """The terms' encoded counts, cut into shards of about SHARD_CHARS characters: per shard
+    its terms and their codes separated by commas. A shard ends after the term that takes it
+    past SHARD_CHARS (a term counting its characters, its code's and 6), found by a binary
+    search of the sizes summed, and the commas are put into all the codes at once (a Python
+    loop over the terms took 0.017 s of CPU on tests/corpus-real)."""
+    n = len(counts.terms)
+    if not n:
+        return []
+    bounds = np.searchsorted(counts.term, np.arange(n + 1))
     codes, offsets = _entry_codes(counts, bounds)
-    shards: list[dict[str, str]] = [{}]
-    size = 0
-    for t, term in enumerate(counts.terms):
-        code = codes[offsets[t]:offsets[t + 1]]
-        if size > SHARD_CHARS:
-            shards.append({})
-            size = 0
-        shards[-1][term] = code
-        size += len(term) + len(code) + 6
-    return shards if shards[0] else []
+    sizes = np.fromiter(map(len, counts.terms), dtype=np.int64, count=n) + np.diff(offsets) + 6
+    total = np.concatenate([[0], np.cumsum(sizes)])
+    with_commas = np.insert(np.frombuffer(codes.encode("ascii"), np.uint8), offsets[1:n], ord(",")).tobytes().decode()
+    shards, first = [], 0
+    while first < n:
+        end = min(int(np.searchsorted(total, total[first] + SHARD_CHARS, side="right")), n)
+        shards.append((counts.terms[first:end], with_commas[offsets[first] + first:offsets[end] + end - 1]))
+        first = end
+    return shards
 
 
 def _entry_codes(counts: Counts, bounds: "np.ndarray") -> tuple[str, list[int]]:
