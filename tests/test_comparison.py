@@ -96,3 +96,15 @@ def test_the_word_starts_count_units_in_the_text_the_page_joins_from_the_search_
         joined = "\n".join("\n".join(([r[1]] if r[1] else []) + r[3::2]) for r in rows)
         assert joined == comparison._search_text(speech), speech.slug
         assert joined == "\n".join(d.text for d in speech_documents(s, speech))
+
+
+def test_the_texts_holding_each_pair_are_the_same_found_by_table_or_by_sorting(tmp_path, monkeypatch):
+    texts = ["全面建成小康社会\n发展農業", "小康", "", "x", "乡村振兴𠀋𠀋，振兴乡村"]
+    terms = ["小康社会", "小康", "乡村振兴", "振兴", "𠀋𠀋", "农业", "兴乡"]
+    by_table = comparison._Holding(terms, texts)
+    monkeypatch.setattr(comparison, "PAIR_TABLE_SIZE", 0)
+    by_sorting = comparison._Holding(terms, texts)
+    assert by_table.bits.tolist() == by_sorting.bits.tolist()
+    assert by_table.held_before(terms, 4) == [True, True, False, False, False, False, False]
+    assert by_table.held_before(terms, 5) == by_sorting.held_before(terms, 5) == [True] * 5 + [False, True]
+    assert by_table.first_unheld(terms, 4, 2) == [2, 3]

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from typing import Callable
 
 from . import lazy
 from .cache import Cache, or_off
@@ -41,6 +42,7 @@ np = lazy.module("numpy")
 DATA_VARIABLE = "wenjiCompareData"
 TOP_TERMS = 100  # salient terms kept per speech
 FIRST_TERMS = 60  # first-used terms kept per speech, the most frequent first
+PAIR_TABLE_SIZE = 1 << 23  # entries (4 bytes each) of a table of character pairs (_pair_finder)
 
 
 def files(corpus: Corpus | None, segmenter: Segmenter, cache: Cache | None = None) -> dict[str, str]:
@@ -122,9 +124,9 @@ class _Holding:
         self.texts = texts
         self.codes = _all_pairs(terms)
         self.bits = np.zeros((len(self.codes), (len(texts) + 7) // 8), dtype=np.uint8)
+        find = _pair_finder(self.codes)
         for s, text in enumerate(texts):
-            rows = np.nonzero(np.isin(self.codes, _pairs(text), assume_unique=True))[0]
-            self.bits[rows, s // 8] |= np.uint8(1 << (7 - s % 8))
+            self.bits[find(text), s // 8] |= np.uint8(1 << (7 - s % 8))
 
     def first_unheld(self, terms: list[str], s: int, limit: int) -> list[int]:
         """The places of the first ``limit`` of these (folded) terms that no text before text
@@ -157,6 +159,29 @@ class _Holding:
         for k, h in zip(owner[firsts][which].tolist(), holders.tolist()):
             held[k] = held[k] or terms[k] in self.texts[h]
         return held
+
+
+def _pair_finder(codes: "np.ndarray") -> Callable[[str], "np.ndarray"]:
+    """A function giving the places in ``codes`` (sorted character pairs) of the pairs a text
+    holds. Where the pairs' characters are few enough, each is given a number (1, 2, ...; 0
+    for any other character) and a table from every pair of numbers to its place looks them
+    up: at 1,000 synthetic speeches (3,300 pairs of 1,200 characters) 0.13-0.14 s of CPU,
+    where sorting each text's pairs to find them took 0.23-0.25 s."""
+    chars = np.unique(np.concatenate([codes >> np.uint64(32), codes & np.uint64(0xFFFFFFFF)])).astype(np.int64)
+    base = len(chars) + 1
+    if not len(codes) or base * base > PAIR_TABLE_SIZE:
+        return lambda text: np.nonzero(np.isin(codes, _pairs(text), assume_unique=True))[0]
+    number = np.zeros(int(chars[-1]) + 2, dtype=np.int64)  # up to the last character, then 0 for any above
+    number[chars] = np.arange(1, base)
+    table = np.full(base * base, -1, dtype=np.int32)
+    table[number[(codes >> np.uint64(32)).astype(np.int64)] * base
+          + number[(codes & np.uint64(0xFFFFFFFF)).astype(np.int64)]] = np.arange(len(codes), dtype=np.int32)
+
+    def find(text: str) -> "np.ndarray":
+        numbers = number[np.minimum(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32), len(number) - 1)]
+        places = table[numbers[:-1] * base + numbers[1:]]
+        return places[places >= 0]
+    return find
 
 
 def _term_pairs(terms: list[str]) -> tuple["np.ndarray", "np.ndarray"]:
