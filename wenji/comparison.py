@@ -131,8 +131,9 @@ class _Holding:
     def first_unheld(self, terms: list[str], s: int, limit: int) -> list[int]:
         """The places of the first ``limit`` of these (folded) terms that no text before text
         s holds, asked about 2 x limit at a time (most of a speech's candidates are new, and
-        it has hundreds: 0.1 s of CPU on tests/corpus-real, where asking term by term took
-        0.3 s)."""
+        it has hundreds). Making the bits and asking for every speech took 0.076 s of CPU on
+        tests/corpus-real, where asking term by term took 0.095-0.11 s (at 1,000 synthetic
+        speeches, the pair table's gain included: 0.20-0.25 s against 0.29-0.30 s)."""
         out: list[int] = []
         for at in range(0, len(terms), 2 * limit):
             held = self.held_before(terms[at:at + 2 * limit], s)
@@ -256,25 +257,16 @@ def word_starts(text: str, segmenter: Segmenter) -> str:
     that cuts each line in turn): 0.1 s of CPU for the 37 real reports, where the digits
     looked up one by one in Python took 0.1 s more at 1,000 synthetic speeches."""
     segmenter.start()
-    starts, size = _token_starts(segmenter.jieba.cut(simplify(text)), "\0" not in text)
+    tokens = segmenter.jieba.cut(simplify(text))
+    if len(text.encode("utf-16-le")) == 2 * len(text):
+        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+    else:
+        lengths = np.array([_units(t) for t in tokens], dtype=np.int64)
+    size = int(lengths.sum())
     bits = np.zeros((size + 5) // 6 * 6, dtype=np.uint8)
-    bits[starts] = 1
+    bits[np.cumsum(lengths) - lengths] = 1
     values = bits.reshape(-1, 6) @ (1 << np.arange(6))
     return np.frombuffer(DIGITS.encode("ascii"), dtype=np.uint8)[values].tobytes().decode("ascii")
-
-
-def _token_starts(tokens: list[str], joinable: bool) -> tuple["np.ndarray", int]:
-    """The UTF-16 unit where each token starts, and the units of all. ``joinable``: no token
-    holds a NUL, so the tokens are joined by NULs and encoded once, a token starting where a
-    NUL was less the NULs before it (the length of every token taken in Python took 0.2 s of
-    CPU at 1,000 synthetic speeches, 5 M tokens, this 0.05 s)."""
-    if joinable:
-        units = np.frombuffer("\0".join(tokens).encode("utf-16-le"), dtype=np.uint16)
-        breaks = np.nonzero(units == 0)[0]
-        starts = np.concatenate([[0], breaks - np.arange(len(breaks))]) if tokens else breaks
-        return starts, len(units) - len(breaks)
-    lengths = np.array([_units(t) for t in tokens], dtype=np.int64)
-    return np.cumsum(lengths) - lengths, int(lengths.sum())
 
 
 def _units(token: str) -> int:
