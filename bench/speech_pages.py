@@ -46,8 +46,10 @@ def prepared(seeds: Path, content: Path, work: Path):
     raise SystemExit("no step _render_speeches in wenji.site.STEPS")
 
 
-def timed(site, b, runs: int) -> tuple[dict[str, float], str]:
-    """The least CPU seconds of ``runs`` per part, and a digest of everything made."""
+def timed(site, b, runs: int, dump: Path | None = None) -> tuple[dict[str, float], str]:
+    """The least CPU seconds of ``runs`` per part, and a digest of the files made (written,
+    with their signatures, into ``dump`` when given; the signatures differ from one version of
+    wenji's code to another)."""
     from wenji import parallel
 
     best: dict[str, float] = {}
@@ -64,7 +66,10 @@ def timed(site, b, runs: int) -> tuple[dict[str, float], str]:
                 data = site.produce(b.archive, b.themes, b.env, item, b.related)
                 spent[item.kind] += time.process_time() - start
                 h.update(rel.encode() + b"\0" + (data.encode() if isinstance(data, str) else data) + b"\0")
-                h.update(item.signature.encode())
+                if dump is not None:
+                    (dump / rel).parent.mkdir(parents=True, exist_ok=True)
+                    (dump / rel).write_bytes(data.encode() if isinstance(data, str) else data)
+                    (dump / (rel + ".signature")).write_text(item.signature)
             digest = h.hexdigest()
             for k, v in spent.items():
                 best[k] = min(best.get(k, v), v)
@@ -77,6 +82,7 @@ def main() -> int:
     ap.add_argument("--content", type=Path, default=REAL / "content")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--tree", type=Path, default=ROOT, help="the checkout whose wenji is measured")
+    ap.add_argument("--dump", type=Path, help="write every output (and its signature) into this folder")
     ap.add_argument("--top", type=int, default=0, help="then one more run under cProfile: its K costliest functions")
     args = ap.parse_args()
     sys.path.insert(0, str(args.tree.resolve()))
@@ -84,7 +90,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="wenji-speech-pages-") as tmp:
         site, b = prepared(args.seeds.resolve(), args.content.resolve(), Path(tmp))
         try:
-            best, digest = timed(site, b, args.runs)
+            best, digest = timed(site, b, args.runs, args.dump)
             if args.top:
                 profiler = cProfile.Profile()
                 profiler.runcall(timed, site, b, 1)
@@ -99,7 +105,7 @@ def main() -> int:
         if v:
             print(f"  {k:<11} {v:7.3f}")
     print(f"  {'step':<11} {sum(best.values()):7.3f}")
-    print(f"outputs and signatures digest {digest[:16]}")
+    print(f"digest of the files made {digest[:16]}")
     return 0
 
 
