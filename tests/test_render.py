@@ -3,14 +3,19 @@ same kind, the page data from which the browser makes a speech's .json; dates, t
 Markdown, and the search page."""
 from __future__ import annotations
 
+import random
 import re
 from dataclasses import replace
 from pathlib import Path
 
-from wenji import downloads, labels, render
-from wenji.model import Meta, Section, Speech
+from markupsafe import escape
+
+from wenji import downloads, labels, masks, render
+from wenji.meta import SITE_DEFAULTS
+from wenji.model import Archive, Meta, Paragraph, Section, Speech
 from wenji.related import Link
 from wenji.site import TEMPLATES
+from wenji.themes import Chip, PageThemes, ThemeCount
 
 
 def speech(slug: str, kind: str) -> Speech:
@@ -89,3 +94,88 @@ def test_speech_labels_are_short_and_unique():
         dated("e", "1956", "党代会报告", "1956年政治报告")])
     assert got == {"a": "2019 政府工作报告", "b": "十七大 党代会报告", "c": "在中国共产党第十一次全国代表大会上的政治报告",
                    "d": "1956 关于修改党的章程的报告", "e": "1956 政治报告"}
+
+
+def test_marks_are_wrapped_the_same_whether_or_not_the_text_has_characters_to_escape():
+    def piece_by_piece(text):
+        return "".join(f'<span class="mask">{escape(piece)}</span>' if is_mask else str(escape(piece))
+                       for piece, is_mask in masks.split(text))
+    assert str(render.masked("**市xx县x.xx万元")) == ('<span class="mask">**</span>市<span class="mask">xx</span>县'
+                                                   '<span class="mask">x.xx</span>万元')
+    assert str(render.masked("<x>&xx")) == '&lt;<span class="mask">x</span>&gt;&amp;<span class="mask">xx</span>'
+    assert str(render.masked("max ×××")) == 'max <span class="mask">×××</span>'  # the x of max is a letter
+    rng = random.Random(7)
+    alphabet = "xX*×.．ab市县 <>&\"'"
+    for _ in range(2000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(12)))
+        assert str(render.masked(text)) == piece_by_piece(text), text
+
+
+def test_chips_and_related_passages_are_escaped_and_a_link_s_item_is_made_once():
+    chips = (Chip("t<1>", "<b>民生</b>", "h\"1", "0.5", ("就业", "<i>")),)
+    assert str(render.chips_html(chips, "../")) == (
+        '<ul class="theme-chips" aria-label="本节主题"><li><a href="../themes/t&lt;1&gt;.html#h&#34;1" '
+        'title="就业、&lt;i&gt;">&lt;b&gt;民生&lt;/b&gt;</a></li></ul>\n')
+    assert render.chips_html((), "../") == ""
+    links = (Link("a", "s1", "<script>", "", "一、<b>回顾</b>", 0.9), Link("b", "s2", "乙", "2019", "", 0.8))
+    items: dict = {}
+    html = str(render.related_html(links, {"b": "2019 乙&丙"}, items))
+    assert html == ('<details class="related"><summary>相关论述 2 处</summary><ul>'
+                    '<li><a href="a.html#s1">&lt;script&gt;（年份不详）</a> 一、&lt;b&gt;回顾&lt;/b&gt;</li>'
+                    '<li><a href="b.html#s2">2019 乙&amp;丙</a></li></ul></details>\n')
+    assert len(items) == 2
+    again = str(render.related_html(links[:1] + (links[0]._replace(score=0.1),), {}, items))
+    assert again.count("&lt;script&gt;（年份不详）</a> 一、") == 2 and len(items) == 2  # the same item, not made again
+
+
+def _sectioned() -> Speech:
+    deep = Section("s1-1-1-1-1-1", "<深>", 6, "arabic", blocks=[Paragraph("p3", "六级 x.xx 万元", 0)])
+    five = Section("s1-1-1-1-1", "五级", 5, "arabic", blocks=[deep])
+    four = Section("s1-1-1-1", "四级", 4, "arabic", blocks=[five])
+    three = Section("s1-1-1", "三级", 3, "arabic", blocks=[four])
+    two = Section("s1-1", "（一）二级", 2, "paren-cn", blocks=[three])
+    one = Section("s1", "一、**一级", 1, "cn", blocks=[Paragraph("p2", "第一节的段落。", 0), two])
+    body = Section("", "", 0, "root", blocks=[Paragraph("p1", "前言。", 0), one,
+                                              Paragraph("p4", "注文。", 0, kind="note", note=1)])
+    return replace(speech("a", "报告"), body=body)
+
+
+class _Themes:
+    def __init__(self, page: PageThemes) -> None:
+        self._page = page
+
+    def page(self, slug: str) -> PageThemes:
+        return self._page
+
+
+def test_a_speech_page_shows_each_section_with_its_heading_chips_related_passages_and_text():
+    s = _sectioned()
+    page = render.outline(s)
+    assert [x.id for x in page.sections] == ["s1", "s1-1", "s1-1-1", "s1-1-1-1", "s1-1-1-1-1", "s1-1-1-1-1-1"]
+    assert page.paragraphs == 4 and page.counted  # p1, p2, p3 in reading order; the note is listed apart
+    assert str(page.headings["s1"]) == '一、<span class="mask">**</span>一级'
+    themes = PageThemes({"s1-1": (Chip("minsheng", "民生", "h7", "0.5", ("就业",)),)},
+                        (ThemeCount("minsheng", "民生", 1),), ())
+    related = {"s1-1": (Link("b", "s3", "乙", "2019", "三、乙", 0.5),)}
+    html = render.speech_page(render.environment(TEMPLATES), Archive([s], dict(SITE_DEFAULTS)), s, None, None,
+                              _Themes(themes), related)
+    body = html.split('<div class="speech-body">\n')[1].split('<aside class="notes"')[0]
+    assert body.startswith('<p id="p1">前言。</p>\n<section id="s1" class="sec d1 cn">\n'
+                           '<h2>一、<span class="mask">**</span>一级</h2>\n<p id="p2">第一节的段落。</p>\n'
+                           '<section id="s1-1" class="sec d2 paren-cn">\n<h3>（一）二级</h3>\n'
+                           '<ul class="theme-chips" aria-label="本节主题"><li><a href="../themes/minsheng.html#h7" '
+                           'title="就业">民生</a></li></ul>\n<details class="related">')
+    assert '<h6>&lt;深&gt;</h6>\n<p id="p3">六级 <span class="mask">x.xx</span> 万元</p>\n\n</section>' in body
+    assert "<h7" not in body and body.count("<section") == body.count("</section>") == 6
+    assert "data-n" not in body and '<li id="fn1"><p id="p4" class="note" data-n="4">' in html
+    assert '<a href="#s1">一、<span class="mask">**</span>一级</a>' in html  # the contents
+    assert "6 节，4 段" in html
+
+
+def test_paragraphs_out_of_order_carry_their_numbers():
+    s = _sectioned()
+    s.body.blocks[0].id = "p9"
+    page = render.outline(s)
+    assert not page.counted
+    html = render.speech_page(render.environment(TEMPLATES), Archive([s], dict(SITE_DEFAULTS)), s, None, None)
+    assert '<p id="p9" data-n="9">' in html and '<p id="p2" data-n="2">' in html
