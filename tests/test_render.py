@@ -111,6 +111,25 @@ def test_marks_are_wrapped_the_same_whether_or_not_the_text_has_characters_to_es
         assert str(render.masked(text)) == piece_by_piece(text), text
 
 
+def test_marks_are_found_where_the_mask_pattern_finds_them():
+    starts = {chr(c) for c in [*range(0x21, 0x2500), *range(0x2550, 0x2580), *range(0xFF00, 0xFFF0)]}
+    for c in starts | set(masks.MASK.pattern):  # every character that can begin a mark is looked for
+        if masks.MASK.match(c) or masks.MASK.search(c * 3):
+            assert render._MARK_START.match(c), c
+    rng = random.Random(5)
+    alphabet = sorted(set(masks.MASK.pattern) | set("xX*×.．ab市县 <>&"))
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(14)))
+        assert render.mask_pieces(text) == re.split(f"({masks.MASK.pattern})", text), text
+
+
+def test_escaped_is_markupsafe_s_escape():
+    rng = random.Random(3)
+    for _ in range(2000):
+        text = "".join(rng.choice("&<>\"'a市 ;#") for _ in range(rng.randrange(10)))
+        assert render.escaped(text) == str(escape(text)) and type(render.escaped(text)) is str
+
+
 def test_chips_and_related_passages_are_escaped_and_a_link_s_item_is_made_once():
     chips = (Chip("t<1>", "<b>民生</b>", "h\"1", "0.5", ("就业", "<i>")),)
     assert str(render.chips_html(chips, "../")) == (
