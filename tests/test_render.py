@@ -187,7 +187,10 @@ def test_a_speech_page_shows_each_section_with_its_heading_chips_related_passage
     assert '<h6>&lt;深&gt;</h6>\n<p id="p3">六级 <span class="mask">x.xx</span> 万元</p>\n\n</section>' in body
     assert "<h7" not in body and body.count("<section") == body.count("</section>") == 6
     assert "data-n" not in body and '<li id="fn1"><p id="p4" class="note" data-n="4">' in html
-    assert '<a href="#s1">一、<span class="mask">**</span>一级</a>' in html  # the contents
+    contents = html.split('<h2 id="toc-h">目录</h2>\n')[1].split("</nav>")[0]
+    assert contents.startswith('<ol>\n<li><a href="#s1">一、<span class="mask">**</span>一级</a><ol>\n'
+                               '<li><a href="#s1-1">（一）二级</a><ol>\n<li><a href="#s1-1-1">三级</a><ol>\n')
+    assert contents.endswith('<li><a href="#s1-1-1-1-1-1">&lt;深&gt;</a></li>\n' + "</ol>\n</li>\n" * 5 + "</ol>\n\n")
     assert "6 节，4 段" in html
 
 
