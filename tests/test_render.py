@@ -147,6 +147,19 @@ def test_chips_and_related_passages_are_escaped_and_a_link_s_item_is_made_once()
     assert again.count("&lt;script&gt;（年份不详）</a> 一、") == 2 and len(items) == 2  # the same item, not made again
 
 
+def test_the_speech_s_themes_and_keywords_in_its_header_are_escaped():
+    themes = PageThemes({}, (ThemeCount("t1", "<民生>", 3), ThemeCount("t2", "生态", 1)), (("就业", "pinyin.html#j"), ("<b>", "")))
+    assert str(render.speech_themes_html(themes, "a&b", "../")) == (
+        '<div class="speech-themes">\n  <p class="theme-line"><span class="tl-label">主题</span>\n'
+        '<a class="theme-chip" href="../themes/t1.html#sp-a&amp;b" title="本篇 3 节涉及“&lt;民生&gt;”">&lt;民生&gt;'
+        '<span class="chip-n">3</span></a> <a class="theme-chip" href="../themes/t2.html#sp-a&amp;b" '
+        'title="本篇 1 节涉及“生态”">生态<span class="chip-n">1</span></a>  </p>\n'
+        '  <p class="keyword-line"><span class="tl-label">关键词</span>\n'
+        '<a href="../keywords/pinyin.html#j">就业</a>、<span class="kw">&lt;b&gt;</span>  </p>\n</div>\n')
+    assert render.speech_themes_html(PageThemes({}, (), ()), "a", "../") == ""
+    assert render.speech_themes_html(None, "a", "../") == ""
+
+
 def _sectioned() -> Speech:
     deep = Section("s1-1-1-1-1-1", "<深>", 6, "arabic", blocks=[Paragraph("p3", "六级 x.xx 万元", 0)])
     five = Section("s1-1-1-1-1", "五级", 5, "arabic", blocks=[deep])
