@@ -3,6 +3,7 @@ same kind, the page data from which the browser makes a speech's .json; dates, t
 Markdown, and the search page."""
 from __future__ import annotations
 
+import json
 import random
 import re
 from dataclasses import replace
@@ -214,3 +215,15 @@ def test_paragraphs_out_of_order_carry_their_numbers():
     assert not page.counted
     html = render.speech_page(render.environment(TEMPLATES), Archive([s], dict(SITE_DEFAULTS)), s, None, None)
     assert '<p id="p9" data-n="9">' in html and '<p id="p2" data-n="2">' in html
+
+
+def test_a_speech_s_json_rows_made_as_text_are_what_its_structure_encodes(real_archive, seeds_archive):
+    for s in real_archive.speeches + seeds_archive.speeches:
+        for config in ({}, {"base_url": "https://example.org/文集/"}):
+            data = downloads.structure(config, s)
+            text = downloads.speech_json(config, s)
+            assert text == downloads._json(data), s.slug  # the rows encoded one by one, as dicts
+            assert json.loads(text) == data
+    odd = _sectioned()
+    odd.body.blocks[1].heading = '一、"引号"\\与<尖括号>\n'
+    assert downloads.speech_json({}, odd) == downloads._json(downloads.structure({}, odd))
