@@ -99,8 +99,8 @@ def test_speech_labels_are_short_and_unique():
 
 def test_marks_are_wrapped_the_same_whether_or_not_the_text_has_characters_to_escape():
     def piece_by_piece(text):
-        return "".join(f'<span class="mask">{escape(piece)}</span>' if is_mask else str(escape(piece))
-                       for piece, is_mask in masks.split(text))
+        return "".join(f'<span class="mask">{escape(piece)}</span>' if i % 2 else str(escape(piece))
+                       for i, piece in enumerate(re.split(f"({masks.MASK.pattern})", text)))
     assert str(render.masked("**市xx县x.xx万元")) == ('<span class="mask">**</span>市<span class="mask">xx</span>县'
                                                    '<span class="mask">x.xx</span>万元')
     assert str(render.masked("<x>&xx")) == '&lt;<span class="mask">x</span>&gt;&amp;<span class="mask">xx</span>'
@@ -110,18 +110,6 @@ def test_marks_are_wrapped_the_same_whether_or_not_the_text_has_characters_to_es
     for _ in range(2000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(12)))
         assert str(render.masked(text)) == piece_by_piece(text), text
-
-
-def test_marks_are_found_where_the_mask_pattern_finds_them():
-    starts = {chr(c) for c in [*range(0x21, 0x2500), *range(0x2550, 0x2580), *range(0xFF00, 0xFFF0)]}
-    for c in starts | set(masks.MASK.pattern):  # every character that can begin a mark is looked for
-        if masks.MASK.match(c) or masks.MASK.search(c * 3):
-            assert render._MARK_START.match(c), c
-    rng = random.Random(5)
-    alphabet = sorted(set(masks.MASK.pattern) | set("xX*×.．ab市县 <>&"))
-    for _ in range(3000):
-        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(14)))
-        assert render.mask_pieces(text) == re.split(f"({masks.MASK.pattern})", text), text
 
 
 def test_escaped_is_markupsafe_s_escape():

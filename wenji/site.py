@@ -385,7 +385,7 @@ def _render_chunk(jobs: list[tuple[str, Deferred]]) -> list[None]:
     (gathered there, 1,000 speeches' pages raised the build's peak memory by 300 MB)."""
     for rel, item in jobs:
         _write(_RENDER["to"], rel, produce(_RENDER["archive"], _RENDER["themes"], _RENDER["env"], item,
-                                             _RENDER["related"]))
+                                           _RENDER["related"]))
     return [None] * len(jobs)
 
 
@@ -471,7 +471,7 @@ class _Build:
         self.tmp: Path | None = None  # the site being built
         self.output = Output(Path(), None)  # where it is written (made by _open_output)
         self.early: parallel.Background | None = None  # the files that need no themes, written beside
-        self.late: list[parallel.Background] = []  # comparison data and theme pages, written beside
+        self.late: list[parallel.Background] = []  # comparison data, theme pages, trend counts, written beside
         self.counts: termcounts.Counted | None = None
         self.themes: themes_mod.Themes | None = None
         self.related: dict[str, related_mod.SpeechLinks] = {}

@@ -34,7 +34,7 @@ def text_size(docs: list[Doc]) -> int:
     return sum(len(d.heading) + sum(len(t) + 1 for _, t in d.paragraphs) for d in docs)
 
 
-def _title_in_body(speech: Speech) -> bool:
+def title_in_body(speech: Speech) -> bool:
     """An inferred title (first sentence, maybe cut with …) repeats the text: no title doc."""
     title = speech.meta.title.rstrip("…").strip()
     first = next(iter(speech.paragraphs()), None)
@@ -54,7 +54,7 @@ def speech_documents(si: int, speech: Speech, base: int = 0) -> list[Doc]:
             elif sec.depth == 0:
                 docs.append(Doc(si, parent, b.id, "", [(int(b.id[1:]), b.text)]))
 
-    if not _title_in_body(speech):
+    if not title_in_body(speech):
         docs.append(Doc(si, -1, "", speech.meta.title, []))
     walk(speech.body, -1)
     return docs
