@@ -11,14 +11,15 @@ speeches (bench/synthetic.py), it prints:
 - the same build on every core in a fresh process: its wall time, and the CPU time of the
   build's own process and of the processes it started (how the work was split);
 - the same build on one core, in this process, with every step timed: reading and sectioning,
-  loading the dictionary, cutting and counting, the theme step, related passages, comparison
+  loading the dictionary, cutting and counting, the term matrix, the theme step, related passages, comparison
   data, trend counts, speech pages, theme pages, home pages, archive downloads, search files, feeds, static
   files, the swap. On one core the steps
   run one after the other, so they add up to the build and show what each one costs; on two
   cores the build loads numpy, pypinyin and jieba's dictionary while worker processes read the
   speeches, runs the files that need no themes (search, downloads, home pages, feeds) in a
-  second process beside the cutting and the theme step, and then the comparison data and the
-  theme pages in two more beside the related passages and the speech pages.
+  second process beside the cutting and the theme step, the comparison data and the trend
+  counts in two more beside the theme step, and the theme pages in a fourth beside the related
+  passages and the speech pages.
 - the rebuild after editing one speech, on one core, step by step as above (in the process
   that made the first build, so its imports are done);
 - with ``--top K``: the K functions where the one-core build spends most of its own CPU time
@@ -62,7 +63,8 @@ STEPS = [
     ("read, clean, structure", "wenji.site", "load_speeches"),
     ("load the dictionary", "wenji.segment", "Segmenter.start"),
     ("cut and count terms", "wenji.termcounts", "count"),
-    ("theme step (matrix, themes, keywords)", "wenji.themes", "analyse"),
+    ("the sections' term matrix", "wenji.themes", "join_counts"),
+    ("theme step (themes, keywords)", "wenji.themes", "analyse"),
     ("related passages", "wenji.related", "find_again"),
     ("comparison data (compare/)", "wenji.comparison", "files"),
     ("trend counts (trends/)", "wenji.trend_counts", "files"),

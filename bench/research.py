@@ -3,8 +3,8 @@
 
 Builds a synthetic archive of N speeches (bench/synthetic.py, paragraphs of the real reports,
 ~30 KB a speech), or with ``--real`` tests/corpus-real, from an empty cache with ``-v`` and
-prints the time of the steps this work added (related passages, trend counts, and the wait for the
-comparison data, which is written beside the speech pages) against the whole cold build, in that
+prints the time of the steps this work added (related passages, and the wait for the comparison
+data and the trend counts, which are written beside the theme step and the speech pages) against the whole cold build, in that
 one run; the bytes of compare/, of trends/ and of the
 related passages on the speech pages. Then, in headless Chromium from file://, for trends.html:
 per term, whether it is a word of the archive's vocabulary (charted from its prebuilt counts,
@@ -32,7 +32,7 @@ from synthetic import make_archive  # noqa: E402
 
 # The comparison data is written in a process beside the speech pages (with the theme pages), so
 # its own time is not a step of the main process; ``bench/profile.py`` times it on one core.
-STEPS = ("related passages", "trend counts", "wait for the comparison data and theme pages")
+STEPS = ("related passages", "wait for the comparison data, theme pages and trend counts")
 
 
 def cold_build(seeds: Path, content: Path, out: Path, cache: Path) -> tuple[float, dict[str, float]]:

@@ -114,6 +114,7 @@ def test_a_file_the_same_as_the_previous_sites_is_linked_and_any_other_written(t
     assert os.path.samefile(new / "compare" / "0.js", previous / "compare" / "0.js")
     assert (new / "compare" / "1.js").read_bytes() == b"new" and (previous / "compare" / "1.js").read_bytes() == b"old"
     assert (new / "search" / "d" / "0.js").read_bytes() == b"first"
-    with pytest.raises(BuildError):
-        site._write(to, "../outside.js", b"x")
+    for leaving in ["../outside.js", "search/../../outside.js", str(tmp_path / "outside.js")]:
+        with pytest.raises(BuildError):
+            site._write(to, leaving, b"x")
     assert not (tmp_path / "outside.js").exists()

@@ -15,7 +15,7 @@ import tempfile
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable, NamedTuple
+from typing import Callable, Iterable, Iterator, NamedTuple
 
 from . import (boilerplate, clean, comparison, downloads, feeds, footnotes, header, keywords, masks, meta as metadata,
                parallel, readers, related as related_mod, render, structure, termcounts, theme_pages, trend_counts)
@@ -411,32 +411,45 @@ def _write(to: Output, rel: str, content: str | bytes) -> None:
     Making a file costs this machine's file system 0.3-0.8 ms, and removing the previous site's
     as much again, where a link costs 0.02 ms: a rebuild of 1,000 synthetic speeches wrote again
     and removed 2,000 files (comparison data, search texts) that no edit had changed."""
-    target = (to.folder / rel).resolve()
-    if to.folder.resolve() not in target.parents:
+    if os.path.isabs(rel) or ".." in rel.split("/"):
         raise BuildError([InputError(Path(rel), "output path would leave the output folder")])
+    target = os.path.join(to.folder, rel)
     if isinstance(content, str):
         content = content.encode("utf-8")
-    if to.previous is not None and _same_file(to.previous / rel, content) and _link(to.previous / rel, target):
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(content)
-
-
-def _same_file(path: Path, content: bytes) -> bool:
+    if to.previous is not None:
+        before = os.path.join(to.previous, rel)
+        if _same_file(before, content) and _link(before, target):
+            return
     try:
-        return path.stat().st_size == len(content) and path.read_bytes() == content
+        _write_new(target, content)
+    except FileNotFoundError:  # its folder is not made yet
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        _write_new(target, content)
+
+
+def _write_new(path: str, content: bytes) -> None:
+    with open(path, "wb") as f:
+        f.write(content)
+
+
+def _same_file(path: str, content: bytes) -> bool:
+    try:
+        if os.stat(path).st_size != len(content):
+            return False
+        with open(path, "rb") as f:
+            return f.read() == content
     except OSError:
         return False
 
 
-def _link(src: Path, dst: Path) -> bool:
-    """A hard link at ``dst`` to ``src``; False where the file system has none."""
+def _link(src: str, dst: str) -> bool:
+    """A hard link at ``dst`` to ``src``; False where the file system has none, or no ``src``."""
     for _ in range(2):
         try:
             os.link(src, dst)
             return True
-        except FileNotFoundError:  # its folder is not made yet
-            dst.parent.mkdir(parents=True, exist_ok=True)
+        except FileNotFoundError:  # its folder is not made yet (or there is no src)
+            os.makedirs(os.path.dirname(dst), exist_ok=True)
         except OSError:
             return False
     return False
@@ -473,6 +486,7 @@ class _Build:
         self.early: parallel.Background | None = None  # the files that need no themes, written beside
         self.late: list[parallel.Background] = []  # comparison data, theme pages, trend counts, written beside
         self.counts: termcounts.Counted | None = None
+        self.corpus: termcounts.Corpus | None = None
         self.themes: themes_mod.Themes | None = None
         self.related: dict[str, related_mod.SpeechLinks] = {}
         self.env = None  # the jinja2 environment (made by _open_output)
@@ -547,9 +561,14 @@ def _count_terms(b: _Build) -> None:
     b.counts = termcounts.count_archive(b.segmenter, b.archive.speeches, b.cache, base_name=str(b.out))
 
 
+def _join_counts(b: _Build) -> None:
+    assert b.counts is not None
+    b.corpus = themes_mod.join_counts(b.archive, b.archive.content, b.counts, b.cache)
+
+
 def _find_themes(b: _Build) -> None:
     b.themes = themes_mod.analyse(b.archive, b.archive.content, segmenter=b.segmenter, cache=b.cache,
-                                  counts=b.counts)
+                                  corpus=b.corpus)
     sizes = [s.size() for s in b.archive.speeches]
     b.stats = Stats(themes=len(b.themes.themes), speeches=len(b.archive.speeches),
                     sections=sum(n for n, _ in sizes), paragraphs=sum(n for _, n in sizes),
@@ -559,43 +578,49 @@ def _find_themes(b: _Build) -> None:
 def _find_related(b: _Build) -> None:
     """Each section's related passages in other speeches, from the themes' matrix; after an
     edit, from what the last build of this site remembered of them (``related.Memory``)."""
-    assert b.themes is not None and b.counts is not None
+    assert b.counts is not None
     key = cache_key("related", str(b.out))
-    b.related, memory = related_mod.find_again(b.themes.corpus, b.workers, b.counts.keys, b.cache.get("related", key))
+    b.related, memory = related_mod.find_again(b.corpus, b.workers, b.counts.keys, b.cache.get("related", key))
     if memory is not None:
         b.cache.put("related", key, memory)
 
 
-def _start_themed_files(b: _Build) -> None:
-    """The comparison data, and the theme pages with the trend counts, each in a process of its
-    own beside the related passages and the speech pages: on tests/corpus-real they take 0.36,
-    0.11 and 0.24 s of one core's CPU, which ran in this process, the longest of the build's
-    (2.1-2.4 s of user CPU against 0.5 s for the next), while the others had time to spare."""
-    assert b.tmp is not None and b.themes is not None and b.segmenter is not None
-    # The seeds' 148 sections take 0.06 and 0.05-0.12 s: two processes would save little more than they
-    # cost. At 1,000 synthetic speeches (32,415 sections) they ran here, after the theme step, for 7.3 s
-    # with the other core idle: forked, the cold build took 23.0-24.2 s rather than 29.2-32.0 s (two runs
-    # each, one after the other), its peak memory 1,075 MB PSS.
-    fork = b.workers > 1 and 500 < len(b.themes.corpus.rows)
-    b.late = [parallel.background(_write_comparison_data, b.themes, b.segmenter, b.output, b.cache, fork=fork),
-              parallel.background(_write_theme_pages_and_trends, b.archive, b.env, b.themes, b.segmenter, b.output,
-                                  b.cache, fork=fork)]
+def _fork_beside(b: _Build) -> bool:
+    """Whether the comparison data, the trend counts and the theme pages get processes of their
+    own. The seeds' 148 sections take 0.09, 0.04 and 0.12 s of CPU: forked, the seeds' cold build
+    took 0.95 s (median of 12) against 0.98 s, within the noise, for more CPU. At 1,000 synthetic speeches (32,415 sections) they ran in this process for
+    7.3 s with the other core idle: forked, the cold build took 23.0-24.2 s rather than
+    29.2-32.0 s (two runs each, one after the other), its peak memory 1,075 MB PSS."""
+    assert b.corpus is not None
+    return b.workers > 1 and 500 < len(b.corpus.rows)
 
 
-def _write_comparison_data(themes, segmenter: Segmenter, to: Output, cache: Cache) -> int:
+def _start_corpus_files(b: _Build) -> None:
+    """The comparison data and the trend counts need the matrix, not the themes: each starts in
+    a process of its own beside the theme step. On tests/corpus-real they take 0.40 and 0.26 s
+    of one core's CPU, and the theme step 0.28 s, which ran with the other core idle: started
+    here rather than after the theme step, the cold build took 2.47 s rather than 2.80 s (medians
+    of 10, alternating) and its processes 3.37 s of user CPU rather than 3.75 s."""
+    assert b.corpus is not None and b.segmenter is not None
+    fork = _fork_beside(b)
+    b.late += [parallel.background(_write_comparison_data, b.corpus, b.segmenter, b.output, b.cache, fork=fork),
+               parallel.background(_write_trend_counts, b.archive, b.corpus, b.segmenter, b.output, b.cache,
+                                   fork=fork)]
+
+
+def _start_theme_pages(b: _Build) -> None:
+    """The theme pages and the keyword index, in a process of their own beside the related
+    passages and the speech pages (0.17 s of CPU on tests/corpus-real)."""
+    b.late.append(parallel.background(_write_theme_pages, b.archive, b.env, b.themes, b.output, b.cache,
+                                      fork=_fork_beside(b)))
+
+
+def _write_comparison_data(corpus, segmenter: Segmenter, to: Output, cache: Cache) -> int:
     """What compare.html needs besides the search files: each speech's salient and new terms."""
-    data = comparison.files(themes.corpus, segmenter, cache)
+    data = comparison.files(corpus, segmenter, cache)
     for rel, content in data.items():
         _write(to, rel, content)
     return len(data)
-
-
-def _write_theme_pages_and_trends(archive: Archive, env, themes, segmenter: Segmenter, to: Output,
-                                  cache: Cache) -> int:
-    """The theme pages and keyword index, then the trend counts: about as long, together, as
-    the comparison data (0.35 and 0.36 s on tests/corpus-real, 3.6 and 3.9 s at 1,000 speeches)."""
-    return _write_theme_pages(archive, env, themes, to, cache) + _write_trend_counts(archive, themes, segmenter,
-                                                                                     to, cache)
 
 
 def _write_theme_pages(archive: Archive, env, themes, to: Output, cache: Cache) -> int:
@@ -606,9 +631,9 @@ def _write_theme_pages(archive: Archive, env, themes, to: Output, cache: Cache) 
     return n
 
 
-def _write_trend_counts(archive: Archive, themes, segmenter: Segmenter, to: Output, cache: Cache) -> int:
+def _write_trend_counts(archive: Archive, corpus, segmenter: Segmenter, to: Output, cache: Cache) -> int:
     """Every vocabulary word's occurrences per speech, for trends.html (wenji.trend_counts)."""
-    words = (themes.corpus.vocab if themes.corpus is not None else []) + sorted(segmenter.stopwords)
+    words = corpus.vocab + sorted(segmenter.stopwords)
     data = trend_counts.files(archive, words, cache)
     for rel, content in data.items():
         _write(to, rel, content)
@@ -680,8 +705,10 @@ STEPS: list[tuple[str, Callable[[_Build], None]]] = [
     ("read the speeches", _read),
     ("open a temporary output folder", _open_output),
     ("count terms (and meanwhile make the files that need no themes)", _count_terms),
+    ("the sections' term matrix", _join_counts),
+    ("comparison data and trend counts (in processes beside the theme step)", _start_corpus_files),
     ("themes and keywords", _find_themes),
-    ("comparison data, theme pages and trend counts (in processes beside the speech pages)", _start_themed_files),
+    ("theme pages (in a process beside the speech pages)", _start_theme_pages),
     ("the files that need no themes, if done (before the related passages' workers)", _collect_early_if_done),
     ("related passages", _find_related),
     ("the files that need no themes, if done (before the render workers)", _collect_early_if_done),
@@ -732,11 +759,12 @@ def _unsafe_out(out: Path, seeds: Path, content: Path) -> str:
 
 def _reuse(out: Path, tmp: Path, rel: str) -> bool:
     """Take a file over from the previous site (a hard link where the file system allows)."""
-    src, dst = Path(out, rel), Path(tmp, rel)
-    if not src.is_file():
+    src, dst = os.path.join(out, rel), os.path.join(tmp, rel)
+    if _link(src, dst):
+        return True
+    if not os.path.isfile(src):
         return False
-    if not _link(src, dst):
-        shutil.copyfile(src, dst)
+    shutil.copyfile(src, dst)
     return True
 
 
@@ -760,11 +788,20 @@ def _out_state(out: Path) -> str:
     """Names, sizes and modification times of the built files: cheap to read, and changed by
     anyone who edits or removes one."""
     h = hashlib.sha256()
-    for path in sorted(out.rglob("*")):
-        if path.is_file():
-            st = path.stat()
-            h.update(f"{path.relative_to(out)}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
+    for rel, st in sorted(_files_under(str(out))):
+        h.update(f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()
+
+
+def _files_under(folder: str, prefix: str = "") -> Iterator[tuple[str, os.stat_result]]:
+    """Every file under ``folder``, by its path from there, with its stat: os.scandir, where
+    Path.rglob and a stat a file took 0.33 s of CPU for the 5,400 files of 1,000 speeches."""
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _files_under(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file():
+                yield prefix + entry.name, entry.stat()
 
 
 def inputs_fingerprint(seeds: Path, content: Path, base_url: str | None) -> str:

@@ -214,19 +214,31 @@ def _newest_first_key(speech: Speech) -> tuple:
 # --- the analysis ----------------------------------------------------------------------------
 
 
+def join_counts(archive: Archive, content_dir: Path | None, counts: termcounts.Counted,
+                cache: Cache | None = None) -> Corpus:
+    """The sections' term matrix the theme step works on: the speeches' counts joined, headings
+    weighted as the taxonomy's settings say. A build makes it before the theme step, so that
+    what needs only the matrix (comparison data, trend counts) starts beside that step."""
+    _, settings = load_taxonomy(content_file(content_dir, "themes.toml"))
+    corpus = termcounts.build_corpus(archive, counts, settings.heading_boost)
+    counts.remember(or_off(cache), corpus)
+    return corpus
+
+
 def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | None = None,
-            cache: Cache | None = None, counts: termcounts.Counted | None = None) -> Themes:
+            cache: Cache | None = None, counts: termcounts.Counted | None = None,
+            corpus: Corpus | None = None) -> Themes:
     """Compute the theme assignment and the keywords of ``archive`` (from ``counts``, the
-    speeches' term counts, when the build has them already)."""
+    speeches' term counts, or ``corpus``, their matrix, when the build has them already)."""
     themes, settings = load_taxonomy(content_file(content_dir, "themes.toml"))
     seg = segmenter or make_segmenter(content_dir, themes)
     cache = or_off(cache)
-    if counts is None:
-        counts = termcounts.count_archive(seg, archive.speeches, cache)
+    if corpus is None:
+        if counts is None:
+            counts = termcounts.count_archive(seg, archive.speeches, cache)
+        corpus = join_counts(archive, content_dir, counts, cache)
     for theme in themes:  # a seed that is a stop word can never match: leave it out
         theme.seeds = {t: w for t, w in theme.seeds.items() if seg.is_term(t)}
-    corpus = termcounts.build_corpus(archive, counts, settings.heading_boost)
-    counts.remember(cache, corpus)
     if settings.expand:
         expand(themes, corpus, settings, seg)
     hits = assign(themes, corpus, settings)
