@@ -18,7 +18,7 @@ speeches (bench/synthetic.py), it prints:
   cores the build loads numpy, pypinyin and jieba's dictionary while worker processes read the
   speeches, runs the files that need no themes (search, downloads, home pages, feeds) in a
   second process beside the cutting and the theme step, the comparison data and the trend
-  counts in two more beside the theme step, and the theme pages in a fourth beside the related
+  counts in a third beside the theme step, and the theme pages in a fourth beside the related
   passages and the speech pages.
 - the rebuild after editing one speech, on one core, step by step as above (in the process
   that made the first build, so its imports are done);
