@@ -372,6 +372,14 @@ def environment():
     return env
 
 
+# Paragraphs to render above which the speech pages get a worker process beside this one. A
+# page takes about 50 us of CPU a paragraph (0.2 s for the 3,997 of tests/corpus-real), and the
+# worker cost more than it saved there: rendered here alone, the cold build took 2.32 s rather
+# than 2.47 s (medians of 12, alternating), its processes 2.98 s of user CPU rather than 3.30 s,
+# while the comparison data, the trend counts and the theme pages kept the other core busy.
+# At 1,000 synthetic speeches the pages take 3.3 s of CPU, shared by this process and the worker.
+RENDER_WORKER_PARAGRAPHS = 12_000
+
 # The state a render worker inherits when it is forked (see _render_chunk).
 _RENDER: dict = {}
 
@@ -660,7 +668,8 @@ def _render_speeches(b: _Build) -> None:
             todo.append((rel, item))
     size = sum(len(b.archive.speeches[item.index].paragraphs()) for _, item in todo)
     try:
-        parallel.map_chunks(_render_chunk, todo, b.workers if size > 2000 else 1, _start_render_worker,
+        parallel.map_chunks(_render_chunk, todo, b.workers if size > RENDER_WORKER_PARAGRAPHS else 1,
+                            _start_render_worker,
                             (b.archive, b.themes, b.output, b.related, b.env))
     finally:
         _RENDER.clear()  # rendered here, it would keep the archive alive until the process ends
