@@ -214,15 +214,13 @@ def _newest_first_key(speech: Speech) -> tuple:
 # --- the analysis ----------------------------------------------------------------------------
 
 
-def join_counts(archive: Archive, content_dir: Path | None, counts: termcounts.Counted,
-                cache: Cache | None = None) -> Corpus:
+def join_counts(archive: Archive, content_dir: Path | None, counts: termcounts.Counted) -> Corpus:
     """The sections' term matrix the theme step works on: the speeches' counts joined, headings
     weighted as the taxonomy's settings say. A build makes it before the theme step, so that
-    what needs only the matrix (comparison data, trend counts) starts beside that step."""
+    what needs only the matrix (comparison data, trend counts) starts beside that step, and
+    keeps it for the next build there too (``Counted.remember``)."""
     _, settings = load_taxonomy(content_file(content_dir, "themes.toml"))
-    corpus = termcounts.build_corpus(archive, counts, settings.heading_boost)
-    counts.remember(or_off(cache), corpus)
-    return corpus
+    return termcounts.build_corpus(archive, counts, settings.heading_boost)
 
 
 def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | None = None,
@@ -236,7 +234,8 @@ def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | N
     if corpus is None:
         if counts is None:
             counts = termcounts.count_archive(seg, archive.speeches, cache)
-        corpus = join_counts(archive, content_dir, counts, cache)
+        corpus = join_counts(archive, content_dir, counts)
+        counts.remember(cache, corpus)
     for theme in themes:  # a seed that is a stop word can never match: leave it out
         theme.seeds = {t: w for t, w in theme.seeds.items() if seg.is_term(t)}
     if settings.expand:
