@@ -10,7 +10,8 @@ section model, with the same ids: ``## 一、… {#s1}``), installs the peers in
 folder (MkDocs + Material and jieba with pip into a venv, Pagefind with npm; Hugo is Debian's
 ``hugo`` package, installed with apt-get when missing), builds each site ``--runs`` times in
 the same run, and prints one table: build time (median, and its ratio to wenji's), peak
-memory (the process and any workers it forks, see bench/memory.py), output size, size of the search files (gzip), and search exactness on the issue's 12
+memory (the process and any workers it forks, see bench/memory.py, in one more build of each,
+not timed: sampling the memory slows a build), output size, size of the search files (gzip), and search exactness on the issue's 12
 queries: recall and precision at section level (a section is its heading and own paragraphs;
 a page's title and the text before its first section make one more), at page level for
 Pagefind, which returns pages. The queries are run in headless Chromium over HTTP, and from
@@ -182,12 +183,13 @@ def install(work: Path) -> dict[str, list[str]]:
 # --- timing ------------------------------------------------------------------------------------
 
 
-def timed(cmd: list[str], cwd: Path, env: dict | None = None) -> tuple[float, int, float]:
-    """(seconds, peak MB of the process and its workers together, CPU seconds of them all) of
-    one fresh process; exits on failure. CPU seconds change far less than wall time when the
-    machine is busy with other work."""
+def timed(cmd: list[str], cwd: Path, env: dict | None = None, sample: bool = False) -> tuple[float, int, float]:
+    """(seconds, peak MB, CPU seconds of the process and its workers) of one fresh process;
+    exits on failure. CPU seconds change far less than wall time when the machine is busy with
+    other work. The peak is of the process and its workers together with ``sample`` (which
+    slows the build down, see bench/memory.py), else of its largest process."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    seconds, peak_kb, _, status, stderr = measure(cmd, cwd, env)
+    seconds, peak_kb, _, status, stderr = measure(cmd, cwd, env, sample)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if status:
         sys.exit(f"failed: {' '.join(cmd)}\n{stderr[-3000:]}")
@@ -360,7 +362,8 @@ def run(work: Path, runs: int, seeds: Path, content: Path, queries: bool = True)
     times = {k: [] for k in ("wenji", "wenji-warm", "mkdocs", "hugo", "pagefind")}
     peaks = {k: 0 for k in times}
     cpus: dict[str, list[float]] = {k: [] for k in times}
-    for i in range(runs):
+    # Round "memory" first: each build once with its memory sampled, not timed; then the timed rounds.
+    for i in ["memory", *range(runs)]:
         shutil.rmtree(work / "wenji-cache-cold", ignore_errors=True)
         for name in ("wenji", "mkdocs", "hugo"):  # Hugo keeps what it finds in its output folder
             shutil.rmtree(work / f"{name}-{i}", ignore_errors=True)
@@ -374,10 +377,14 @@ def run(work: Path, runs: int, seeds: Path, content: Path, queries: bool = True)
             ("hugo", tools["hugo"] + ["--quiet", "-d", str(work / f"hugo-{i}")], hugo_src, None),
             ("pagefind", tools["pagefind"] + ["--silent", "--site", str(work / f"hugo-{i}")], work, None),
         ):
-            seconds, peak, cpu = timed(cmd, cwd, env)
-            times[name].append(seconds)
-            cpus[name].append(cpu)
-            peaks[name] = max(peaks[name], peak)
+            seconds, peak, cpu = timed(cmd, cwd, env, sample=i == "memory")
+            if i == "memory":
+                peaks[name] = peak
+            else:
+                times[name].append(seconds)
+                cpus[name].append(cpu)
+    for name in ("wenji", "wenji-warm", "mkdocs", "hugo"):
+        shutil.rmtree(work / f"{name}-memory", ignore_errors=True)
     for i in range(runs):
         shutil.rmtree(work / f"wenji-warm-{i}", ignore_errors=True)
         if i:
