@@ -20,6 +20,7 @@ from typing import Iterator
 
 from .cache import Cache, key as cache_key, or_off
 from .cite import speech_url
+from .deflate import raw_deflated
 from .footnotes import NOTES_HEAD
 from .model import Archive, Paragraph, Section, Speech
 
@@ -307,13 +308,12 @@ def zip_name(speech: Speech) -> str:
 
 
 def _member(name: str, data: bytes) -> Member:
-    """A zip member as zipfile writes it."""
+    """A zip member as zipfile writes it, its data deflated by libdeflate (wenji.deflate)."""
     try:
         encoded, flags = name.encode("ascii"), 0
     except UnicodeEncodeError:
         encoded, flags = name.encode("utf-8"), _UTF8_NAME
-    deflate = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
-    return encoded, flags, zlib.crc32(data), len(data), deflate.compress(data) + deflate.flush()
+    return encoded, flags, zlib.crc32(data), len(data), raw_deflated(data)
 
 
 def _deflated_piece(data: bytes) -> bytes:
