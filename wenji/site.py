@@ -595,10 +595,11 @@ def _find_related(b: _Build) -> None:
 
 def _fork_beside(b: _Build) -> bool:
     """Whether the comparison data, the trend counts and the theme pages get processes of their
-    own. The seeds' 148 sections take 0.09, 0.04 and 0.12 s of CPU: forked, the seeds' cold build
-    took 0.95 s (median of 12) against 0.98 s, within the noise, for more CPU. At 1,000 synthetic speeches (32,415 sections) they ran in this process for
-    7.3 s with the other core idle: forked, the cold build took 23.0-24.2 s rather than
-    29.2-32.0 s (two runs each, one after the other), its peak memory 1,075 MB PSS."""
+    own. The seeds' 148 sections take 0.09, 0.04 and 0.12 s of CPU: forked, the seeds' cold
+    build took 0.95 s (median of 12) against 0.98 s, within the noise, for more CPU. At 1,000
+    synthetic speeches (32,415 sections) they ran in this process for 7.3 s with the other core
+    idle: forked, the cold build took 23.0-24.2 s rather than 29.2-32.0 s (two runs each, one
+    after the other), its peak memory 1,075 MB PSS."""
     assert b.corpus is not None
     return b.workers > 1 and 500 < len(b.corpus.rows)
 
@@ -617,8 +618,8 @@ def _start_corpus_files(b: _Build) -> None:
                                       b.cache, fork=fork))
 
 
-def _write_corpus_files(archive: Archive, corpus, counts: termcounts.Counted, segmenter: Segmenter, to: Output,
-                        cache: Cache) -> int:
+def _write_corpus_files(archive: Archive, corpus: termcounts.Corpus, counts: termcounts.Counted,
+                        segmenter: Segmenter, to: Output, cache: Cache) -> int:
     """The matrix kept for the next build (0.17 s of CPU at 1,000 synthetic speeches, which
     the build's own process spent before the theme step), the comparison data, the trend counts."""
     counts.remember(cache, corpus)
@@ -629,11 +630,12 @@ def _write_corpus_files(archive: Archive, corpus, counts: termcounts.Counted, se
 def _start_theme_pages(b: _Build) -> None:
     """The theme pages and the keyword index, in a process of their own beside the related
     passages and the speech pages (0.17 s of CPU on tests/corpus-real)."""
+    assert b.themes is not None
     b.late.append(parallel.background(_write_theme_pages, b.archive, b.env, b.themes, b.output, b.cache,
                                       fork=_fork_beside(b)))
 
 
-def _write_comparison_data(corpus, segmenter: Segmenter, to: Output, cache: Cache) -> int:
+def _write_comparison_data(corpus: termcounts.Corpus, segmenter: Segmenter, to: Output, cache: Cache) -> int:
     """What compare.html needs besides the search files: each speech's salient and new terms."""
     data = comparison.files(corpus, segmenter, cache)
     for rel, content in data.items():
@@ -649,7 +651,8 @@ def _write_theme_pages(archive: Archive, env, themes, to: Output, cache: Cache) 
     return n
 
 
-def _write_trend_counts(archive: Archive, corpus, segmenter: Segmenter, to: Output, cache: Cache) -> int:
+def _write_trend_counts(archive: Archive, corpus: termcounts.Corpus, segmenter: Segmenter, to: Output,
+                        cache: Cache) -> int:
     """Every vocabulary word's occurrences per speech, for trends.html (wenji.trend_counts)."""
     words = corpus.vocab + sorted(segmenter.stopwords)
     data = trend_counts.files(archive, words, cache)
@@ -672,8 +675,7 @@ def _render_speeches(b: _Build) -> None:
     size = sum(len(b.archive.speeches[item.index].paragraphs()) for _, item in todo)
     try:
         parallel.map_chunks(_render_chunk, todo, b.workers if size > RENDER_WORKER_PARAGRAPHS else 1,
-                            _start_render_worker,
-                            (b.archive, b.themes, b.output, b.related, b.env))
+                            _start_render_worker, (b.archive, b.themes, b.output, b.related, b.env))
     finally:
         _RENDER.clear()  # rendered here, it would keep the archive alive until the process ends
     b.stats.files += len(todo)
