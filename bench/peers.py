@@ -12,9 +12,9 @@ folder (MkDocs + Material and jieba with pip into a venv, Pagefind with npm; Hug
 the same run, and prints one table: build time (median, and its ratio to wenji's), peak
 memory (the process and any workers it forks, see bench/memory.py, in one more build of each,
 not timed: sampling the memory slows a build), output size, size of the search files (gzip),
-and search exactness on the issue's 12 queries: recall and precision at section level (a section is its heading and own paragraphs;
-a page's title and the text before its first section make one more), at page level for
-Pagefind, which returns pages. The queries are run in headless Chromium over HTTP, and from
+and search exactness on the issue's 12 queries: recall and precision at section level (a
+section is its heading and own paragraphs; a page's title and the text before its first
+section make one more), at page level for Pagefind, which returns pages. The queries are run in headless Chromium over HTTP, and from
 file:// to show which search works without a server.
 
 wenji builds from the raw seeds (its input); the peers from the Markdown. Every build is a
