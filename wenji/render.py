@@ -250,17 +250,14 @@ def linked_names(archive: Archive, links: SpeechLinks | None) -> list[str]:
     return [names.get(link.slug, "") for _, found in sorted((links or {}).items()) for link in found]
 
 
-def related_html(links: tuple[Link, ...], names: dict[str, str], items: dict[tuple, str] | None = None) -> Markup:
+def related_html(links: tuple[Link, ...], names: dict[str, str], items: dict[tuple, str] | None = None) -> str:
     """A section's related passages as its page shows them (folded: ``<details class="related">``),
-    the links as ``related_links`` names them. Made here rather than by a template macro called
-    for each such section (27,540 at 1,000 synthetic speeches; see speech_page), and each
-    link's item once an archive (``items``, keyed by what it shows): a section is the target of
-    several links, on several pages. Their text is plain (no mask spans): the page's marks are
-    its own speech's, and counted."""
-    return Markup(_related_html(links, names, {} if items is None else items))
-
-
-def _related_html(links: tuple[Link, ...], names: dict[str, str], items: dict[tuple, str]) -> str:
+    the links as ``related_links`` names them: markup, as a plain string. Made here rather than
+    by a template macro called for each such section (27,540 at 1,000 synthetic speeches; see
+    speech_page), and each link's item once an archive (``items``, keyed by what it shows): a
+    section is the target of several links, on several pages. Their text is plain (no mask
+    spans): the page's marks are its own speech's, and counted."""
+    items = {} if items is None else items
     out = [f'<details class="related"><summary>相关论述 {len(links)} 处</summary><ul>']
     for link in links:
         key = link[:5]
@@ -274,18 +271,15 @@ def _related_html(links: tuple[Link, ...], names: dict[str, str], items: dict[tu
     return "".join(out)
 
 
-def chips_html(chips: tuple[Chip, ...], root: str, ends: dict[tuple[str, str], tuple[str, str]] | None = None) -> Markup:
-    """A section's theme chips, heaviest first; a chip's title names the terms that put the
-    section in the theme (their weight is on the theme page the chip links to). Made here
-    rather than by a template macro called for every section (see speech_page). ``ends``:
-    each theme's markup before and after the chip's own anchor and terms, kept for the other
-    sections of a page (of the same ``root``)."""
-    return Markup(_chips_html(chips, root, {} if ends is None else ends))
-
-
-def _chips_html(chips: tuple[Chip, ...], root: str, ends: dict[tuple[str, str], tuple[str, str]]) -> str:
+def chips_html(chips: tuple[Chip, ...], root: str, ends: dict[tuple[str, str], tuple[str, str]] | None = None) -> str:
+    """A section's theme chips, heaviest first, as markup in a plain string; a chip's title
+    names the terms that put the section in the theme (their weight is on the theme page the
+    chip links to). Made here rather than by a template macro called for every section (see
+    speech_page). ``ends``: each theme's markup before and after the chip's own anchor and
+    terms, kept for the other sections of a page (of the same ``root``)."""
     if not chips:
         return ""
+    ends = {} if ends is None else ends
     out = ['<ul class="theme-chips" aria-label="本节主题">']
     for c in chips:
         got = ends.get((c.theme, c.name))
@@ -331,11 +325,11 @@ def section_asides(archive: Archive, page_themes: PageThemes | None, related: Sp
         ends: dict[tuple[str, str], tuple[str, str]] = {}
         for sid, chips in page_themes.chips.items():
             if chips:
-                out[sid] = _chips_html(chips, root, ends)
+                out[sid] = chips_html(chips, root, ends)
     if related:
         memo = _memo(archive)
         for sid, links in related.items():
-            out[sid] = out.get(sid, "") + _related_html(links, memo.names, memo.items)
+            out[sid] = out.get(sid, "") + related_html(links, memo.names, memo.items)
     return {sid: Markup(html) for sid, html in out.items()}
 
 
