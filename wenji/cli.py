@@ -38,7 +38,7 @@ class Reporter:
 
     def speech_read(self, path: Path, speech: Speech) -> None:
         if self.speeches:
-            n_sections, n_paragraphs = speech.size()
+            n_sections, n_paragraphs = speech.size
             print(f"  {path.name}: {speech.meta.title} — {n_sections} sections, "
                   f"{n_paragraphs} paragraphs, {read_as(speech)}", file=self.stream)
             for line in speech.log:

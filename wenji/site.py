@@ -99,6 +99,7 @@ def load_speech(path: Path, given: dict, rules: tuple = ((), ())) -> Speech | In
                                           [s.heading for s, _ in speech.sections()]))
     speech.log = _reading_log(speech, from_header, found, repairs, notes)
     speech.warnings = [f"{path.name}: {w}" for w in fixes.unmatched()]
+    speech.size, speech.chars  # counted here, in the reading worker, and kept in the cache with the speech
     return speech
 
 
@@ -577,7 +578,7 @@ def _join_counts(b: _Build) -> None:
 def _find_themes(b: _Build) -> None:
     b.themes = themes_mod.analyse(b.archive, b.archive.content, segmenter=b.segmenter, cache=b.cache,
                                   corpus=b.corpus)
-    sizes = [s.size() for s in b.archive.speeches]
+    sizes = [s.size for s in b.archive.speeches]
     b.stats = Stats(themes=len(b.themes.themes), speeches=len(b.archive.speeches),
                     sections=sum(n for n, _ in sizes), paragraphs=sum(n for _, n in sizes),
                     base_url=b.archive.config.get("base_url", ""))
