@@ -30,8 +30,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from synthetic import make_archive  # noqa: E402
 
-# The comparison data is written in a process beside the speech pages (with the theme pages), so
-# its own time is not a step of the main process; ``bench/profile.py`` times it on one core.
+# On a large archive the comparison data is written in a process beside the theme step (with the
+# trend counts), so its own time is not a step of the main process; ``bench/profile.py`` times it
+# on one core.
 STEPS = ("related passages", "wait for the comparison data, theme pages and trend counts")
 
 
