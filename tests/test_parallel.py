@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import gc
 import os
+import re
+import time
 
 import pytest
 
@@ -30,6 +32,45 @@ def test_background_raises_the_error_of_the_work_with_its_message():
     with pytest.raises(BuildError) as err:
         job.result()
     assert "seeds/a.txt" in str(err.value) and "bad input" in str(err.value)
+
+
+def _started_at() -> float:
+    return time.monotonic()
+
+
+def test_background_work_starts_while_this_process_holds_the_gil():
+    """The job starts at once, even while this process is in a native call that holds the GIL
+    (as jieba's dictionary load does): a matching regular expression holds it here."""
+    job = parallel.background(_started_at)
+    began = time.monotonic()
+    assert re.match(r"(a+)+b", "a" * 24) is None  # backtracks for a while, the GIL held throughout
+    ended = time.monotonic()
+    assert ended - began > 0.2, "the expression ran too fast to tell"
+    assert job.result() < began + (ended - began) / 2
+
+
+def _unpicklable():
+    return lambda: None
+
+
+def _dies() -> None:
+    os._exit(3)
+
+
+def test_background_reports_a_value_that_cannot_be_sent_and_a_process_that_died():
+    with pytest.raises(RuntimeError, match="could not be sent"):
+        parallel.background(_unpicklable).result()
+    with pytest.raises(RuntimeError, match="exit code 3"):
+        parallel.background(_dies).result()
+
+
+def test_background_is_done_once_its_value_is_there():
+    job = parallel.background(_pid_and_square, 3)
+    deadline = time.monotonic() + 10
+    while not job.done() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert job.done() and job.result()[1] == 9
+    assert parallel.background(_pid_and_square, 3, fork=False).done()
 
 
 def _pid_and_double(part: list[int]) -> list[tuple[int, int]]:

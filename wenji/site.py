@@ -566,6 +566,7 @@ def _count_terms(b: _Build) -> None:
     own for the search files' blocks cost a fork and 17,000 page faults for 0.1 s of work on
     tests/corpus-real."""
     assert b.segmenter is not None and b.tmp is not None
+    keywords.load_libraries()  # numpy, which both processes need: imported once, before the fork
     b.early = parallel.background(_write_early, b.archive, b.output, b.cache, 1, b.env, fork=b.workers > 1)
     b.counts = termcounts.count_archive(b.segmenter, b.archive.speeches, b.cache, base_name=str(b.out))
 
@@ -602,7 +603,7 @@ def _fork_beside(b: _Build) -> bool:
     idle: forked, the cold build took 23.0-24.2 s rather than 29.2-32.0 s (two runs each, one
     after the other), its peak memory 1,075 MB PSS."""
     assert b.corpus is not None
-    return b.workers > 1 and 500 < len(b.corpus.rows)
+    return b.workers > 1
 
 
 def _start_corpus_files(b: _Build) -> None:
@@ -699,7 +700,7 @@ def _collect_early_if_done(b: _Build) -> None:
     """The files that need no themes, collected before the related passages' and the speech
     pages' workers are forked when their process is done, so that it ends: idle since, it held
     331 MB (PSS) at the build's peak, beside the render workers, at 1,000 synthetic speeches."""
-    if b.early is not None and b.early.future.done():
+    if b.early is not None and b.early.done():
         _collect_early(b)
 
 
