@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from synthetic import make_archive  # noqa: E402
 
-# On a large archive the comparison data is written in a process beside the theme step (with the
+# On two cores the comparison data is written in a process beside the theme step (with the
 # trend counts), so its own time is not a step of the main process; ``bench/profile.py`` times it
 # on one core.
 STEPS = ("related passages", "wait for the comparison data, theme pages and trend counts")

@@ -597,12 +597,13 @@ def _find_related(b: _Build) -> None:
 
 def _fork_beside(b: _Build) -> bool:
     """Whether the comparison data, the trend counts and the theme pages get processes of their
-    own. The seeds' 148 sections take 0.09, 0.04 and 0.12 s of CPU: forked, the seeds' cold
-    build took 0.95 s (median of 12) against 0.98 s, within the noise, for more CPU. At 1,000
-    synthetic speeches (32,415 sections) they ran in this process for 7.3 s with the other core
-    idle: forked, the cold build took 23.0-24.2 s rather than 29.2-32.0 s (two runs each, one
-    after the other), its peak memory 1,075 MB PSS."""
-    assert b.corpus is not None
+    own: on two cores or more. The seeds' 143 sections take 0.17-0.2 and 0.1 s of CPU on a slow
+    day: forked, the seeds' cold build took 1.39 s rather than 1.55 s (medians of 10,
+    alternating; before the search files' process started at once, ``parallel.background``,
+    it ran beside them and gained nothing). At 1,000 synthetic speeches (32,415 sections)
+    they ran in this process for 7.3 s with the other core idle: forked, the cold build took
+    23.0-24.2 s rather than 29.2-32.0 s (two runs each, one after the other), its peak memory
+    1,075 MB PSS."""
     return b.workers > 1
 
 
@@ -729,9 +730,9 @@ STEPS: list[tuple[str, Callable[[_Build], None]]] = [
     ("open a temporary output folder", _open_output),
     ("count terms (and meanwhile make the files that need no themes)", _count_terms),
     ("the sections' term matrix", _join_counts),
-    ("comparison data and trend counts (beside the theme step, on a large archive)", _start_corpus_files),
+    ("comparison data and trend counts (beside the theme step, on two cores)", _start_corpus_files),
     ("themes and keywords", _find_themes),
-    ("theme pages (beside the related passages and speech pages, on a large archive)", _start_theme_pages),
+    ("theme pages (beside the related passages and speech pages, on two cores)", _start_theme_pages),
     ("the files that need no themes, if done (before the related passages' workers)", _collect_early_if_done),
     ("related passages", _find_related),
     ("the files that need no themes, if done (before the render workers)", _collect_early_if_done),
