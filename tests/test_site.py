@@ -55,6 +55,16 @@ def test_every_step_is_reported_in_order_with_its_time_and_an_unchanged_input_st
     assert stats.up_to_date and [name for name, _ in again.steps] == [name for name, _ in site.STEPS[:2]]
 
 
+def test_a_build_told_to_keep_its_data_leaves_it_to_the_caller(tmp_path):
+    """``keep`` (for a process about to end): the build's speeches are left in the list, not
+    freed when the build returns."""
+    kept: list = []
+    site.build(REPO / "seeds", REPO / "content", tmp_path / "site", cache=Cache(tmp_path / "cache"), workers=1,
+               keep=kept)
+    assert len(kept) == 1
+    assert sorted(s.stem for s in kept[0].archive.speeches) == sorted(p.stem for p in (REPO / "seeds").glob("*.txt"))
+
+
 def test_a_step_that_fails_leaves_the_old_site_and_no_temporary_folder(tmp_path, monkeypatch):
     out, cache = tmp_path / "site", Cache(tmp_path / "cache")
     site.build(REPO / "seeds", REPO / "content", out, cache=cache, workers=2)

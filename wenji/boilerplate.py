@@ -12,7 +12,6 @@ from collections import Counter
 
 from .model import Line, Speech
 
-EDGE = 6  # paragraphs at each end of a speech compared across the archive
 MIN_SPEECHES = 3  # a passage shared by this many speeches' ends is reported
 
 
@@ -36,9 +35,9 @@ def repeated_edges(speeches: list[Speech]) -> list[tuple[str, str, int]]:
     speeches alike: what the owner may want to drop."""
     counts: dict[str, Counter] = {"opens": Counter(), "closes": Counter()}
     for s in speeches:
-        paras = [p for p in s.paragraphs() if p.kind == "text"]
-        counts["opens"].update({p.text for p in paras[:EDGE]})
-        counts["closes"].update({p.text for p in paras[-EDGE:]})
+        opens, closes = s.edges
+        counts["opens"].update(set(opens))
+        counts["closes"].update(set(closes))
     found = []
     for where, counter in counts.items():
         found += [(where, text, n) for text, n in counter.items()

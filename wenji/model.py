@@ -124,6 +124,9 @@ class Meta:
         return self.date[:4]
 
 
+EDGE = 6  # text paragraphs at each end of a speech compared across the archive (Speech.edges)
+
+
 @dataclass
 class Speech:
     """One source file, decoded, cleaned and sectioned."""
@@ -161,6 +164,16 @@ class Speech:
             sections += sec.depth > 0
             paragraphs += sum(1 for b in sec.blocks if isinstance(b, Paragraph))
         return sections, paragraphs
+
+    @cached_property
+    def edges(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The texts of its first and of its last EDGE text paragraphs (``wenji.boilerplate``
+        compares them across the archive). Taken once, when the speech is read, and kept with
+        it in the cache (the same strings as its paragraphs': the cache grows by references
+        only), where listing every paragraph again in every build took 0.15 s of CPU at 1,000
+        synthetic speeches."""
+        paras = [p.text for p in self.body.all_paragraphs() if p.kind == "text"]
+        return tuple(paras[:EDGE]), tuple(paras[-EDGE:])
 
     @cached_property
     def chars(self) -> int:

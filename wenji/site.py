@@ -99,7 +99,7 @@ def load_speech(path: Path, given: dict, rules: tuple = ((), ())) -> Speech | In
                                           [s.heading for s, _ in speech.sections()]))
     speech.log = _reading_log(speech, from_header, found, repairs, notes)
     speech.warnings = [f"{path.name}: {w}" for w in fixes.unmatched()]
-    speech.size, speech.chars  # counted here, in the reading worker, and kept in the cache with the speech
+    speech.size, speech.chars, speech.edges  # made here, in the reading worker, and kept in the cache with the speech
     return speech
 
 
@@ -465,13 +465,17 @@ def _link(src: str, dst: str) -> bool:
 
 
 def build(seeds: Path, content: Path, out: Path, report: Report | None = None, base_url: str | None = None,
-          cache: Cache | None = None, workers: int | None = None) -> Stats:
+          cache: Cache | None = None, workers: int | None = None, keep: list | None = None) -> Stats:
     """Build the site into ``out``; on any error raise and leave ``out`` untouched. ``cache``:
     the build cache in its usual place unless another is given (a step called alone caches
-    nothing by default; a build is what the cache is for)."""
+    nothing by default; a build is what the cache is for). ``keep``: a list the build's working
+    data is put in, for a process about to end, which need not free it object by object (0.12
+    s of a one-edit rebuild at 1,000 synthetic speeches)."""
     with parallel.gc_paused():
-        return _run(_Build(seeds, content, out, report or Quiet(), base_url, cache or Cache(),
-                           workers or parallel.cores()))
+        b = _Build(seeds, content, out, report or Quiet(), base_url, cache or Cache(), workers or parallel.cores())
+        if keep is not None:
+            keep.append(b)
+        return _run(b)
 
 
 class _Build:
