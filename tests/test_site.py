@@ -65,6 +65,27 @@ def test_a_build_told_to_keep_its_data_leaves_it_to_the_caller(tmp_path):
     assert sorted(s.stem for s in kept[0].archive.speeches) == sorted(p.stem for p in (REPO / "seeds").glob("*.txt"))
 
 
+def test_front_matter_is_parsed_again_only_where_its_file_changed(tmp_path, monkeypatch):
+    seeds, meta = tmp_path / "seeds", tmp_path / "content" / "speeches"
+    seeds.mkdir()
+    meta.mkdir(parents=True)
+    for name in ("a", "b"):
+        (seeds / f"{name}.txt").write_text(f"讲话{name}\n\n一、总体要求\n\n我们要坚持发展。\n", encoding="utf-8")
+        (meta / f"{name}.md").write_text(f"---\ntitle: 标题{name}\n---\n", encoding="utf-8")
+    parsed: list[str] = []
+    parse = site.metadata.load_front_matter
+    monkeypatch.setattr(site.metadata, "load_front_matter", lambda path: parsed.append(path.name) or parse(path))
+    cache = Cache(tmp_path / "cache")
+    site.build(seeds, tmp_path / "content", tmp_path / "site", cache=cache, workers=1)
+    assert sorted(parsed) == ["a.md", "b.md"]
+    parsed.clear()
+    (meta / "b.md").write_text("---\ntitle: 新标题\n---\n", encoding="utf-8")
+    site.build(seeds, tmp_path / "content", tmp_path / "site", cache=cache, workers=1)
+    assert parsed == ["b.md"]
+    page = (tmp_path / "site" / "speeches" / "b.html").read_text(encoding="utf-8")
+    assert "新标题" in page and "标题a" in (tmp_path / "site" / "speeches" / "a.html").read_text(encoding="utf-8")
+
+
 def test_a_step_that_fails_leaves_the_old_site_and_no_temporary_folder(tmp_path, monkeypatch):
     out, cache = tmp_path / "site", Cache(tmp_path / "cache")
     site.build(REPO / "seeds", REPO / "content", out, cache=cache, workers=2)

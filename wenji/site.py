@@ -44,7 +44,7 @@ def _seed_files(seeds: Path) -> tuple[list[Path], list[InputError], list[str]]:
         return [], [InputError(seeds, "seeds folder does not exist")], []
     files, errors, skipped = [], [], []
     by_stem: dict[str, Path] = {}
-    for path in sorted(seeds.iterdir()):
+    for path in sorted(seeds.iterdir(), key=lambda p: p.name):  # Path's order, without its comparisons
         if path.name.startswith("."):
             continue
         if path.is_symlink():
@@ -159,17 +159,20 @@ def _read_cost(job: tuple) -> int:
 
 
 def load_speeches(files: list[Path], given_by_stem: dict[str, dict], cache: Cache, workers: int,
-                  report: Report, rules: tuple = ((), ()), meanwhile: Callable | None = None) -> list[Speech | InputError]:
+                  report: Report, rules: tuple = ((), ()), meanwhile: Callable | None = None,
+                  digests: dict[Path, bytes] | None = None) -> list[Speech | InputError]:
     """Every file read and sectioned: from the cache where its bytes and metadata are known,
     the rest on ``workers`` processes. The speeches are kept in a few cache entries (wenji.kept)
     rather than one a speech: at 1,000 synthetic speeches writing 1,000 entries took 0.9 s of
     CPU, most of it making the files."""
     kept = Kept(cache, "speeches", str(files[0].parent.resolve()) if files else "")
     jobs, results, keys = [], {}, {}
+    digests = digests or {}
     for path in files:
         given = given_by_stem.get(path.stem, {})
         try:
-            k = cache_key("speech", str(path.name), path.read_bytes(), repr(sorted(given.items())), repr(rules))
+            digest = digests.get(path) or hashlib.sha256(path.read_bytes()).digest()
+            k = cache_key("speech", str(path.name), digest, repr(sorted(given.items())), repr(rules))
         except OSError:
             k = ""
         got = kept.last_value(k) if k else None
@@ -194,9 +197,11 @@ def load_speeches(files: list[Path], given_by_stem: dict[str, dict], cache: Cach
 
 
 def load_archive(seeds: Path, content: Path, report: Report | None = None, base_url: str | None = None,
-                 cache: Cache | None = None, workers: int = 1, meanwhile: Callable | None = None) -> Archive:
+                 cache: Cache | None = None, workers: int = 1, meanwhile: Callable | None = None,
+                 digests: dict[Path, bytes] | None = None) -> Archive:
     """Read every speech and its metadata; raise BuildError listing every bad input.
-    ``meanwhile``: run while worker processes read (see ``parallel.map_chunks``)."""
+    ``meanwhile``: run while worker processes read (see ``parallel.map_chunks``). ``digests``:
+    the SHA-256 of files already hashed, by path (``inputs_fingerprint``)."""
     report = report or Quiet()
     errors: list[InputError] = []
     config = metadata.load_site_config(content)
@@ -220,8 +225,8 @@ def load_archive(seeds: Path, content: Path, report: Report | None = None, base_
     given_by_stem: dict[str, dict] = {}
     if meta_dir.is_dir():
         stems = {p.stem for p in files}
-        for mpath in sorted(meta_dir.glob("*.md")):
-            given = metadata.load_front_matter(mpath)
+        mpaths = sorted(meta_dir.glob("*.md"))
+        for mpath, given in zip(mpaths, _front_matter(mpaths, or_off(cache), digests or {})):
             if isinstance(given, InputError):
                 errors.append(given)
             elif mpath.stem not in stems:
@@ -230,7 +235,7 @@ def load_archive(seeds: Path, content: Path, report: Report | None = None, base_
             else:
                 given_by_stem[mpath.stem] = given
     speeches: list[Speech] = []
-    loaded = load_speeches(files, given_by_stem, or_off(cache), workers, report, rules, meanwhile)
+    loaded = load_speeches(files, given_by_stem, or_off(cache), workers, report, rules, meanwhile, digests or {})
     for path, result in zip(files, loaded):
         if isinstance(result, InputError):
             errors.append(result)
@@ -257,6 +262,25 @@ def load_archive(seeds: Path, content: Path, report: Report | None = None, base_
     if errors:
         raise BuildError(errors)
     return Archive(speeches=speeches, config=config, pages=pages, content=content)
+
+
+def _front_matter(paths: list[Path], cache: Cache, digests: dict[Path, bytes]) -> list[dict | InputError]:
+    """Each metadata file's front matter, validated: as the last build found it where the file's
+    SHA-256 is the same (``digests``), else parsed (the YAML of 1,000 files took 0.08 s)."""
+    k = cache_key("front matter", str(paths[0].parent.resolve()) if paths else "")
+    known: dict[bytes, dict] = cache.get("front matter", k) or {}
+    found, now = [], {}
+    for path in paths:
+        digest = digests.get(path)
+        given = known.get(digest) if digest else None
+        if given is None:
+            given = metadata.load_front_matter(path)
+        if digest and not isinstance(given, InputError):
+            now[digest] = given
+        found.append(given)
+    if now != known:
+        cache.put("front matter", k, now)
+    return found
 
 
 def read_as(speech: Speech) -> str:
@@ -487,6 +511,7 @@ class _Build:
         self.seeds, self.content, self.out, self.report = seeds, content, out, report
         self.base_url, self.cache, self.workers = base_url, cache, workers
         self.fingerprint = ""
+        self.digests: dict[Path, bytes] = {}  # each input file's SHA-256, taken for the fingerprint
         self.last: tuple[str, str, Stats] | None = None  # the last build of this site: fingerprint, output, Stats
         self.up_to_date = False
         self.segmenter: Segmenter | None = None
@@ -522,7 +547,7 @@ def _check_out(b: _Build) -> None:
 
 def _check_up_to_date(b: _Build) -> None:
     """Nothing changed since the last build of this site, which is still as it was: done."""
-    b.fingerprint = inputs_fingerprint(b.seeds, b.content, b.base_url)
+    b.fingerprint = inputs_fingerprint(b.seeds, b.content, b.base_url, b.digests)
     b.last = b.cache.get("fingerprint", cache_key("manifest", str(b.out.resolve())))
     if b.last and b.last[0] == b.fingerprint and b.out.is_dir() and b.last[1] == _out_state(b.out.resolve()):
         b.stats = replace(b.last[2], seconds=time.perf_counter() - b.began, rendered=0, up_to_date=True)
@@ -536,7 +561,7 @@ def _read(b: _Build) -> None:
     except BuildError:
         b.segmenter = None
     b.archive = load_archive(b.seeds, b.content, b.report, b.base_url, b.cache, b.workers,
-                             meanwhile=lambda: _load_libraries(b.segmenter))
+                             meanwhile=lambda: _load_libraries(b.segmenter), digests=b.digests)
     b.segmenter = b.segmenter or segmenter_for(b.archive.content)
 
 
@@ -800,15 +825,21 @@ def templates_version() -> str:
     return _tree_digest([TEMPLATES])
 
 
-def _tree_digest(folders: list[Path]) -> str:
+def _tree_digest(folders: list[Path], digests: dict[Path, bytes] | None = None) -> str:
+    """A digest of the folders' files, names and contents; ``digests`` filled with each file's
+    SHA-256, by its path (the speeches' cache keys are made from them: reading and hashing
+    the seeds again took 0.07 s at 1,000 synthetic speeches). Paths are ordered by their parts,
+    as Path orders them, without Path's comparisons (0.04 s for 2,000 files)."""
     h = hashlib.sha256()
     for folder in folders:
         if not folder.is_dir():
             h.update(f"missing {folder}".encode())
             continue
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            h.update(str(path.relative_to(folder)).encode() + b"\0")
-            h.update(path.read_bytes())
+        for path in sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.parts):
+            file_digest = hashlib.sha256(path.read_bytes()).digest()
+            h.update(str(path.relative_to(folder)).encode() + b"\0" + file_digest)
+            if digests is not None:
+                digests[path] = file_digest
     return h.hexdigest()
 
 
@@ -832,10 +863,12 @@ def _files_under(folder: str, prefix: str = "") -> Iterator[tuple[str, os.stat_r
                 yield prefix + entry.name, entry.stat()
 
 
-def inputs_fingerprint(seeds: Path, content: Path, base_url: str | None) -> str:
-    """Everything a build reads: the seeds, content/, templates/, static/, wenji's code."""
+def inputs_fingerprint(seeds: Path, content: Path, base_url: str | None,
+                       digests: dict[Path, bytes] | None = None) -> str:
+    """Everything a build reads: the seeds, content/, templates/, static/, wenji's code.
+    ``digests``: filled with each file's SHA-256 (see ``_tree_digest``)."""
     return cache_key("inputs", repr(base_url), str(seeds.resolve()), str(content.resolve()),
-                     _tree_digest([seeds, content, TEMPLATES, STATIC]))
+                     _tree_digest([seeds, content, TEMPLATES, STATIC], digests))
 
 
 def _swap(new: Path, out: Path) -> None:
