@@ -49,6 +49,15 @@ def test_background_work_starts_while_this_process_holds_the_gil():
     assert job.result() < began + (ended - began) / 2
 
 
+def _on_two_workers() -> list[tuple[int, int]]:
+    return parallel.map_chunks(_pid_and_double, list(range(4)), 2)
+
+
+def test_a_background_job_may_share_its_work_among_workers_of_its_own():
+    got = parallel.background(_on_two_workers).result()
+    assert [x for _, x in got] == [0, 2, 4, 6] and len({pid for pid, _ in got}) == 2
+
+
 def _unpicklable():
     return lambda: None
 

@@ -195,7 +195,7 @@ def background(fn: Callable, *args, fork: bool = True) -> Background:
         return Background(InProcess().submit(fn, *args))
     context = multiprocessing.get_context("fork")
     receive, send = context.Pipe(duplex=False)
-    process = context.Process(target=_run_and_send, args=(send, fn, args), daemon=True)
+    process = context.Process(target=_run_and_send, args=(send, fn, args))
     process.start()
     send.close()
     return Background(process=process, receive=receive)

@@ -235,7 +235,7 @@ def load_archive(seeds: Path, content: Path, report: Report | None = None, base_
             else:
                 given_by_stem[mpath.stem] = given
     speeches: list[Speech] = []
-    loaded = load_speeches(files, given_by_stem, or_off(cache), workers, report, rules, meanwhile, digests or {})
+    loaded = load_speeches(files, given_by_stem, or_off(cache), workers, report, rules, meanwhile, digests)
     for path, result in zip(files, loaded):
         if isinstance(result, InputError):
             errors.append(result)
