@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 import os
 import re
+import threading
 import time
 
 import pytest
@@ -47,6 +48,21 @@ def test_background_work_starts_while_this_process_holds_the_gil():
     ended = time.monotonic()
     assert ended - began > 0.2, "the expression ran too fast to tell"
     assert job.result() < began + (ended - began) / 2
+
+
+def _large() -> bytes:
+    return b"x" * 1_000_000
+
+
+def test_waiting_for_a_job_without_asking_its_result_ends_even_with_a_large_result():
+    """A build that failed waits for its background jobs without their results: the job's
+    process, blocked until its megabyte is read, must still end."""
+    job = parallel.background(_large)
+    waiting = threading.Thread(target=job.wait)
+    waiting.start()
+    waiting.join(timeout=30)
+    assert not waiting.is_alive() and job.process.exitcode == 0
+    assert job.result() == b"x" * 1_000_000  # asked after all, the value is still there
 
 
 def _on_two_workers() -> list[tuple[int, int]]:

@@ -138,31 +138,39 @@ class Background:
 
     def __init__(self, future: Future | None = None, process=None, receive=None) -> None:
         self.future, self.process, self.receive = future, process, receive
+        self.outcome: tuple[bool, object] | None = None  # (ok, value or error), once received
 
     def done(self) -> bool:
-        return self.future.done() if self.future is not None else self.receive.poll()
+        if self.future is not None:
+            return self.future.done()
+        return self.outcome is not None or self.receive.poll()
 
     def result(self):
         if self.future is not None:
             return self.future.result()
-        try:
-            ok, value = self.receive.recv()
-        except EOFError:
-            self.process.join()
-            raise RuntimeError(f"a build process ended without a result (exit code {self.process.exitcode})") \
-                from None
-        finally:
-            self.wait()
+        ok, value = self._received()
         if not ok:
             raise value
         return value
 
     def wait(self) -> None:
-        """Wait for the job and its process to end, whatever the outcome."""
-        if self.process is not None:
-            self.process.join()
-            self.receive.close()
-            self.process = None
+        """Wait for the job and its process to end, whatever the outcome. Its outcome is read
+        first: a process whose outcome is larger than the pipe holds ends only once it is read."""
+        if self.future is None:
+            self._received()
+
+    def _received(self) -> tuple[bool, object]:
+        if self.outcome is None:
+            try:
+                self.outcome = self.receive.recv()
+            except EOFError:
+                self.process.join()
+                self.outcome = (False, RuntimeError(f"a build process ended without a result "
+                                                    f"(exit code {self.process.exitcode})"))
+            finally:
+                self.process.join()
+                self.receive.close()
+        return self.outcome
 
 
 def _run_and_send(send, fn: Callable, args: tuple) -> None:
