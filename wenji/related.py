@@ -18,10 +18,12 @@ section less: every IDF moves), 0.72 s of CPU instead of 2.8-3.1 s, the same lin
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Callable, Iterator, NamedTuple
 
 from . import lazy, parallel
 from .termcounts import Corpus
@@ -60,12 +62,33 @@ class Link(NamedTuple):
         return f"{self.slug}.html#{self.id}"
 
 
-class SpeechLinks(dict):
-    """Section id -> its related sections, best first, for one speech. ``shown``: its
-    ``page_signature`` when ``find`` made it, from a digest of each linked section made once
-    (link by link, the 82,600 links of 1,000 synthetic speeches took 0.1-0.13 s of CPU)."""
+class SpeechLinks(Mapping):
+    """Section id -> its related sections, best first, for one speech, in archive order; the
+    links are made when first read. ``shown``: its ``page_signature`` when ``find`` made it,
+    from a digest of each linked section made once. A rebuild after an edit renders a few
+    pages of 1,000 synthetic speeches and reads only their links: making all 82,600 took
+    0.17 s of CPU."""
 
-    shown: str = ""
+    def __init__(self, ids: list[str], make: Callable[[], list[tuple[Link, ...]]], shown: str = "") -> None:
+        self._ids, self._make, self.shown = ids, make, shown
+        self._links: dict[str, tuple[Link, ...]] | None = None
+
+    def _made(self) -> dict[str, tuple[Link, ...]]:
+        if self._links is None:
+            self._links = dict(zip(self._ids, self._make()))
+        return self._links
+
+    def __getitem__(self, section_id: str) -> tuple[Link, ...]:
+        return self._made()[section_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __repr__(self) -> str:
+        return f"SpeechLinks({self._made()!r})"
 
 
 def page_signature(links: dict[str, tuple[Link, ...]]) -> str:
@@ -120,14 +143,24 @@ def find_again(corpus: Corpus | None, workers: int = 1, keys: list[str] | None =
     ``keys``: per speech, what its term counts were made from (``termcounts.Counted.keys``);
     ``last``: the memory of the last build, from which only the sections an edit can change
     are computed again (see ``_again``)."""
+    best, memory = rank(corpus, workers, keys, last)
+    return links(corpus, best), memory
+
+
+def rank(corpus: Corpus | None, workers: int = 1, keys: list[str] | None = None,
+         last: "Memory | None" = None) -> tuple["Best | None", "Memory | None"]:
+    """The numbers ``find_again`` makes its links from: every section's ``Best`` (None for an
+    archive without sections), and the ``Memory``. Arrays only, so that a process of its own
+    can find them and send them back at little cost (the links of 1,000 synthetic speeches
+    took 1.0 s to pickle, their ``Best`` 1.5 MB of arrays a few milliseconds)."""
     if corpus is None or not len(corpus.rows):
-        return {}, None
+        return None, None
     rows = np.nonzero(corpus.is_section)[0]
     (r, t, w), usable, rare, entries = _weights(corpus, rows)
     speech_of = corpus.row_speech[rows]
     if _small(t, len(rows), len(corpus.vocab)):
         ranked = _ranked(_dense_products(r, t, w, len(rows)), np.arange(len(rows)), speech_of, usable)
-        return _links(corpus, rows, _joined([ranked], len(rows))), None
+        return _joined([ranked], len(rows)), None
     matrix = scipy.sparse.csr_matrix((w, (r, t)), shape=(len(rows), len(corpus.vocab)))
     klass = _classes(corpus, len(rows)) if keys is not None else None
     best = None
@@ -145,33 +178,40 @@ def find_again(corpus: Corpus | None, workers: int = 1, keys: list[str] | None =
     if keys is not None:
         memory = Memory(list(keys), np.bincount(speech_of, minlength=len(corpus.speeches)), "\n".join(corpus.vocab),
                         corpus.idf, rare, klass, *best)
-    return _links(corpus, rows, best), memory
+    return best, memory
+
+
+def links(corpus: Corpus | None, best: "Best | None") -> dict[str, SpeechLinks]:
+    """The links ``rank`` found, by speech slug and section id."""
+    if corpus is None or best is None:
+        return {}
+    return _links(corpus, np.nonzero(corpus.is_section)[0], best)
 
 
 def _links(corpus: Corpus, rows: "np.ndarray", best: "Best") -> dict[str, SpeechLinks]:
     """The links of every section with any, from its best columns and scores, in archive order."""
-    out: dict[str, SpeechLinks] = {}
-    owned: list[int] = []  # per speech in out: its sections with links
     owners = np.flatnonzero(best.cols[:, 0] >= 0)
     cols, scores = best.cols[owners, :PER_SECTION], best.scores[owners, :PER_SECTION] / 1e6
     shown = {j: _shown(corpus, int(rows[j])) for j in np.unique(cols[cols >= 0]).tolist()}  # each made once
-    for i, found, score in zip(rows[owners].tolist(), cols.tolist(), scores.tolist()):
-        speech, section, _ = corpus.rows[i]
-        mine = out.get(speech.slug)
-        if mine is None:
-            mine = out[speech.slug] = SpeechLinks()
-            owned.append(0)
-        mine[section.id] = tuple(Link(*shown[j], s) for j, s in zip(found, score) if j >= 0)
-        owned[-1] += 1
     digests = np.zeros((len(rows) + 1, DIGEST), np.uint8)  # the last row: no link
     if shown:
         digests[list(shown)] = np.frombuffer(b"".join(_digest(f) for f in shown.values()), np.uint8).reshape(-1, DIGEST)
     linked = digests[np.where(cols >= 0, cols, len(rows))]
-    at = 0
-    for mine, n in zip(out.values(), owned):  # in archive order, as the owners
-        mine.shown = _signature(list(mine), linked[at:at + n])
-        at += n
+    speech_of = corpus.row_speech[rows[owners]]
+    bounds = np.flatnonzero(np.r_[True, speech_of[1:] != speech_of[:-1], True]).tolist() if len(owners) else [0]
+    out: dict[str, SpeechLinks] = {}
+    for a, b in zip(bounds, bounds[1:]):  # each speech with links, in archive order
+        speech = corpus.speeches[int(speech_of[a])]
+        ids = [corpus.rows[i][1].id for i in rows[owners[a:b]].tolist()]
+        make = functools.partial(_made_links, shown, cols[a:b], scores[a:b])
+        out[speech.slug] = SpeechLinks(ids, make, _signature(ids, linked[a:b]))
     return out
+
+
+def _made_links(shown: dict[int, tuple], cols: "np.ndarray", scores: "np.ndarray") -> list[tuple[Link, ...]]:
+    """Each section's links (``SpeechLinks``), from its columns and scores."""
+    return [tuple(Link(*shown[j], s) for j, s in zip(found, score) if j >= 0)
+            for found, score in zip(cols.tolist(), scores.tolist())]
 
 
 class Entries(NamedTuple):

@@ -251,13 +251,6 @@ def speech_names(archive: Archive) -> dict[str, str]:
     return _memo(archive).names
 
 
-def linked_names(archive: Archive, links: SpeechLinks | None) -> list[str]:
-    """The names of the speeches a page's related passages go to: what the page shows of them
-    besides the links themselves (for the page's signature in the build cache)."""
-    names = speech_names(archive)
-    return [names.get(link.slug, "") for _, found in sorted((links or {}).items()) for link in found]
-
-
 def related_html(links: tuple[Link, ...], names: dict[str, str], items: dict[tuple, str] | None = None) -> str:
     """A section's related passages as its page shows them (folded: ``<details class="related">``),
     the links as ``related_links`` names them: markup, as a plain string. Made here rather than

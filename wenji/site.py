@@ -326,11 +326,11 @@ def speech_outputs(archive: Archive, themes, related: dict | None = None) -> Ite
     order = archive.speeches
     config = repr(sorted((k, v) for k, v in archive.config.items()))
     templates = templates_version()
+    names = cache_key("names", repr(sorted(render.speech_names(archive).items())))  # as related passages name them
     for i, s in enumerate(order):
         around = repr([(x.slug, x.meta.title, x.meta.kind) if x else None for x in render.neighbours(order, i)])
         page = cache_key("page", s.digest or repr(s), around, themes_mod.page_signature(themes, s), config,
-                         templates, related_mod.page_signature(related.get(s.slug, {})),
-                         repr(render.linked_names(archive, related.get(s.slug))))
+                         templates, related_mod.page_signature(related.get(s.slug, {})), names)
         yield f"speeches/{s.slug}.html", Deferred("page", i, page)
         yield downloads.text_name(s), Deferred("text", i, cache_key("text", s.digest or repr(s)))
         yield downloads.json_name(s), Deferred("json", i, cache_key("json", s.digest or repr(s),
