@@ -150,9 +150,7 @@ def find_again(corpus: Corpus | None, workers: int = 1, keys: list[str] | None =
 def rank(corpus: Corpus | None, workers: int = 1, keys: list[str] | None = None,
          last: "Memory | None" = None) -> tuple["Best | None", "Memory | None"]:
     """The numbers ``find_again`` makes its links from: every section's ``Best`` (None for an
-    archive without sections), and the ``Memory``. Arrays only, so that a process of its own
-    can find them and send them back at little cost (the links of 1,000 synthetic speeches
-    took 1.0 s to pickle, their ``Best`` 1.5 MB of arrays a few milliseconds)."""
+    archive without sections), and the ``Memory``."""
     if corpus is None or not len(corpus.rows):
         return None, None
     rows = np.nonzero(corpus.is_section)[0]
