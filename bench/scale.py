@@ -9,7 +9,8 @@ output size, search files size (raw and gzip), bytes the browser loads before th
 results of a two-character query and the time to them in headless Chromium from file://
 (cold page and warm), and the floor: the time jieba needs, on one core in this same run, to
 segment the same text, with the ratio of the cold build to it. Last, the per-speech cost at
-each N and the ratio of the largest N's to the smallest's.
+each N and the ratio of the largest N's to the smallest's. ``--runs K`` measures the cold
+build with its floor, and the one-edit rebuild, K times and shows medians (see ``run``).
 """
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ import os
 import platform
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -116,27 +118,43 @@ def _edit(speech: Path) -> None:
     speech.write_text("\n".join(lines), encoding="utf-8")
 
 
-def run(n: int, work: Path, browser: bool) -> dict:
+def run(n: int, work: Path, browser: bool, runs: int = 1) -> dict:
+    """The figures for an archive of ``n`` speeches. With ``runs`` > 1 the cold build and the
+    jieba floor are measured that many times, each floor right after its build, and the
+    one-edit rebuild that many times: the medians are reported, and each pair's ratio. On a
+    shared machine of 2 cores the floor measured 48 s in one run and 61-72 s in others, the
+    cold build 33-39 s: one pair alone can put the ratio anywhere from 0.5 to 0.7."""
     folder = work / f"n{n}"
     seeds, content = make_archive(folder, n)
     text_bytes = sum(p.stat().st_size for p in seeds.glob("*.txt"))
     cache, out = folder / "cache", folder / "site"
     r: dict = {"n": n, "text_mb": text_bytes / 1e6}
     _, r["peak_cold"], r["rss_cold"] = timed_build(seeds, content, out, cache, sample=True)
-    shutil.rmtree(cache)
-    shutil.rmtree(out)
-    r["cold"], _, _ = timed_build(seeds, content, out, cache)
-    r["cold_cpu"] = CPU[-1]
+    colds, cold_cpu, floors, starts = [], [], [], []
+    for _ in range(runs):
+        shutil.rmtree(cache)
+        shutil.rmtree(out)
+        colds.append(timed_build(seeds, content, out, cache)[0])
+        cold_cpu.append(CPU[-1])
+        start, cut = jieba_floor(seeds)
+        starts.append(start)
+        floors.append(cut)
+    r["cold"], r["cold_cpu"] = statistics.median(colds), statistics.median(cold_cpu)
+    r["jieba_start"], r["jieba_cut"] = statistics.median(starts), statistics.median(floors)
+    r["ratios"] = [c / f for c, f in zip(colds, floors)]
     r["nothing"], _, _ = timed_build(seeds, content, out, cache)
     victim = sorted(seeds.glob("*.txt"))[n // 2]
-    _edit(victim)
-    r["one_edit"], _, _ = timed_build(seeds, content, out, cache)
-    r["one_edit_cpu"] = CPU[-1]
+    edits, edit_cpu = [], []
+    for _ in range(runs):
+        _edit(victim)
+        edits.append(timed_build(seeds, content, out, cache)[0])
+        edit_cpu.append(CPU[-1])
+    r["one_edit"], r["one_edit_cpu"] = statistics.median(edits), statistics.median(edit_cpu)
+    r["one_edits"] = edits
     _edit(victim)
     _, r["peak_edit"], _ = timed_build(seeds, content, out, cache, sample=True)
     r["out_mb"] = folder_size(out) / 1e6
     r["search_raw"], r["search_gz"] = search_sizes(out)
-    r["jieba_start"], r["jieba_cut"] = jieba_floor(seeds)
     if browser:
         try:
             from search import browser_timings  # bench/search.py
@@ -152,6 +170,8 @@ def main() -> None:
     ap.add_argument("--speeches", type=int, nargs="+", default=[100, 300, 1000])
     ap.add_argument("--no-browser", action="store_true", help="skip the Chromium timings")
     ap.add_argument("--work", type=Path, help="keep the archives and sites here (default: a temporary folder)")
+    ap.add_argument("--runs", type=int, default=1,
+                    help="cold builds (each with a jieba floor) and one-edit rebuilds measured; medians shown")
     args = ap.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, {platform.python_implementation()} "
           f"{platform.python_version()}, {platform.platform()}; load average "
@@ -160,7 +180,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         work = args.work or Path(tmp)
         for n in args.speeches:
-            r = run(n, work, not args.no_browser)
+            r = run(n, work, not args.no_browser, args.runs)
             rows.append(r)
             print(f"\nN = {n} speeches, {r['text_mb']:.1f} MB of text")
             print(f"  cold build            {r['cold']:7.2f} s   ({r['cold'] / n * 1000:.1f} ms a speech, "
@@ -168,9 +188,11 @@ def main() -> None:
                   f"   peak memory {r['peak_cold'] / 2**20:.0f} MB PSS ({r['rss_cold'] / 2**20:.0f} MB RSS summed)")
             print(f"  rebuild, no change    {r['nothing']:7.2f} s   (cold / this = {r['cold'] / r['nothing']:.1f}x)")
             print(f"  rebuild, one edited   {r['one_edit']:7.2f} s   ({r['one_edit_cpu']:.2f} s of CPU)   "
-                  f"peak memory {r['peak_edit'] / 2**20:.0f} MB")
+                  f"peak memory {r['peak_edit'] / 2**20:.0f} MB"
+                  + (f"   (each: {', '.join(f'{x:.2f}' for x in r['one_edits'])})" if args.runs > 1 else ""))
             print(f"  jieba floor           {r['jieba_cut']:7.2f} s   segmentation on one core "
-                  f"(+{r['jieba_start']:.2f} s start-up); cold build / floor = {r['cold'] / r['jieba_cut']:.2f}")
+                  f"(+{r['jieba_start']:.2f} s start-up); cold build / floor = {r['cold'] / r['jieba_cut']:.2f}"
+                  + (f"   (each pair: {', '.join(f'{x:.2f}' for x in r['ratios'])})" if args.runs > 1 else ""))
             print(f"  output                {r['out_mb']:7.1f} MB; search files {r['search_raw'] / 1e6:.2f} MB raw, "
                   f"{r['search_gz'] / 1e6:.2f} MB gzip")
             for q, b in (r.get("browser") or {}).items():
