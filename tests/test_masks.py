@@ -17,3 +17,12 @@ def test_marks_are_found_where_the_mask_pattern_finds_them():
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(14)))
         assert masks.pieces(text) == re.split(f"({masks.MASK.pattern})", text), text
+
+
+def test_marks_are_replaced_where_the_mask_pattern_replaces_them():
+    rng = random.Random(7)
+    alphabet = sorted(set(masks.MASK.pattern) | set("xX*×.．ab市县 \n"))
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(16)))
+        assert masks.replaced(text, " ") == masks.MASK.sub(" ", text), text
+    assert masks.replaced("某县××镇x.xx万元，GDP增长", " ") == "某县 镇 万元，GDP增长"

