@@ -704,7 +704,7 @@ def _render_speeches(b: _Build) -> None:
             b.stats.files += 1
         else:
             todo.append((rel, item))
-    size = sum(len(b.archive.speeches[item.index].paragraphs()) for _, item in todo)
+    size = sum(b.archive.speeches[item.index].size[1] for _, item in todo)  # paragraphs, counted when read
     try:
         parallel.map_chunks(_render_chunk, todo, b.workers if size > RENDER_WORKER_PARAGRAPHS else 1,
                             _start_render_worker, (b.archive, b.themes, b.output, b.related, b.env))
