@@ -114,7 +114,7 @@ def normalise(text: str) -> str:
     """NFKC (full-width digits and letters to ASCII), traditional characters as simplified (so
     jieba cuts 社會主義 as it cuts 社会主义, and a theme's terms match both), every anonymisation
     mark made a space."""
-    return masks.replaced(simplify(nfkc(text)), " ")
+    return masks.MASK.sub(" ", simplify(nfkc(text)))
 
 
 # The full-width forms of ASCII and the ideographic space, with what NFKC makes of each.
