@@ -6,6 +6,10 @@ import re
 
 from wenji import masks
 
+LETTER = "A-Za-zＡ-Ｚａ-ｚ"
+PLAIN_MARK = rf"(?:[*＊×╳]+|(?<![{LETTER}])[xXＸｘ]+(?![{LETTER}]))"  # the rule, as plainly as it can be written
+PLAIN = re.compile(rf"{PLAIN_MARK}(?:[.．]{PLAIN_MARK})*")
+
 
 def test_marks_are_found_where_the_mask_pattern_finds_them():
     starts = {chr(c) for c in [*range(0x21, 0x2500), *range(0x2550, 0x2580), *range(0xFF00, 0xFFF0)]}
@@ -16,12 +20,7 @@ def test_marks_are_found_where_the_mask_pattern_finds_them():
     alphabet = sorted(set(masks.MASK.pattern) | set("xX*×.．ab市县 <>&"))
     for _ in range(3000):
         text = "".join(rng.choice(alphabet) for _ in range(rng.randrange(14)))
-        assert masks.pieces(text) == re.split(f"({masks.MASK.pattern})", text), text
-
-
-LETTER = "A-Za-zＡ-Ｚａ-ｚ"
-PLAIN_MARK = rf"(?:[*＊×╳]+|(?<![{LETTER}])[xXＸｘ]+(?![{LETTER}]))"  # the rule, as plainly as it can be written
-PLAIN = re.compile(rf"{PLAIN_MARK}(?:[.．]{PLAIN_MARK})*")
+        assert masks.pieces(text) == re.split(f"({PLAIN.pattern})", text), text
 
 
 def test_masks_are_what_the_plain_rule_finds():
