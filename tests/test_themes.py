@@ -123,6 +123,67 @@ def test_analysis_is_deterministic(archive, analysed):
     assert summary(again) == summary(analysed)
 
 
+def _with_found(analysed, found, themes=None):
+    themes = themes or analysed.themes
+    return themes_mod.Themes(themes, themes_mod.LazyHits(themes, analysed.corpus, found), analysed.keywords,
+                             analysed.speeches, analysed.settings, analysed.corpus,
+                             chip_digests=themes_mod.chip_digests(themes, analysed.corpus, found))
+
+
+def _moved(found, slug, k, weight=None, drop=False):
+    """``found`` with hit k of theme ``slug`` given another weight, or taken out."""
+    f = found[slug]
+    if drop:
+        cut = f.starts[k + 1] - f.starts[k]
+        moved = themes_mod.Found(np.delete(f.rows, k), f.weights[:k] + f.weights[k + 1:],
+                                 np.delete(f.entries, range(f.starts[k], f.starts[k + 1])),
+                                 f.starts[:k] + [x - cut for x in f.starts[k + 1:]])
+    else:
+        moved = f._replace(weights=f.weights[:k] + [weight] + f.weights[k + 1:])
+    return {**found, slug: moved}
+
+
+def test_a_page_is_drawn_again_exactly_when_its_chips_or_theme_counts_change(analysed):
+    """The chip digests (the pages' signatures) change for the speeches whose chips or theme
+    counts change, and only for those: a weight moved below what a chip shows leaves them."""
+    found = analysed.hits.found
+    slug = max(found, key=lambda t: len(found[t].weights))
+    w = found[slug].weights[0]
+    renamed = [th if th.slug != slug else themes_mod.Theme(**{**th.__dict__, "name": th.name + "甲"})
+               for th in analysed.themes]
+    variants = {
+        "unseen": _with_found(analysed, _moved(found, slug, 0, round(w + 0.0001, 4) if f"{w + 0.0001:.2f}" ==
+                                                 f"{w:.2f}" else round(w - 0.0001, 4))),
+        "shown": _with_found(analysed, _moved(found, slug, 0, round(w + 0.05, 4))),
+        "dropped": _with_found(analysed, _moved(found, slug, 1, drop=True)),
+        "renamed": _with_found(analysed, found, renamed),
+    }
+    base = _with_found(analysed, found)
+    changed_pages = {}
+    for name, other in variants.items():
+        changed_pages[name] = set()
+        for speech in analysed.speeches:
+            same_fields = base.page_fields(speech.slug)[:2] == other.page_fields(speech.slug)[:2]
+            same_digest = base.chip_digests[speech.slug] == other.chip_digests[speech.slug]
+            assert same_fields == same_digest, (name, speech.slug)
+            if not same_digest:
+                changed_pages[name].add(speech.slug)
+    first = found[slug]
+    owner = analysed.speeches[int(analysed.corpus.row_speech[first.rows[0]])].slug
+    assert changed_pages["unseen"] == set() and changed_pages["shown"] == {owner}
+    assert len(changed_pages["dropped"]) == 1
+    assert len(changed_pages["renamed"]) == len({h.speech.slug for h in analysed.hits[slug]})
+
+
+def test_the_hits_of_one_speech_are_those_of_the_whole_list(analysed):
+    for theme in analysed.themes:
+        every = analysed.hits[theme.slug]
+        for place, speech in enumerate(analysed.speeches):
+            mine = analysed.hits.of_speech(theme.slug, place)
+            assert [(h.section.id, h.weight, h.terms) for h in mine] == \
+                [(h.section.id, h.weight, h.terms) for h in every if h.speech.slug == speech.slug]
+
+
 # --- keywords ------------------------------------------------------------------------------------
 
 def test_keywords_hold_no_marks_and_no_boilerplate(analysed):

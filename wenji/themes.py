@@ -25,11 +25,14 @@ same themes, weights and order. The taxonomy itself (``themes.toml``) is read by
 """
 from __future__ import annotations
 
+import hashlib
 import math
 import unicodedata
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator, NamedTuple
 
 from . import lazy, termcounts
 from .cache import Cache, key as cache_key, or_off
@@ -127,38 +130,114 @@ class PageThemes:
         return self.chips.get(section_id, ())
 
 
+class Found(NamedTuple):
+    """A theme's hits as the matrix gives them, before they are made into ``Hit``s: the rows
+    (ascending), the weights (rounded to 4 places), and per hit k its entries of the matrix,
+    strongest first: ``entries[starts[k]:starts[k + 1]]``."""
+
+    rows: "np.ndarray"
+    weights: list[float]
+    entries: "np.ndarray"
+    starts: list[int]
+
+
+class LazyHits(Mapping):
+    """Theme slug -> its hits, each theme's made when first read. A rebuild after an edit at
+    1,000 synthetic speeches reads the hits of the few speeches whose pages it renders
+    (``of_speech``); making all 26,400 took 0.15 s of CPU, which now the process drawing the
+    theme pages spends, beside this one."""
+
+    def __init__(self, themes: list[Theme], corpus: Corpus, found: dict[str, Found]) -> None:
+        self._themes = {t.slug: t for t in themes}
+        self._corpus, self.found = corpus, found
+        self._made: dict[str, list[Hit]] = {}
+
+    def __getitem__(self, slug: str) -> list[Hit]:
+        got = self._made.get(slug)
+        if got is None:
+            got = self._made[slug] = self._hits(slug, 0, len(self.found[slug].weights))
+        return got
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.found)
+
+    def __len__(self) -> int:
+        return len(self.found)
+
+    def of_speech(self, slug: str, speech: int) -> list[Hit]:
+        """Theme ``slug``'s hits in the ``speech``-th speech of the archive."""
+        rows = self.found[slug].rows
+        speech_of = self._corpus.row_speech[rows]
+        a, b = np.searchsorted(speech_of, [speech, speech + 1]).tolist()
+        return self._made[slug][a:b] if slug in self._made else self._hits(slug, a, b)
+
+    def _hits(self, slug: str, a: int, b: int) -> list[Hit]:
+        c, f = self._corpus, self.found[slug]
+        e0, e1 = f.starts[a], f.starts[b]
+        e = f.entries[e0:e1]
+        vocab = c.vocab
+        terms = list(zip([vocab[j] for j in c.ids[e].tolist()], c.counts[e].astype(np.int64).tolist()))
+        theme = self._themes[slug]
+        return [Hit(theme, *c.rows[r], w, terms[x - e0:y - e0])
+                for r, w, x, y in zip(f.rows[a:b].tolist(), f.weights[a:b], f.starts[a:b], f.starts[a + 1:b + 1])]
+
+
 @dataclass
 class Themes:
     """The computed theme assignment and keywords of an archive."""
 
     themes: list[Theme]
-    hits: dict[str, list[Hit]]  # theme slug -> hits, in archive (home-page) and reading order
+    hits: Mapping[str, list[Hit]]  # theme slug -> hits, in archive (home-page) and reading order
     keywords: Keywords
     speeches: list[Speech]  # the archive's speeches, in home-page order
     settings: Settings
     corpus: Corpus | None = field(default=None, repr=False, compare=False)  # the matrix, for related passages
     _by_section: dict[tuple[str, str], list[Hit]] = field(default_factory=dict)
     _by_speech: dict[str, dict[str, list[Hit]]] = field(default_factory=dict)
+    chip_digests: dict[str, str] = field(default_factory=dict, repr=False)  # speech slug -> ``chip_digests``
+    _places: dict[str, int] = field(default_factory=dict, repr=False)  # speech slug -> its place in speeches
 
-    def __post_init__(self) -> None:
-        for theme in self.themes:
-            for hit in self.hits[theme.slug]:
-                self._by_section.setdefault((hit.speech.slug, hit.section.id), []).append(hit)
-                self._by_speech.setdefault(hit.speech.slug, {}).setdefault(theme.slug, []).append(hit)
-        for hits in self._by_section.values():
-            hits.sort(key=lambda h: (-h.weight, h.theme.slug))
+    def _speech(self, speech_slug: str) -> dict[str, list[Hit]]:
+        """A speech's hits by theme, gathered when its page first asks (and its sections' hits)."""
+        mine = self._by_speech.get(speech_slug)
+        if mine is not None:
+            return mine
+        if isinstance(self.hits, LazyHits):
+            if not self._places:
+                self._places.update((s.slug, i) for i, s in enumerate(self.speeches))
+            place = self._places.get(speech_slug)
+            found = {t.slug: self.hits.of_speech(t.slug, place) for t in self.themes} if place is not None else {}
+            self._gather(speech_slug, {slug: hits for slug, hits in found.items() if hits})
+        else:  # hits given as lists: every speech's gathered at once
+            every: dict[str, dict[str, list[Hit]]] = {}
+            for theme in self.themes:
+                for hit in self.hits[theme.slug]:
+                    every.setdefault(hit.speech.slug, {}).setdefault(theme.slug, []).append(hit)
+            for slug in self.speeches:
+                self._gather(slug.slug, every.get(slug.slug, {}))
+        return self._by_speech.setdefault(speech_slug, {})
+
+    def _gather(self, speech_slug: str, mine: dict[str, list[Hit]]) -> None:
+        self._by_speech[speech_slug] = mine
+        sections = {}
+        for hits in mine.values():
+            for hit in hits:
+                sections.setdefault((speech_slug, hit.section.id), []).append(hit)
+        for key, hits in sections.items():
+            self._by_section[key] = sorted(hits, key=lambda h: (-h.weight, h.theme.slug))
 
     def theme(self, slug: str) -> Theme:
         return next(t for t in self.themes if t.slug == slug)
 
     def for_section(self, speech_slug: str, section_id: str) -> list[Hit]:
         """The themes of one section, heaviest first."""
+        self._speech(speech_slug)
         return self._by_section.get((speech_slug, section_id), [])
 
     def for_speech(self, speech_slug: str) -> list[SpeechTheme]:
         """The themes a speech treats, the one with most sections first."""
         out = []
-        mine = self._by_speech.get(speech_slug, {})
+        mine = self._speech(speech_slug)
         for theme in self.themes:
             hits = mine.get(theme.slug)
             if hits:
@@ -177,10 +256,8 @@ class Themes:
 
     def page_fields(self, speech_slug: str) -> tuple[tuple, tuple, tuple]:
         """The fields of ``page`` as plain tuples: (section id, its chips' fields) per section
-        with chips, the theme counts' fields, the keywords. Their repr is the page's signature
-        (``page_signature``): for the 1,000 pages of 1,000 synthetic speeches 0.15 s of CPU,
-        where the dataclasses' reprs took 0.25 s."""
-        mine = self._by_speech.get(speech_slug, {})
+        with chips, the theme counts' fields, the keywords."""
+        mine = self._speech(speech_slug)
         ids = sorted({h.section.id for hits in mine.values() for h in hits})
         chips = tuple((sid, tuple((h.theme.slug, h.theme.name, h.anchor, h.weight_text,
                                    tuple([t for t, _ in h.terms[:CHIP_TERMS]]))
@@ -240,14 +317,15 @@ def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | N
         theme.seeds = {t: w for t, w in theme.seeds.items() if seg.is_term(t)}
     if settings.expand:
         expand(themes, corpus, settings, seg)
-    hits = assign(themes, corpus, settings)
+    found = assign(themes, corpus, settings)
     pinyin_paths = [PINYIN_OVERRIDES] + ([Path(content_dir) / "pinyin.txt"] if content_dir else [])
     overrides = load_pinyin_overrides(*pinyin_paths)
     pinyin_key = cache_key("pinyin", repr(sorted(overrides.items())), lazy.installed_version("pypinyin"))
     pinyin = Pinyin(overrides, cache.get("pinyin", pinyin_key))
     keywords = build_keywords(corpus, pinyin, seg)
     cache.put("pinyin", pinyin_key, pinyin.known(e.term for e in keywords.index))
-    return Themes(themes, hits, keywords, list(archive.speeches), settings, corpus)
+    return Themes(themes, LazyHits(themes, corpus, found), keywords, list(archive.speeches), settings, corpus,
+                  chip_digests=chip_digests(themes, corpus, found))
 
 
 def shares(themes: list[Theme],
@@ -283,12 +361,12 @@ def shares(themes: list[Theme],
     return share, found, entries
 
 
-def assign(themes: list[Theme], corpus: Corpus, settings: Settings) -> dict[str, list[Hit]]:
-    """The hits of every theme: the sections whose weight and evidence pass the thresholds, in
-    archive and reading order, each with its matched terms, strongest first."""
+def assign(themes: list[Theme], corpus: Corpus, settings: Settings) -> dict[str, Found]:
+    """Where every theme is found: the sections whose weight and evidence pass the thresholds,
+    in archive and reading order, each with its matched terms, strongest first."""
     c = corpus
     share, found, entries = shares(themes, c)
-    hits: dict[str, list[Hit]] = {}
+    out: dict[str, Found] = {}
     for i, theme in enumerate(themes):
         ok = c.is_section & (share[i] >= settings.threshold) & (found[i] >= settings.min_terms)
         e, score = entries[i]
@@ -298,13 +376,50 @@ def assign(themes: list[Theme], corpus: Corpus, settings: Settings) -> dict[str,
         e = e[order]
         rows = c.row[e]
         starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]]).tolist() + [len(e)] if len(e) else [0]
-        vocab = c.vocab
-        terms = list(zip([vocab[j] for j in c.ids[e].tolist()], c.counts[e].astype(np.int64).tolist()))
-        hit_rows = rows[starts[:-1]].tolist()
-        weights = share[i][hit_rows].tolist()
-        hits[theme.slug] = [Hit(theme, *c.rows[r], round(w, 4), terms[a:b])
-                            for r, w, a, b in zip(hit_rows, weights, starts, starts[1:])]
-    return hits
+        hit_rows = rows[starts[:-1]]
+        out[theme.slug] = Found(hit_rows, [round(w, 4) for w in share[i][hit_rows].tolist()], e, starts)
+    return out
+
+
+def chip_digests(themes: list[Theme], corpus: Corpus, found: dict[str, Found]) -> dict[str, str]:
+    """Speech slug -> a digest of what its page shows from the theme assignment (``page_fields``
+    but the keywords): its sections' chips in order (theme, weight as shown, strongest terms)
+    and its themes' counts in order. The same whenever those are, so a page is drawn again
+    only when they change; made from the arrays of ``assign``, where the fields themselves
+    took 0.5 s of CPU for the 1,000 pages of 1,000 synthetic speeches."""
+    c = corpus
+    first_row = np.r_[0, np.cumsum(np.bincount(c.row_speech, minlength=len(c.speeches)))]
+    by_slug = np.argsort(np.argsort(np.array([t.slug for t in themes], dtype=object), kind="stable"))
+    parts, counted = [], [[] for _ in c.speeches]
+    for i, theme in enumerate(themes):
+        f = found[theme.slug]
+        speech = c.row_speech[f.rows].astype(np.int64)
+        starts = np.asarray(f.starts, dtype=np.int64)
+        at = starts[:-1, None] + np.arange(CHIP_TERMS)
+        terms = np.where(at < starts[1:, None], c.ids[f.entries[np.minimum(at, max(len(f.entries) - 1, 0))]]
+                         if len(f.entries) else -1, -1)
+        shown = [int(f"{w:.2f}".replace(".", "")) for w in f.weights]
+        parts.append((speech, f.rows - first_row[speech], np.full(len(speech), i), np.full(len(speech), by_slug[i]),
+                      np.array(f.weights, dtype=np.float64), np.array(shown, dtype=np.int64), terms))
+        bounds = np.flatnonzero(np.r_[True, speech[1:] != speech[:-1], True]).tolist() if len(speech) else [0]
+        for x, y in zip(bounds, bounds[1:]):
+            counted[int(speech[x])].append((-(y - x), -sum(f.weights[x:y]), theme.slug, theme.name, i, y - x))
+    speech, local, index, rank, weight, shown, terms = (np.concatenate([p[k] for p in parts]) if parts else
+                                                        np.zeros((0, CHIP_TERMS) if k == 6 else 0, np.int64)
+                                                        for k in range(7))
+    order = np.lexsort((rank, -weight, local, speech))  # chips as a section shows them: heaviest, then by slug
+    used = np.unique(terms[terms >= 0])
+    term_digest = np.zeros(len(c.vocab) + 1, np.uint64)  # the last: no term
+    term_digest[used] = np.frombuffer(b"".join(hashlib.blake2b(c.vocab[t].encode("utf-8"), digest_size=8).digest()
+                                               for t in used.tolist()), np.uint64)
+    records = np.column_stack([local, index, shown, term_digest[terms].view(np.int64)])[order]
+    bounds = np.searchsorted(speech[order], np.arange(len(c.speeches) + 1)).tolist()
+    out = {}
+    for s, (a, b) in enumerate(zip(bounds, bounds[1:])):  # a chip's theme is among the counts, named there
+        h = hashlib.sha256(records[a:b].tobytes())
+        h.update(repr([theme[2:] for theme in sorted(counted[s])]).encode("utf-8"))  # slug, name, place, sections
+        out[c.speeches[s].slug] = h.hexdigest()
+    return out
 
 
 def expand(themes: list[Theme], corpus: Corpus, settings: Settings, seg: Segmenter) -> None:
@@ -404,4 +519,7 @@ def snippet(section: Section, terms: list[str]) -> tuple[str, str, str]:
 def page_signature(themes: Themes, speech: Speech) -> str:
     """What the speech's page receives from the theme step, as text: the build renders the
     page again only when it changed. (The speech's own digest covers the rest of the page.)"""
-    return repr(themes.page_fields(speech.slug))
+    chips = themes.chip_digests.get(speech.slug)
+    if chips is None:
+        return repr(themes.page_fields(speech.slug))
+    return chips + repr(themes.keywords_for(speech.slug))
