@@ -45,7 +45,8 @@ FIRST_TERMS = 60  # first-used terms kept per speech, the most frequent first
 PAIR_TABLE_SIZE = 1 << 23  # entries (4 bytes each) of a table of character pairs (_pair_finder)
 
 
-def files(corpus: Corpus | None, segmenter: Segmenter, cache: Cache | None = None) -> dict[str, str]:
+def files(corpus: Corpus | None, segmenter: Segmenter, cache: Cache | None = None,
+          keyword: "np.ndarray | None" = None) -> dict[str, str]:
     """compare/S.js for every speech S of the corpus, in archive order. ``cache`` keeps each
     speech's folded text (wenji.folded) and word starts (wenji.kept), and the files deflated:
     at 1,000 synthetic speeches making the search texts took 0.13 s of CPU and cutting them
@@ -53,7 +54,8 @@ def files(corpus: Corpus | None, segmenter: Segmenter, cache: Cache | None = Non
     out: dict[str, str] = {}
     if corpus is None:
         return out
-    keyword = keyword_mask(corpus, segmenter) if len(corpus.vocab) else np.zeros(0, dtype=bool)
+    if keyword is None:  # (``keywords.keyword_mask``, which a build makes once for this and the theme step)
+        keyword = keyword_mask(corpus, segmenter) if len(corpus.vocab) else np.zeros(0, dtype=bool)
     tops, candidates = _terms_per_speech(corpus, keyword)
     folded = FoldedTexts(corpus.speeches, or_off(cache))
     texts = folded.of(range(len(folded)))

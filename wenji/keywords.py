@@ -321,16 +321,17 @@ def _ranked_top(group: "np.ndarray", weights: "np.ndarray", n: int, tie: "np.nda
     return order[rank < n]
 
 
-def build_keywords(corpus: Corpus, pinyin: Pinyin, segmenter: Segmenter) -> Keywords:
+def build_keywords(corpus: Corpus, pinyin: Pinyin, segmenter: Segmenter, kw: "np.ndarray | None" = None) -> Keywords:
     """Keywords of each section and speech, and the index.
 
     A section's keywords are its heaviest TF-IDF terms (IDF over sections). A speech's are
-    weighted once more by the IDF over speeches, so what sets the speech apart comes first. Only noun-like terms
-    (``Segmenter.is_keyword``) are keywords. The index holds every term that is among a
-    speech's heaviest and matters (is a keyword) in some section, or matters in two sections.
+    weighted once more by the IDF over speeches, so what sets the speech apart comes first. Only
+    noun-like terms (``Segmenter.is_keyword``) are keywords (``kw``: ``keyword_mask``, when made
+    already). The index holds every term that is among a speech's heaviest and matters (is a
+    keyword) in some section, or matters in two sections.
     """
     c = corpus
-    kw = keyword_mask(c, segmenter)
+    kw = keyword_mask(c, segmenter) if kw is None else kw
     total = np.bincount(c.row, weights=c.tf, minlength=len(c.rows))
     total[total == 0] = 1.0
     w = c.tf / total[c.row] * c.idf[c.ids]

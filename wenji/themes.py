@@ -302,9 +302,10 @@ def join_counts(archive: Archive, content_dir: Path | None, counts: termcounts.C
 
 def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | None = None,
             cache: Cache | None = None, counts: termcounts.Counted | None = None,
-            corpus: Corpus | None = None) -> Themes:
+            corpus: Corpus | None = None, keyword: "np.ndarray | None" = None) -> Themes:
     """Compute the theme assignment and the keywords of ``archive`` (from ``counts``, the
-    speeches' term counts, or ``corpus``, their matrix, when the build has them already)."""
+    speeches' term counts, or ``corpus``, their matrix, and ``keyword``, its
+    ``keywords.keyword_mask``, when the build has them already)."""
     themes, settings = load_taxonomy(content_file(content_dir, "themes.toml"))
     seg = segmenter or make_segmenter(content_dir, themes)
     cache = or_off(cache)
@@ -322,7 +323,7 @@ def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | N
     overrides = load_pinyin_overrides(*pinyin_paths)
     pinyin_key = cache_key("pinyin", repr(sorted(overrides.items())), lazy.installed_version("pypinyin"))
     pinyin = Pinyin(overrides, cache.get("pinyin", pinyin_key))
-    keywords = build_keywords(corpus, pinyin, seg)
+    keywords = build_keywords(corpus, pinyin, seg, keyword)
     cache.put("pinyin", pinyin_key, pinyin.known(e.term for e in keywords.index))
     return Themes(themes, LazyHits(themes, corpus, found), keywords, list(archive.speeches), settings, corpus,
                   chip_digests=chip_digests(themes, corpus, found))
