@@ -9,11 +9,14 @@ import tomllib
 from dataclasses import fields, replace
 from pathlib import Path
 
-import frontmatter
-import yaml
-
+from . import lazy
 from .errors import InputError
 from .model import Meta
+
+# YAML front matter (24 ms to import): parsed where a metadata file is new or changed (a
+# rebuild takes the others' from the cache: site._front_matter).
+frontmatter = lazy.module("frontmatter")
+yaml = lazy.module("yaml")
 
 FIELDS = {"title", "date", "kind", "place", "speaker", "occasion", "source", "slug", "summary",
           "date_note", "encoding", "lang"}
