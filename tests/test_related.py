@@ -349,14 +349,3 @@ def test_a_rebuild_after_each_of_many_edits_that_add_or_remove_sections_finds_wh
         assert computed[-1] is not None
         assert after == related.find(edited)
         _remembers_what_is_so(memory, related.find_again(edited, 1, memory.keys)[1], edited)
-
-
-def test_dot_products_of_chosen_rows_are_the_sparse_products_to_the_last_bit():
-    rng = np.random.default_rng(3)
-    dense = rng.random((60, 300)) * (rng.random((60, 300)) < 0.3)
-    matrix = scipy.sparse.csr_matrix(dense / np.linalg.norm(dense, axis=1, keepdims=True))
-    full = (matrix @ matrix.T).toarray()
-    a, b = rng.integers(0, 60, size=500), rng.integers(0, 60, size=500)
-    got = related._dots(matrix, a, b)
-    assert np.array_equal(got, full[a, b])  # bit for bit, not approximately
-    assert not np.array_equal(got, np.einsum("ij,ij->i", matrix[a].toarray(), matrix[b].toarray()))

@@ -17,6 +17,7 @@ A lazy numpy first run by pickle's import of one of its submodules was left with
 from __future__ import annotations
 
 import importlib
+import importlib.machinery
 import importlib.util
 import sys
 from pathlib import Path
@@ -41,9 +42,51 @@ def module(name: str) -> ModuleType:
     return _StandIn(name)
 
 
+class _Extension(ModuleType):
+    """Stands for a compiled module of a package, loaded from its file on the first attribute
+    read, without running the package's ``__init__`` (see ``extension``)."""
+
+    def __init__(self, package: str, name: str) -> None:
+        super().__init__(f"{package}.{name}")
+        self._where, self._real = (package, name), None
+
+    def __getattr__(self, attr: str):
+        if attr.startswith("_"):
+            raise AttributeError(attr)
+        if self._real is None:
+            self._real = _load_extension(*self._where)
+        return getattr(self._real, attr)
+
+
+def _load_extension(package: str, name: str) -> ModuleType:
+    folder = package_folder(package)
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        path = folder / f"{name}{suffix}"
+        if path.is_file():
+            spec = importlib.util.spec_from_file_location(f"{package}.{name}", path)
+            found = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(found)
+            return found
+    raise ImportError(f"the compiled module {name} is missing from {folder}")
+
+
+def extension(package: str, name: str) -> ModuleType:
+    """The compiled module ``name`` of ``package`` (a dotted path: ``scipy.sparse``), loaded
+    from its file when first used, the package itself never imported: importing rjieba builds
+    a Jieba with the whole dictionary (0.19 s) that wenji never uses, and importing
+    scipy.sparse imports every part of numpy (0.26 s) for the few kernels wenji calls."""
+    return _Extension(package, name)
+
+
 def package_folder(name: str) -> Path:
     """Where an installed package lives, found without importing it (for the data files of
     rjieba, jieba and pypinyin, whose imports wenji does without)."""
+    if "." in name:  # a subpackage: found in its parent's folder, the parent not imported
+        parent, _, child = name.rpartition(".")
+        folder = package_folder(parent) / child
+        if not (folder / "__init__.py").is_file():
+            raise ImportError(f"wenji needs {name}: pip install -r requirements.txt")
+        return folder
     spec = importlib.util.find_spec(name)
     if spec is None or not spec.submodule_search_locations:
         raise ImportError(f"wenji needs {name}: pip install -r requirements.txt")

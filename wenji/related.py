@@ -25,11 +25,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Callable, Iterator, NamedTuple
 
-from . import lazy, parallel
+from . import lazy, parallel, sparse
+from .sparse import CSR
 from .termcounts import Corpus
 
 np = lazy.module("numpy")
-scipy = lazy.module("scipy")  # its sparse product, in C; "scipy.sparse" here would import scipy (0.4 s) at once
 
 PER_SECTION = 3  # related passages shown under a section
 THRESHOLD = 0.2  # cosine below which two sections are not shown as related (on the real archive: 44 of the 53 leaf sections of the 2019 report have one)
@@ -129,8 +129,8 @@ def short_title(title: str, year: str) -> str:
 
 
 def load_libraries() -> None:
-    """Import scipy.sparse now, not when the related passages first need it (0.13 s)."""
-    getattr(scipy, "sparse")
+    """Load scipy's sparse kernels now, not when the related passages first need them."""
+    getattr(sparse.kernels, "csr_matmat")
 
 
 def find(corpus: Corpus | None, workers: int = 1) -> dict[str, SpeechLinks]:
@@ -161,7 +161,8 @@ def rank(corpus: Corpus | None, workers: int = 1, keys: list[str] | None = None,
     if _small(t, len(rows), len(corpus.vocab)):
         ranked = _ranked(_dense_products(r, t, w, len(rows)), np.arange(len(rows)), speech_of, usable)
         return _joined([ranked], len(rows)), None
-    matrix = scipy.sparse.csr_matrix((w, (r, t)), shape=(len(rows), len(corpus.vocab)))
+    matrix = sparse.from_entries(r, t, w, (len(rows), len(corpus.vocab)))
+    matrix = Weights(matrix, sparse.transposed(matrix))
     klass = _classes(entries, len(rows)) if keys is not None else None
     best = None
     if last is not None and klass is not None:
@@ -314,10 +315,24 @@ class Memory:
 
 def _small(t: "np.ndarray", n_rows: int, n_terms: int) -> bool:
     """Is the archive small enough for ``_dense_products``, which adds the same products in the
-    same order as scipy's sparse product, so the cosines are the same to the last bit (tested
-    on the seeds and a synthetic archive), and a small archive need not import scipy (0.15 s,
-    a tenth of a cold build of the seeds)?"""
+    same order as the sparse product, so the cosines are the same to the last bit (tested on
+    the seeds and a synthetic archive), and a small archive need not load scipy's kernels
+    (0.02 s)?"""
     return n_rows <= DENSE_ROWS and np.count_nonzero(np.bincount(t, minlength=n_terms) >= 2) <= DENSE_TERMS
+
+
+class Weights(NamedTuple):
+    """The sections' matrix of weights (rare terms, over the lengths of the whole vectors), by
+    rows and by columns (its transpose, made once for every product with it)."""
+
+    rows: CSR
+    columns: CSR
+
+
+def _cosines(matrix: Weights, rows: "np.ndarray") -> Products:
+    """The cosines of the sections ``rows`` with every section: their rows times the columns."""
+    got = sparse.product(sparse.take_rows(matrix.rows, rows), matrix.columns)
+    return Products(got.indptr, got.indices, got.data)
 
 
 # What a process computing blocks of products holds (inherited when it is forked): the matrix
@@ -325,21 +340,19 @@ def _small(t: "np.ndarray", n_rows: int, n_terms: int) -> bool:
 _SHARED: dict = {}
 
 
-def _share(matrix: "scipy.sparse.csr_matrix", speech_of: "np.ndarray", usable: "np.ndarray",
-           klass: "np.ndarray | None") -> None:
+def _share(matrix: Weights, speech_of: "np.ndarray", usable: "np.ndarray", klass: "np.ndarray | None") -> None:
     _SHARED.update(matrix=matrix, speech_of=speech_of, usable=usable, klass=klass)
 
 
 def _best_of_blocks(starts: list[int]) -> list[Ranked]:
-    """The best links of the blocks of rows from each of ``starts``: scipy's sparse product of
-    the block with every row, which takes most of the time of the step (2.2 s of 3.8 s for the
+    """The best links of the blocks of rows from each of ``starts``: the sparse product of the
+    block with every row, which takes most of the time of the step (2.2 s of 3.8 s for the
     32,000 sections of 1,000 synthetic speeches)."""
     matrix = _SHARED["matrix"]
     found = []
     for start in starts:
-        block = (matrix[start:start + BLOCK] @ matrix.T).tocsr()
-        found.append(_ranked(Products(block.indptr, block.indices, block.data),
-                             np.arange(start, start + block.shape[0]), _SHARED["speech_of"], _SHARED["usable"],
+        rows = np.arange(start, min(start + BLOCK, matrix.rows.shape[0]))
+        found.append(_ranked(_cosines(matrix, rows), rows, _SHARED["speech_of"], _SHARED["usable"],
                              klass=_SHARED["klass"]))
     return found
 
@@ -459,7 +472,7 @@ def _order(scores: "np.ndarray", cols: "np.ndarray") -> "np.ndarray":
 # --- after an edit ---------------------------------------------------------------------------
 
 
-def _again(corpus: Corpus, matrix: "scipy.sparse.csr_matrix", facts: tuple, keys: list[str],
+def _again(corpus: Corpus, matrix: Weights, facts: tuple, keys: list[str],
            last: Memory, entries: Entries) -> Best | None:
     """Every section's ``Best`` after an edit, from the last build's, computing again against
     every section only the sections the edit changed or moved far (``_drift``), and those
@@ -504,7 +517,7 @@ def _again(corpus: Corpus, matrix: "scipy.sparse.csr_matrix", facts: tuple, keys
     return _joined(parts, n)
 
 
-def _products(matrix: "scipy.sparse.csr_matrix", todo: "np.ndarray", moved: "np.ndarray",
+def _products(matrix: Weights, todo: "np.ndarray", moved: "np.ndarray",
               facts: tuple) -> tuple[list[Ranked], tuple]:
     """The best of the sections ``todo`` against every section (as a build from nothing ranks
     them), and their related sections among those not ``moved``, turned round: (section not
@@ -513,8 +526,7 @@ def _products(matrix: "scipy.sparse.csr_matrix", todo: "np.ndarray", moved: "np.
     parts, turned = [], []
     for a in range(0, len(todo), BLOCK):
         these = todo[a:a + BLOCK]
-        block = (matrix[these] @ matrix.T).tocsr()
-        row, col, score = _related(Products(block.indptr, block.indices, block.data), these, speech_of, usable)
+        row, col, score = _related(_cosines(matrix, these), these, speech_of, usable)
         parts.append(_rank(row, col, score, KEEP, klass))
         turn = ~moved[col]
         turned.append((col[turn], row[turn], score[turn]))
@@ -522,7 +534,7 @@ def _products(matrix: "scipy.sparse.csr_matrix", todo: "np.ndarray", moved: "np.
     return parts, tuple(np.concatenate([empty] + [t[i] for t in turned]) for i in range(3))
 
 
-def _candidates(matrix: "scipy.sparse.csr_matrix", stay: "np.ndarray", old: "np.ndarray", moved: "np.ndarray",
+def _candidates(matrix: Weights, stay: "np.ndarray", old: "np.ndarray", moved: "np.ndarray",
                 facts: tuple, last: Memory) -> tuple:
     """(section, related section, score) for the sections ``stay``: their cosines, computed
     again, with the sections of the classes (in the last build) of those they remembered;
@@ -551,16 +563,13 @@ def _candidates(matrix: "scipy.sparse.csr_matrix", stay: "np.ndarray", old: "np.
     return _valid(np.repeat(row, size), cols, np.repeat(values, size), speech_of, usable)
 
 
-def _dots(matrix: "scipy.sparse.csr_matrix", a: "np.ndarray", b: "np.ndarray") -> "np.ndarray":
+def _dots(matrix: Weights, a: "np.ndarray", b: "np.ndarray") -> "np.ndarray":
     """Row a[p] times row b[p] of the matrix, for each p: the products of their common terms
-    added in the order of the terms, from 0, as scipy's sparse product adds them, so the
-    same cosines to the last bit. Rows a and rows b multiplied term by term (their terms
-    stay in order) and each row of products added up by a product with ones, all in scipy's
-    C: the 53,718 pairs of an edit at 1,000 synthetic speeches in 0.03 s of CPU, where
-    finding the common terms in numpy took 0.26 s."""
-    if not len(a):
-        return np.zeros(0)
-    return matrix[a].multiply(matrix[b]).tocsr() @ np.ones(matrix.shape[1])
+    added in the order of the terms, from 0, as the sparse product adds them, so the same
+    cosines to the last bit (``sparse.pair_dots``, in scipy's C: the 53,718 pairs of an edit
+    at 1,000 synthetic speeches in 0.03 s of CPU, where finding the common terms in numpy
+    took 0.26 s)."""
+    return sparse.pair_dots(matrix.rows, a, b)
 
 
 def _drift(corpus: Corpus, sections: tuple[int, "np.ndarray"], old_to_new: "np.ndarray", entries: Entries,

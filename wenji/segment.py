@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import importlib.machinery
-import importlib.util
 import os
 import re
 import tempfile
@@ -44,22 +42,8 @@ _LATIN_TERM = re.compile(r"(?=.*[A-Za-z])[A-Za-z0-9][A-Za-z0-9+]*")
 _MASKED_CODE = re.compile(r"^[^a-wyz]*x[^a-wyz]*$")
 
 
-def _load_jieba_class(folder: Path):
-    """rjieba's ``Jieba`` class, from its compiled module. Importing the ``rjieba`` package
-    also builds a default Jieba with the whole dictionary (0.19 s) that wenji never uses, on
-    every build, even one that cuts nothing; the compiled module alone loads in 1 ms."""
-    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-        path = folder / f"rjieba{suffix}"
-        if path.is_file():
-            spec = importlib.util.spec_from_file_location("rjieba.rjieba", path)
-            module = importlib.util.module_from_spec(spec)
-            spec.loader.exec_module(module)
-            return module.Jieba
-    raise ImportError(f"rjieba's compiled module is missing from {folder}")
-
-
-_RJIEBA = lazy.package_folder("rjieba")
-Jieba = _load_jieba_class(_RJIEBA)
+# rjieba's ``Jieba`` class, from its compiled module (1 ms: see ``lazy.extension``).
+Jieba = lazy.extension("rjieba", "rjieba").Jieba
 ENGINE = lazy.installed_version("rjieba")
 # jieba 0.42.1's dictionary, which jieba-rs carries too: read for its frequencies and parts of
 # speech (``common_words``, ``is_keyword``). The jieba package itself is never imported.

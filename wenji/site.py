@@ -146,7 +146,7 @@ def _load_chunk(jobs: list) -> list:
 
 
 # What loading the libraries while the speeches are read (``_load_libraries``: numpy, jieba's
-# dictionary, scipy.sparse, 0.3 s) costs, in bytes of .txt read in that time (0.12 s a MB on
+# dictionary, scipy's sparse kernels, 0.2 s) costs, in bytes of .txt read in that time (0.12 s a MB on
 # tests/corpus-real and at 1,000 synthetic speeches), less what a worker's results cost to
 # send back (0.05 s for tests/corpus-real): this process reads that much less.
 LIBRARIES_COST = 2_000_000
@@ -567,11 +567,11 @@ def _read(b: _Build) -> None:
 
 
 def _load_libraries(segmenter: Segmenter | None) -> None:
-    """While worker processes read the speeches: numpy, jieba's dictionary and scipy.sparse
-    loaded here, ahead of the steps that need them (0.08, 0.11 and 0.13 s of CPU on the way to
-    the theme step and the related passages) and before the search files' process is forked,
-    which then inherits numpy (0.1 s of its own). Only an archive large enough for workers
-    (``load_speeches``) gets here, and its related passages need scipy."""
+    """While worker processes read the speeches: numpy, jieba's dictionary and scipy's sparse
+    kernels loaded here, ahead of the steps that need them (0.08, 0.11 and 0.02 s of CPU on the
+    way to the theme step and the related passages) and before the search files' process is
+    forked, which then inherits numpy (0.1 s of its own). Only an archive large enough for
+    workers (``load_speeches``) gets here, and its related passages need the kernels."""
     keywords.load_libraries()
     related_mod.load_libraries()
     if segmenter is not None:
