@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from wenji import keywords, labels, render, site, theme_pages
@@ -99,3 +100,22 @@ def test_pinyin_overrides_from_content(tmp_path):
     local = Pinyin(load_pinyin_overrides(PINYIN_OVERRIDES, tmp_path / "pinyin.txt"))
     assert default.display("朝阳") == "zhāo yáng"
     assert local.display("朝阳") == "cháo yáng"
+
+
+@pytest.mark.parametrize("seed, n", [(1, 6), (2, 30), (3, 1), (4, 12)])
+def test_the_heaviest_of_each_group_are_those_a_full_sort_finds(seed, n):
+    """Groups of every size (none to hundreds of entries), weights with many ties: the entries
+    kept and their order are those of sorting every group by weight, ties by place."""
+    rng = np.random.default_rng(seed)
+    sizes = rng.choice([0, 1, 3, n, n + 1, 40, 300], size=400)
+    group = np.repeat(np.arange(len(sizes)), sizes)
+    weights = rng.integers(1, 8, size=len(group)) / 7.0  # few distinct weights: ties everywhere
+    assert len(group) > 10_000
+    got = keywords._top_per_group(group, weights, n)
+    order = sorted(range(len(group)), key=lambda i: (group[i], -weights[i], i))
+    expected, seen = [], {}
+    for i in order:
+        seen[group[i]] = seen.get(group[i], 0) + 1
+        if seen[group[i]] <= n:
+            expected.append(i)
+    assert got.tolist() == expected

@@ -299,19 +299,34 @@ def _top_per_group(group: "np.ndarray", weights: "np.ndarray", n: int,
                    tie: "np.ndarray | None" = None) -> "np.ndarray":
     """Indices of the n heaviest entries of each group, ordered by group, then weight; equal
     weights keep the entries' order (which is by term within a group), or go by ``tie``."""
-    if tie is None and n <= 32 and len(group) > 10_000 and bool(np.all(group[1:] >= group[:-1])):
+    if tie is None and len(group) > 10_000 and bool(np.all(group[1:] >= group[:-1])):
         # Groups in order (a section's or a speech's terms): sort only the entries that can be
-        # among their group's n heaviest, those at least as heavy as its n-th heaviest distinct
-        # weight (n passes over the entries instead of sorting them all: 3 to 4 times faster).
+        # among their group's n heaviest, those at least as heavy as its n-th heaviest (3 to 4
+        # times faster than sorting them all).
         starts = np.flatnonzero(np.r_[True, group[1:] != group[:-1]])
         sizes = np.diff(np.r_[starts, len(group)])
-        rest = weights.astype(np.float64)
-        for _ in range(n):
-            nth = np.maximum.reduceat(rest, starts)
-            rest[rest >= np.repeat(nth, sizes)] = -np.inf
-        keep = np.flatnonzero(weights >= np.repeat(nth, sizes))
+        keep = np.flatnonzero(weights >= np.repeat(_nth_heaviest(weights, starts, sizes, n), sizes))
         return keep[_ranked_top(group[keep], weights[keep], n, None)]
     return _ranked_top(group, weights, n, tie)
+
+
+def _nth_heaviest(weights: "np.ndarray", starts: "np.ndarray", sizes: "np.ndarray", n: int) -> "np.ndarray":
+    """Per group of consecutive entries, its n-th heaviest weight (-inf for a group of n or
+    fewer): the groups of about one size (up to a power of two) laid out in a table, one
+    group a row, and each row partitioned, so at most twice the entries are moved (at 1,000
+    synthetic speeches: the 32,000 sections' 6th heaviest in 0.05 s, where n passes over the
+    entries took 0.13 s; the 1,000 speeches' 30th in 0.03 s rather than 0.1 s)."""
+    nth = np.full(len(starts), -np.inf)
+    bucket = np.ceil(np.log2(np.maximum(sizes, 1))).astype(np.int64)
+    for k in np.unique(bucket[sizes > n]).tolist():
+        groups = np.flatnonzero((bucket == k) & (sizes > n))
+        width = 1 << k
+        these = sizes[groups]
+        table = np.full((len(groups), width), -np.inf)
+        column = np.arange(int(these.sum())) - np.repeat(np.cumsum(these) - these, these)
+        table[np.repeat(np.arange(len(groups)), these), column] = weights[np.repeat(starts[groups], these) + column]
+        nth[groups] = np.partition(table, width - n, axis=1)[:, width - n]
+    return nth
 
 
 def _ranked_top(group: "np.ndarray", weights: "np.ndarray", n: int, tie: "np.ndarray | None") -> "np.ndarray":
