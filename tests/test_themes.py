@@ -175,6 +175,18 @@ def test_a_page_is_drawn_again_exactly_when_its_chips_or_theme_counts_change(ana
     assert len(changed_pages["renamed"]) == len({h.speech.slug for h in analysed.hits[slug]})
 
 
+def test_the_shares_kept_from_before_expansion_give_the_hits_of_shares_made_again(analysed):
+    themes, corpus, settings = analysed.themes, analysed.corpus, analysed.settings
+    learned = {t.slug for t in themes if t.expanded}
+    assert learned and len(learned) < len(themes)  # both kinds of theme are checked
+    seeded = [themes_mod.Theme(**{**t.__dict__, "expanded": {}}) for t in themes]
+    again = themes_mod.assign(themes, corpus, settings)
+    kept = themes_mod.assign(themes, corpus, settings, themes_mod.shares(seeded, corpus))
+    for slug in again:
+        a, b = again[slug], kept[slug]
+        assert np.array_equal(a.rows, b.rows) and a.weights == b.weights and np.array_equal(a.entries, b.entries)
+
+
 def test_the_hits_of_one_speech_are_those_of_the_whole_list(analysed):
     for theme in analysed.themes:
         every = analysed.hits[theme.slug]

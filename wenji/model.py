@@ -82,9 +82,9 @@ class Section:
         stack = [(self, path)]  # not recursive: nested generators cost a step per level per section
         while stack:
             section, above = stack.pop()
-            here = above + ((section.heading,) if section.depth else ())
+            here = above + (section.heading,) if section.depth else above
             yield section, here
-            stack.extend((sub, here) for sub in reversed(section.sections))
+            stack += [(sub, here) for sub in reversed(section.blocks) if isinstance(sub, Section)]
 
     def all_paragraphs(self) -> Iterator[Paragraph]:
         for b in self.blocks:
