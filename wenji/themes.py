@@ -213,8 +213,8 @@ class Themes:
             for theme in self.themes:
                 for hit in self.hits[theme.slug]:
                     every.setdefault(hit.speech.slug, {}).setdefault(theme.slug, []).append(hit)
-            for slug in self.speeches:
-                self._gather(slug.slug, every.get(slug.slug, {}))
+            for speech in self.speeches:
+                self._gather(speech.slug, every.get(speech.slug, {}))
         return self._by_speech.setdefault(speech_slug, {})
 
     def _gather(self, speech_slug: str, mine: dict[str, list[Hit]]) -> None:
