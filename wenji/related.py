@@ -161,8 +161,8 @@ def rank(corpus: Corpus | None, workers: int = 1, keys: list[str] | None = None,
     if _small(t, len(rows), len(corpus.vocab)):
         ranked = _ranked(_dense_products(r, t, w, len(rows)), np.arange(len(rows)), speech_of, usable)
         return _joined([ranked], len(rows)), None
-    matrix = sparse.from_entries(r, t, w, (len(rows), len(corpus.vocab)))
-    matrix = Weights(matrix, sparse.transposed(matrix))
+    by_rows = sparse.from_entries(r, t, w, (len(rows), len(corpus.vocab)))
+    matrix = Weights(by_rows, sparse.transposed(by_rows))
     klass = _classes(entries, len(rows)) if keys is not None else None
     best = None
     if last is not None and klass is not None:
