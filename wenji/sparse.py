@@ -7,7 +7,9 @@ products of chosen pairs of rows. scipy.sparse does each with a kernel of its co
 (numpy.f2py, numpy.testing, numpy.ma...: 0.26 s of a rebuild at 1,000 synthetic speeches,
 more than the related passages' products took). Here the kernels are called as scipy.sparse
 calls them, on the same arrays, so every product is the same to the last bit
-(tests/test_sparse.py compares them with scipy.sparse's).
+(tests/test_sparse.py compares them with scipy.sparse's). ``_sparsetools`` is scipy's own, not
+a public interface: its signatures are those of the scipy that requirements.txt pins, and the
+tests above fail on a scipy that changed them.
 """
 from __future__ import annotations
 
