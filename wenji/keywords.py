@@ -34,9 +34,13 @@ PAGE_BUDGET = 250_000  # bytes of entries on one page of the keyword index (the 
 
 def load_libraries() -> None:
     """Import numpy now, not when the theme step first reads it (a cold build loads it while
-    worker processes read the speeches: ``site._load_libraries``). pypinyin is never imported:
-    its readings are read from its dictionaries (``wenji.pinyin_dict``, 0.19 s less)."""
+    worker processes read the speeches: ``site._load_libraries``), and numpy.ma, which the
+    first ``np.unique`` of a process imports (25 ms): a build's processes are forked after this,
+    and the search files', the comparison data's and the theme step each imported it. pypinyin
+    is never imported: its readings are read from its dictionaries (``wenji.pinyin_dict``, 0.19 s
+    less)."""
     getattr(np, "ndarray")
+    getattr(np, "ma")
 
 
 # --- pinyin ----------------------------------------------------------------------------
