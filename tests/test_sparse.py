@@ -75,3 +75,8 @@ def test_the_kernels_load_without_importing_scipy():
             "print(p.data.tolist(), 'scipy' in sys.modules)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["[4.0,", "9.0]", "False"]
+
+
+def test_ranges_are_the_runs_one_after_the_other():
+    assert sparse.ranges(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist() == [5, 6, 9, 10, 11]
+    assert sparse.ranges(np.zeros(0, int), np.zeros(0, int)).tolist() == []

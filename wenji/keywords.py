@@ -19,6 +19,7 @@ from . import lazy, masks, pinyin_dict
 from .model import Section, Speech
 from .search.terms import simplify
 from .segment import DATA, Segmenter
+from .sparse import ranges
 from .termcounts import Corpus
 
 np = lazy.module("numpy")  # 0.1-0.3 s to import: a build that finds its site up to date never loads it
@@ -327,8 +328,8 @@ def _nth_heaviest(weights: "np.ndarray", starts: "np.ndarray", sizes: "np.ndarra
         width = 1 << k
         these = sizes[groups]
         table = np.full((len(groups), width), -np.inf)
-        column = np.arange(int(these.sum())) - np.repeat(np.cumsum(these) - these, these)
-        table[np.repeat(np.arange(len(groups)), these), column] = weights[np.repeat(starts[groups], these) + column]
+        at = ranges(starts[groups], these)
+        table[np.repeat(np.arange(len(groups)), these), at - np.repeat(starts[groups], these)] = weights[at]
         nth[groups] = np.partition(table, width - n, axis=1)[:, width - n]
     return nth
 

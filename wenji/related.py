@@ -559,7 +559,7 @@ def _candidates(matrix: Weights, stay: "np.ndarray", old: "np.ndarray", moved: "
     row, kinds, at = row[has], kinds[has], at[has]
     values = np.rint(_dots(matrix, row, members[at]) * 1e6)
     size = np.searchsorted(kind, kinds, side="right") - at
-    cols = members[np.repeat(at - np.cumsum(size) + size, size) + np.arange(int(size.sum()))]
+    cols = members[sparse.ranges(at, size)]
     return _valid(np.repeat(row, size), cols, np.repeat(values, size), speech_of, usable)
 
 

@@ -43,13 +43,21 @@ def from_entries(rows: "np.ndarray", cols: "np.ndarray", data: "np.ndarray", sha
     return CSR(indptr, np.asarray(cols, np.int32), np.asarray(data, np.float64), shape)
 
 
+def ranges(starts: "np.ndarray", sizes: "np.ndarray") -> "np.ndarray":
+    """The places ``starts[i]``, ``starts[i] + 1``, ... up to ``starts[i] + sizes[i]`` (not
+    included) of every i, one run after the other: the entries of chosen rows, read from their
+    ranges without looking at the others."""
+    sizes = np.asarray(sizes, np.int64)
+    return np.repeat(np.asarray(starts, np.int64) - np.cumsum(sizes) + sizes, sizes) + np.arange(int(sizes.sum()))
+
+
 def take_rows(m: CSR, rows: "np.ndarray") -> CSR:
     """The rows ``rows`` of ``m``, in that order (``m[rows]``)."""
     rows = np.asarray(rows, np.int64)
-    sizes = (m.indptr[rows + 1] - m.indptr[rows]).astype(np.int64)
+    sizes = m.indptr[rows + 1] - m.indptr[rows]
     indptr = np.zeros(len(rows) + 1, np.int32)
     np.cumsum(sizes, out=indptr[1:])
-    at = np.repeat(m.indptr[rows].astype(np.int64) - indptr[:-1], sizes) + np.arange(int(indptr[-1]))
+    at = ranges(m.indptr[rows], sizes)
     return CSR(indptr, m.indices[at], m.data[at], (len(rows), m.shape[1]))
 
 
