@@ -3,6 +3,7 @@ import unicodedata
 
 import pytest
 
+from wenji import clean
 from wenji.clean import paragraphs, width
 
 
@@ -127,3 +128,14 @@ def test_width_counts_wide_and_full_width_characters_twice_as_unicodedata_says_f
     assert width(every) == expected
     for text in ["", "abc", "中文", "　x", "ｘ１", "😀a", "𠀀甲", "\U000e0001", "\ud800"]:
         assert width(text) == sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text), text
+
+
+def test_the_shipped_narrow_ranges_are_this_pythons_and_others_are_made_again(tmp_path, monkeypatch):
+    assert clean.NARROW_RANGES.read_text("ascii") == f"{unicodedata.unidata_version}\n{clean.narrow_ranges()}\n"
+    assert clean._shipped_narrow_ranges() == clean.narrow_ranges()
+    other = tmp_path / "narrow-bmp.txt"
+    other.write_text("1.0.0\n\\U00000000\n", "ascii")  # another Unicode version's: not used
+    monkeypatch.setattr(clean, "NARROW_RANGES", other)
+    assert clean._shipped_narrow_ranges() == clean.narrow_ranges()
+    monkeypatch.setattr(clean, "NARROW_RANGES", tmp_path / "missing.txt")
+    assert clean._shipped_narrow_ranges() == clean.narrow_ranges()

@@ -11,7 +11,9 @@ import numpy as np
 
 from searchtruth import REPO, files_of, run_node
 from wenji.search.documents import archive_documents, speech_documents
-from wenji.search.terms import HEAD, TF, Folder, casefold_extras, simplify, t2s_pairs, t2s_script, term_str
+from wenji.search import terms
+from wenji.search.terms import (HEAD, TF, Folder, casefold_extras, opencc_pairs, simplify, t2s_pairs, t2s_script,
+                                term_str)
 
 TRICKY = ["**市与xx市和××市", "Max x.xx万元，202x年", "ＡＢＣ１２３ ｆｕｌｌ", "𠮷野家的𠮷𠮷", "﨎𠮷并列", "单", "。",
           "一、", "ß Straße ΣΑΣ", "x", "a\u0301 e\u0308", "2021年5G", "（一）（二）"]
@@ -94,6 +96,17 @@ def test_traditional_characters_fold_to_simplified_in_place():
 
 def test_vendored_t2s_table_is_generated_from_opencc():
     assert (REPO / "static" / "vendor" / "opencc" / "t2s.js").read_text("utf-8") == t2s_script()
+
+
+def test_the_build_reads_opencc_pairs_from_the_vendored_table(tmp_path, monkeypatch):
+    assert t2s_pairs() == opencc_pairs()
+    # Without the vendored file the pairs come from OpenCC itself.
+    monkeypatch.setattr(terms, "T2S_SCRIPT", tmp_path / "missing.js")
+    t2s_pairs.cache_clear()
+    try:
+        assert t2s_pairs() == opencc_pairs()
+    finally:
+        t2s_pairs.cache_clear()
 
 
 def test_cut_codes_are_the_cut_text_when_every_character_cuts_to_one():

@@ -11,6 +11,7 @@ import functools
 import re
 import unicodedata
 from collections import Counter
+from pathlib import Path
 
 from . import segment
 from .model import Line
@@ -43,14 +44,37 @@ ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 @functools.cache
 def _narrow_bmp() -> re.Pattern[str]:
     """A run of characters of the Basic Multilingual Plane whose east Asian width is neither W
-    nor F, from unicodedata's own answer for each (5 ms of CPU, once, when first needed)."""
+    nor F (``narrow_ranges``)."""
+    return re.compile("[" + _shipped_narrow_ranges() + "]+")
+
+
+# ``narrow_ranges`` of the Unicode version on the first line, shipped with wenji.
+NARROW_RANGES = Path(__file__).resolve().parent / "data" / "narrow-bmp.txt"
+
+
+def _shipped_narrow_ranges() -> str:
+    """``narrow_ranges``, read from the file shipped with wenji when it was made from this
+    Python's Unicode version (tests/test_clean.py compares them): made here, they took 14 ms
+    of every build's process."""
+    try:
+        version, ranges = NARROW_RANGES.read_text("ascii").split("\n")[:2]
+    except (OSError, ValueError):
+        return narrow_ranges()
+    return ranges if version == unicodedata.unidata_version else narrow_ranges()
+
+
+def narrow_ranges() -> str:
+    """The code points of the Basic Multilingual Plane whose east Asian width is neither W nor
+    F, from unicodedata's own answer for each, as the ranges of a character class (to ship
+    them after a change of Python's Unicode version: ``wenji/data/narrow-bmp.txt`` holds
+    ``unicodedata.unidata_version``, a line break, and these)."""
     narrow = [c for c in range(0x10000) if unicodedata.east_asian_width(chr(c)) not in "WF"]
     ranges, first = [], narrow[0]
     for a, b in zip(narrow, narrow[1:] + [-1]):
         if b != a + 1:
             ranges.append(f"\\U{first:08x}" + (f"-\\U{a:08x}" if a > first else ""))
             first = b
-    return re.compile("[" + "".join(ranges) + "]+")
+    return "".join(ranges)
 
 
 def wrap_width(lines: list[tuple[str, int]]) -> int | None:
