@@ -11,6 +11,7 @@ import hashlib
 import os
 import re
 import shutil
+import stat
 import tempfile
 import time
 from dataclasses import dataclass, replace
@@ -848,8 +849,8 @@ def _tree_digest(folders: list[Path], digests: dict[Path, bytes] | None = None, 
         if not folder.is_dir():
             h.update(f"missing {folder}".encode())
             continue
-        for path in sorted((p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.parts):
-            file_digest = files.of(path)
+        for path, st in sorted(_regular_files(folder), key=lambda pair: pair[0].parts):
+            file_digest = files.of(path, st)
             h.update(str(path.relative_to(folder)).encode() + b"\0" + file_digest)
             if digests is not None:
                 digests[path] = file_digest
@@ -874,6 +875,18 @@ def _files_under(folder: str, prefix: str = "") -> Iterator[tuple[str, os.stat_r
                 yield from _files_under(entry.path, f"{prefix}{entry.name}/")
             elif entry.is_file():
                 yield prefix + entry.name, entry.stat()
+
+
+def _regular_files(folder: Path) -> Iterator[tuple[Path, os.stat_result]]:
+    """The files under ``folder`` (links followed, as ``Path.is_file`` does), each with its stat:
+    one stat a file, which ``Digests`` reads too."""
+    for path in folder.rglob("*"):
+        try:
+            st = path.stat()
+        except OSError:  # a broken link
+            continue
+        if stat.S_ISREG(st.st_mode):
+            yield path, st
 
 
 def inputs_fingerprint(seeds: Path, content: Path, base_url: str | None,
