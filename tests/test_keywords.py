@@ -7,8 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from wenji import keywords, labels, render, site, theme_pages
+from synthetic import make_archive
+from wenji import keywords, labels, render, site, termcounts, theme_pages
 from wenji import themes as themes_mod
+from wenji.cache import Cache
 from wenji.keywords import PINYIN_OVERRIDES, Pinyin, load_pinyin_overrides
 from wenji.taxonomy import segmenter_for
 
@@ -119,3 +121,71 @@ def test_the_heaviest_of_each_group_are_those_a_full_sort_finds(seed, n):
         if seen[group[i]] <= n:
             expected.append(i)
     assert got.tolist() == expected
+
+
+def _matrix(seeds: Path, content: Path):
+    archive = site.load_archive(seeds, content)
+    seg = segmenter_for(content)
+    counted = termcounts.count_archive(seg, archive.speeches, Cache(enabled=False))
+    corpus = themes_mod.join_counts(archive, content, counted)
+    return corpus, keywords.keyword_mask(corpus, seg), counted.keys
+
+
+def _edited(seeds: Path, name: str, change) -> None:
+    path = seeds / name
+    lines = path.read_text(encoding="utf-8").split("\n")
+    lines[4] = change(lines[4])
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+def _weighed(monkeypatch) -> list[list[int]]:
+    """The speeches whose sections' keywords each ``keywords.tops`` call weighs."""
+    seen: list[list[int]] = []
+    section_tops = keywords._section_tops
+    monkeypatch.setattr(keywords, "_section_tops", lambda c, kw, speeches: seen.append(speeches.tolist())
+                        or section_tops(c, kw, speeches))
+    return seen
+
+
+def test_an_edit_that_moves_no_idf_weighs_the_edited_speech_alone_and_finds_the_keywords_weighed_anew(
+        tmp_path, monkeypatch):
+    seeds, content = make_archive(tmp_path, 14)
+    before, kw_before, keys_before = _matrix(seeds, content)
+    _, _, last = keywords.tops(before, kw_before, keys_before)
+    _edited(seeds, "s00005.txt", lambda paragraph: paragraph + paragraph)  # its own terms again: no IDF moves
+    corpus, kw, keys = _matrix(seeds, content)
+    assert np.array_equal(corpus.idf, before.idf) and np.array_equal(corpus.speech_idf, before.speech_idf)
+    edited = next(i for i, s in enumerate(corpus.speeches) if s.stem == "s00005")
+    weighed = _weighed(monkeypatch)
+    top, ranked, kept = keywords.tops(corpus, kw, keys, last)
+    assert weighed == [[edited]]  # the others taken over from the last build
+    anew, anew_ranked, _ = keywords.tops(corpus, kw, keys)
+    assert np.array_equal(top, anew) and np.array_equal(ranked, anew_ranked)
+    assert kept.weighed_by == last.weighed_by
+    old_top, _, _ = keywords.tops(before, kw_before)
+    old_mine = old_top[before.row_speech[before.row[old_top]] == edited]
+    mine = top[corpus.row_speech[corpus.row[top]] == edited]
+    assert not np.array_equal(keywords._section_weights(corpus, mine),  # the edit moved its weights
+                              keywords._section_weights(before, old_mine))
+    pinyin = Pinyin(load_pinyin_overrides(PINYIN_OVERRIDES))
+    seg = segmenter_for(content)
+    again = keywords.build_keywords(corpus, pinyin, seg, kw, keys, last)
+    fresh = keywords.build_keywords(corpus, pinyin, seg, kw)
+    assert again.by_speech == fresh.by_speech and again.by_section() == fresh.by_section()
+    assert [(e.term, e.page, e.anchor, e.more, [(r.speech.slug, r.section.id, r.weight) for r in e.refs])
+            for e in again.index] == [(e.term, e.page, e.anchor, e.more,
+                                       [(r.speech.slug, r.section.id, r.weight) for r in e.refs]) for e in fresh.index]
+
+
+def test_an_edit_that_moves_an_idf_weighs_every_speech_again(tmp_path, monkeypatch):
+    seeds, content = make_archive(tmp_path, 14)
+    before, kw_before, keys_before = _matrix(seeds, content)
+    _, _, last = keywords.tops(before, kw_before, keys_before)
+    _edited(seeds, "s00005.txt", lambda paragraph: paragraph + "远洋捕捞和海洋牧场。")
+    corpus, kw, keys = _matrix(seeds, content)
+    assert not np.array_equal(corpus.idf, before.idf)
+    weighed = _weighed(monkeypatch)
+    top, ranked, kept = keywords.tops(corpus, kw, keys, last)
+    assert weighed == [list(range(len(corpus.speeches)))] and kept.weighed_by != last.weighed_by
+    anew, anew_ranked, _ = keywords.tops(corpus, kw, keys)
+    assert np.array_equal(top, anew) and np.array_equal(ranked, anew_ranked)

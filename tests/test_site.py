@@ -129,6 +129,35 @@ def test_a_rebuild_finds_the_related_passages_again_from_what_the_last_build_rem
     assert digest(out) == digest(tmp_path / "cold")
 
 
+def test_a_rebuild_after_an_edit_that_moves_no_idf_weighs_only_the_edited_speechs_keywords(tmp_path, repo_root,
+                                                                                          monkeypatch):
+    """An edit that repeats a paragraph's own words moves no term's IDF: the keywords of every
+    other speech are taken over from the last build (``keywords.tops``), and every file is a
+    cold build's."""
+    import shutil
+
+    from wenji import keywords
+
+    weighed = []
+    section_tops = keywords._section_tops
+    monkeypatch.setattr(keywords, "_section_tops",
+                        lambda c, kw, speeches: weighed.append(speeches.tolist()) or section_tops(c, kw, speeches))
+    seeds = tmp_path / "seeds"
+    shutil.copytree(repo_root / "seeds", seeds)
+    out, cache = tmp_path / "site", Cache(tmp_path / "cache")
+    site.build(seeds, repo_root / "content", out, cache=cache, workers=1)
+    victim = sorted(seeds.glob("*.txt"))[2]
+    lines = victim.read_text(encoding="utf-8").split("\n")
+    at = max(range(len(lines)), key=lambda i: len(lines[i]))  # its longest paragraph, said twice
+    lines[at] += lines[at]
+    victim.write_text("\n".join(lines), encoding="utf-8")
+    site.build(seeds, repo_root / "content", out, cache=cache, workers=1)
+    edited = [s.stem for s in site.load_archive(seeds, repo_root / "content").speeches].index(victim.stem)
+    assert len(weighed) == 2 and len(weighed[0]) > 1 and weighed[1] == [edited]
+    site.build(seeds, repo_root / "content", tmp_path / "cold", cache=Cache(tmp_path / "fresh"), workers=1)
+    assert digest(out) == digest(tmp_path / "cold")
+
+
 def test_a_file_the_same_as_the_previous_sites_is_linked_and_any_other_written(tmp_path):
     """The new site takes over the previous site's file where its bytes are the same (a link,
     no new file to make and no old one to remove), writes the others, and never writes into

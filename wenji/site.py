@@ -617,8 +617,9 @@ def _join_counts(b: _Build) -> None:
 
 
 def _find_themes(b: _Build) -> None:
+    assert b.counts is not None
     b.themes = themes_mod.analyse(b.archive, b.archive.content, segmenter=b.segmenter, cache=b.cache,
-                                  corpus=b.corpus, keyword=b.keyword)
+                                  corpus=b.corpus, keyword=b.keyword, keys=b.counts.keys, site=str(b.out))
     sizes = [s.size for s in b.archive.speeches]
     b.stats = Stats(themes=len(b.themes.themes), speeches=len(b.archive.speeches),
                     sections=sum(n for n, _ in sizes), paragraphs=sum(n for _, n in sizes),

@@ -188,6 +188,7 @@ class Corpus:
     speech_ids: "np.ndarray"
     speech_counts: "np.ndarray"
     speech_idf: "np.ndarray"  # per term, over speeches; all 1.0 when there are fewer than 3
+    heading_boost: float = 2.0  # what ``tf`` counts a heading's term
 
     def entries(self, r: int) -> range:
         return range(int(self.ptr[r]), int(self.ptr[r + 1]))
@@ -278,4 +279,4 @@ def build_corpus(archive: Archive, counted: Counted, heading_boost: float = 2.0)
                   np.array([sec.depth > 0 for _, sec, _ in rows], dtype=bool),
                   cat(row_speech, np.int32), ptr, row, ids, counts_, tf, heads, idf,
                   np.concatenate([np.zeros(1, np.int64), np.cumsum(np.array(sp_sizes, dtype=np.int64))]),
-                  speech_ids, cat(sp_counts, np.float64), speech_idf)
+                  speech_ids, cat(sp_counts, np.float64), speech_idf, heading_boost)

@@ -303,10 +303,13 @@ def join_counts(archive: Archive, content_dir: Path | None, counts: termcounts.C
 
 def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | None = None,
             cache: Cache | None = None, counts: termcounts.Counted | None = None,
-            corpus: Corpus | None = None, keyword: "np.ndarray | None" = None) -> Themes:
+            corpus: Corpus | None = None, keyword: "np.ndarray | None" = None,
+            keys: list[str] | None = None, site: str = "") -> Themes:
     """Compute the theme assignment and the keywords of ``archive`` (from ``counts``, the
     speeches' term counts, or ``corpus``, their matrix, and ``keyword``, its
-    ``keywords.keyword_mask``, when the build has them already)."""
+    ``keywords.keyword_mask``, when the build has them already). Given ``keys`` (what each
+    speech's counts were made from) and ``site`` (the name of the site being built), the
+    keywords are found again from what the last build of that site kept (``keywords.tops``)."""
     themes, settings = load_taxonomy(content_file(content_dir, "themes.toml"))
     seg = segmenter or make_segmenter(content_dir, themes)
     cache = or_off(cache)
@@ -325,7 +328,11 @@ def analyse(archive: Archive, content_dir: Path | None, segmenter: Segmenter | N
     overrides = load_pinyin_overrides(*pinyin_paths)
     pinyin_key = cache_key("pinyin", repr(sorted(overrides.items())), lazy.installed_version("pypinyin"))
     pinyin = Pinyin(overrides, cache.get("pinyin", pinyin_key))
-    keywords = build_keywords(corpus, pinyin, seg, keyword)
+    tops_key = cache_key("keyword-tops", site) if site and keys is not None else ""
+    last = cache.get("keyword-tops", tops_key) if tops_key else None
+    keywords = build_keywords(corpus, pinyin, seg, keyword, keys, last)
+    if tops_key:
+        cache.put("keyword-tops", tops_key, keywords.tops)
     cache.put("pinyin", pinyin_key, pinyin.known(e.term for e in keywords.index))
     return Themes(themes, LazyHits(themes, corpus, found), keywords, list(archive.speeches), settings, corpus,
                   chip_digests=chip_digests(themes, corpus, found))
