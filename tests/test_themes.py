@@ -12,8 +12,12 @@ import numpy as np
 import pytest
 from pypinyin import Style, lazy_pinyin
 
+from synthetic import make_archive
+from wenji import termcounts
 from wenji import themes as themes_mod
+from wenji.cache import Cache
 from wenji.search.terms import t2s_pairs
+from wenji.taxonomy import segmenter_for
 from wenji.keywords import PINYIN_OVERRIDES, Pinyin, load_pinyin_overrides
 from wenji.site import load_archive
 
@@ -558,3 +562,60 @@ def test_the_speeches_holding_each_term_are_counted_alike_by_table_and_by_pairs(
     monkeypatch.setattr(themes_mod, "TABLE_CELLS", 0)  # too large a table: counted from the pairs
     got = themes_mod._speeches_holding(corpus, entries, wanted)
     assert [n if w else 0 for n, w in zip(got.tolist(), wanted.tolist())] == expected
+
+
+def _analysed(seeds: Path, content: Path, cache: Cache | None = None) -> themes_mod.Themes:
+    archive = load_archive(seeds, content)
+    seg = segmenter_for(content)
+    counted = termcounts.count_archive(seg, archive.speeches, Cache(enabled=False))
+    return themes_mod.analyse(archive, content, segmenter=seg, cache=cache, counts=counted,
+                              keys=counted.keys if cache else None, site="site" if cache else "")
+
+
+def _double_a_paragraph(seed: Path) -> None:
+    lines = seed.read_text(encoding="utf-8").split("\n")
+    lines[4] += lines[4]  # its own words again: no term's IDF moves
+    seed.write_text("\n".join(lines), encoding="utf-8")
+
+
+def test_after_an_edit_that_moves_no_idf_the_theme_step_weighs_the_edited_speech_alone_and_finds_the_same(
+        tmp_path, monkeypatch):
+    seeds, content = make_archive(tmp_path, 14)
+    cache = Cache(tmp_path / "cache")
+    _analysed(seeds, content, cache)
+    _double_a_paragraph(seeds / "s00005.txt")
+    weighed = []
+    shares = themes_mod.shares
+    monkeypatch.setattr(themes_mod, "shares", lambda th, c, among=None: weighed.append(
+        len(c.ids) if among is None else len(among)) or shares(th, c, among))
+    again = _analysed(seeds, content, cache)
+    weighed_again = list(weighed)
+    fresh = _analysed(seeds, content)
+    corpus = again.corpus
+    edited = next(i for i, s in enumerate(corpus.speeches) if s.stem == "s00005")
+    its_entries = int(corpus.ptr[np.flatnonzero(corpus.row_speech == edited)[[0, -1]] + [0, 1]] @ [-1, 1])
+    assert weighed_again and set(weighed_again) == {its_entries}  # the other speeches' shares taken over
+    assert [t.expanded for t in again.themes] == [t.expanded for t in fresh.themes]
+    assert again.chip_digests == fresh.chip_digests
+    for slug in fresh.hits.found:
+        a, b = again.hits.found[slug], fresh.hits.found[slug]
+        assert np.array_equal(a.rows, b.rows) and a.rows.dtype == b.rows.dtype and a.weights == b.weights, slug
+        assert np.array_equal(a.entries, b.entries) and a.starts == b.starts, slug
+    assert sum(len(f.weights) for f in fresh.hits.found.values()) > 0
+    assert again.keywords.by_speech == fresh.keywords.by_speech
+
+
+def test_after_an_edit_that_moves_an_idf_the_theme_step_weighs_every_section_again(tmp_path, monkeypatch):
+    seeds, content = make_archive(tmp_path, 14)
+    cache = Cache(tmp_path / "cache")
+    _analysed(seeds, content, cache)
+    seed = seeds / "s00005.txt"
+    seed.write_text(seed.read_text(encoding="utf-8").replace("\n", "\n远洋捕捞和海洋牧场。", 1), encoding="utf-8")
+    weighed = []
+    shares = themes_mod.shares
+    monkeypatch.setattr(themes_mod, "shares", lambda th, c, among=None: weighed.append(among) or shares(th, c, among))
+    again = _analysed(seeds, content, cache)
+    assert weighed and all(among is None for among in weighed)
+    fresh = _analysed(seeds, content)
+    for slug in fresh.hits.found:
+        assert fresh.hits.found[slug].weights == again.hits.found[slug].weights
