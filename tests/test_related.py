@@ -257,6 +257,27 @@ def test_a_rebuild_after_edits_that_change_term_frequencies_finds_what_a_build_f
     assert moved[0] and moved[2]  # the edits changed related passages (the scores at least)
 
 
+def test_after_an_edit_that_moves_no_idf_only_the_edited_speechs_cosines_are_computed_again(tmp_path, monkeypatch):
+    """A section whose numbers did not move keeps the cosines it remembered: an edit that
+    repeats a paragraph's own words moves no IDF, so only the edited speech's sections are
+    multiplied again, and the links are a build from nothing's."""
+    seeds, content = make_archive(tmp_path, 14)
+    monkeypatch.setattr(related, "DENSE_TERMS", -1)  # the sparse products, as on a large archive
+    monkeypatch.setattr(related, "BLOCK", 64)
+    dots = []
+    pair_dots = related._dots
+    monkeypatch.setattr(related, "_dots", lambda matrix, a, b: dots.append(len(a)) or pair_dots(matrix, a, b))
+    _, memory, corpus = _found(seeds, content)
+    _edit(seeds, "s00005.txt", 4, lambda text: text + text)
+    after, memory, edited = _found(seeds, content, memory)
+    assert np.array_equal(edited.idf, corpus.idf) and len(edited.rows) == len(corpus.rows)
+    assert dots == [0]  # every cosine of the sections that stay was remembered
+    assert after == related.find(edited)
+    _edit(seeds, "s00005.txt", 4, lambda text: text + "远洋捕捞和海洋牧场。")  # new terms: IDFs move
+    again, _, moved = _found(seeds, content, memory)
+    assert not np.array_equal(moved.idf, edited.idf) and again == related.find(moved)
+
+
 def test_a_rebuild_after_an_edit_that_removes_a_section_changes_every_idf_and_finds_what_a_cold_build_finds(
         tmp_path, monkeypatch):
     seeds, content = make_archive(tmp_path, 14)

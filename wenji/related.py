@@ -495,7 +495,7 @@ def _again(corpus: Corpus, matrix: Weights, facts: tuple, keys: list[str],
     stay = np.flatnonzero(~moved)
     old = np.full(n, -1, np.int64)
     old[old_to_new[old_to_new >= 0]] = np.flatnonzero(old_to_new >= 0)
-    found = _candidates(matrix, stay, old, moved, facts, last)
+    found = _candidates(matrix, stay, old, moved, facts, last, drift)
     row, col, score = (np.concatenate([found[i], turned[i]]) for i in range(3))
     order = np.argsort(row, kind="stable")
     got = _rank(row[order], col[order], score[order], KEEP, klass)
@@ -535,11 +535,14 @@ def _products(matrix: Weights, todo: "np.ndarray", moved: "np.ndarray",
 
 
 def _candidates(matrix: Weights, stay: "np.ndarray", old: "np.ndarray", moved: "np.ndarray",
-                facts: tuple, last: Memory) -> tuple:
+                facts: tuple, last: Memory, drift: "np.ndarray") -> tuple:
     """(section, related section, score) for the sections ``stay``: their cosines, computed
     again, with the sections of the classes (in the last build) of those they remembered;
     of each class the first sections in archive order from KEEP + 1 speeches (the others of
-    a class rank after those, as its cosines are theirs)."""
+    a class rank after those, as its cosines are theirs). A cosine of two sections that did
+    not drift at all (``_drift``: made of the same numbers as then) is the one remembered for
+    the class: after an edit that moved no IDF, all but the edited speech's (at 1,000
+    synthetic speeches 54,000 products, 0.1-0.15 s of CPU)."""
     speech_of, usable, _, _ = facts
     members = np.flatnonzero((old >= 0) & ~moved)
     kind = last.klass[old[members]]
@@ -552,12 +555,17 @@ def _candidates(matrix: Weights, stay: "np.ndarray", old: "np.ndarray", moved: "
     members, kind = members[front], kind[front]
     remembered = last.cols[old[stay]]
     base = int(last.klass.max(initial=0)) + 1
-    pairs = np.unique(np.repeat(stay, KEEP)[remembered.ravel() >= 0] * base + last.klass[remembered[remembered >= 0]])
+    listed = remembered >= 0
+    pairs, first = np.unique(np.repeat(stay, KEEP)[listed.ravel()] * base + last.klass[remembered[listed]],
+                             return_index=True)
     row, kinds = pairs // base, pairs % base  # each section with each class it remembered
+    known = last.scores[old[stay]][listed][first]
     at = np.searchsorted(kind, kinds)
     has = (at < len(kind)) & (kind[np.minimum(at, max(len(kind) - 1, 0))] == kinds) if len(kind) else at < 0
-    row, kinds, at = row[has], kinds[has], at[has]
-    values = np.rint(_dots(matrix, row, members[at]) * 1e6)
+    row, kinds, at, known = row[has], kinds[has], at[has], known[has]
+    values = known.astype(np.float64)
+    again = np.flatnonzero((drift[row] != 0) | (drift[members[at]] != 0))
+    values[again] = np.rint(_dots(matrix, row[again], members[at[again]]) * 1e6)
     size = np.searchsorted(kind, kinds, side="right") - at
     cols = members[sparse.ranges(at, size)]
     return _valid(np.repeat(row, size), cols, np.repeat(values, size), speech_of, usable)
