@@ -619,3 +619,24 @@ def test_after_an_edit_that_moves_an_idf_the_theme_step_weighs_every_section_aga
     fresh = _analysed(seeds, content)
     for slug in fresh.hits.found:
         assert fresh.hits.found[slug].weights == again.hits.found[slug].weights
+
+
+def test_a_theme_whose_terms_are_not_those_the_last_build_kept_is_weighed_on_every_section(tmp_path):
+    """The last build's hits of a theme serve only where the theme weighs the same terms as
+    then: one that learned terms then and none now (here: kept shares whose record of the
+    theme's terms says otherwise, and whose hits are wrong) is weighed whole."""
+    seeds, content = make_archive(tmp_path, 14)
+    cache = Cache(tmp_path / "cache")
+    first = _analysed(seeds, content, cache)
+    key = themes_mod.cache_key("theme-shares", "site")
+    kept = cache.get("theme-shares", key)
+    plain = next(i for i, t in enumerate(first.themes) if not t.expanded and first.hits.found[t.slug].weights)
+    kept.final_by[plain] += " and a term it learned"
+    kept.found[plain] = themes_mod.Found(np.zeros(0, np.int32), [], np.zeros(0, np.int64), [0])
+    cache.put("theme-shares", key, kept)
+    _double_a_paragraph(seeds / "s00005.txt")
+    again, fresh = _analysed(seeds, content, cache), _analysed(seeds, content)
+    slug = fresh.themes[plain].slug
+    assert again.hits.found[slug].weights == fresh.hits.found[slug].weights
+    assert np.array_equal(again.hits.found[slug].entries, fresh.hits.found[slug].entries)
+    assert again.chip_digests == fresh.chip_digests

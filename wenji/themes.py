@@ -471,7 +471,10 @@ def _shares_again(themes: list[Theme], corpus: Corpus, seeded: tuple | None, reu
     if seeded is None:
         return (*shares(themes, corpus), [False] * len(themes))
     share, found, entries, partial = seeded[0].copy(), seeded[1].copy(), list(seeded[2]), list(seeded[3])
-    learned = [i for i, theme in enumerate(themes) if theme.expanded]
+    # Weighed again: the themes that learned terms, and those that learned none now but did then
+    # (their hits then are not the ones their seeds give).
+    learned = [i for i, theme in enumerate(themes) if theme.expanded or
+               (partial[i] and reuse is not None and reuse.last.final_by[i] != _theme_digest(theme))]
     if learned:
         again = _shares_reusing(themes, corpus, reuse, learned)
         for k, i in enumerate(learned):
