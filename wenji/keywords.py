@@ -11,7 +11,6 @@ keywords take together.)
 from __future__ import annotations
 
 import functools
-import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ from .model import Section, Speech
 from .search.terms import simplify
 from .segment import DATA, Segmenter
 from .sparse import ranges
-from .termcounts import Corpus
+from .termcounts import Corpus, unchanged_since
 
 np = lazy.module("numpy")  # 0.1-0.3 s to import: a build that finds its site up to date never loads it
 
@@ -412,34 +411,23 @@ def tops(c: Corpus, kw: "np.ndarray", keys: list[str] | None = None,
     that moved no term's IDF, as most do), an unchanged speech's are taken over from it and the
     edited ones' weighed (at 1,000 synthetic speeches 0.2 s of CPU for all, most of the
     keywords' numeric work)."""
-    weighed_by = _weighed_by(c, kw) if keys is not None else ""
-    rows = np.bincount(c.row_speech, minlength=len(c.speeches))
+    weighed_by = c.weighed_by(c.speech_idf.tobytes(), kw.tobytes()) if keys is not None else ""
+    first_row, first_entry = c.firsts()
+    rows = np.diff(first_row)
     old = np.full(len(c.speeches), -1, dtype=np.int64)
     if last is not None and keys is not None and last.weighed_by == weighed_by:
-        where = {k: i for i, k in enumerate(last.keys)}
-        old = np.array([where.get(k, -1) for k in keys], dtype=np.int64)
-        old[(old >= 0) & (last.rows[np.maximum(old, 0)] != rows)] = -1
+        old = unchanged_since(keys, rows, last.keys, last.rows)
     fresh = np.flatnonzero(old < 0)
     top, ranked = _section_tops(c, kw, fresh), _speech_tops(c, kw, fresh)
     if len(fresh) < len(c.speeches):
-        top, ranked = _taken_over(c, old, last, top, ranked)
-    return top, ranked, (_kept_tops(c, keys, weighed_by, rows, top, ranked) if keys is not None else None)
-
-
-def _weighed_by(c: Corpus, kw: "np.ndarray") -> str:
-    h = hashlib.blake2b(digest_size=16)
-    for part in ("\n".join(c.vocab).encode("utf-8"), c.idf.tobytes(), c.speech_idf.tobytes(), kw.tobytes(),
-                 repr(c.heading_boost).encode("ascii")):
-        h.update(len(part).to_bytes(8, "little"))
-        h.update(part)
-    return h.hexdigest()
+        top, ranked = _taken_over(c, first_entry, old, last, top, ranked)
+    return top, ranked, (_kept_tops(c, first_entry, keys, weighed_by, rows, top, ranked) if keys is not None else None)
 
 
 def _section_tops(c: Corpus, kw: "np.ndarray", speeches: "np.ndarray") -> "np.ndarray":
     """The entries of these speeches' sections' keywords, ordered by row, then weight."""
-    first_row = np.searchsorted(c.row_speech, speeches)
-    after_row = np.searchsorted(c.row_speech, speeches, side="right")
-    e = ranges(c.ptr[first_row], c.ptr[after_row] - c.ptr[first_row])
+    first_entry = c.firsts()[1]
+    e = ranges(first_entry[speeches], first_entry[speeches + 1] - first_entry[speeches])
     w = _section_weights(c, e)
     sel = np.flatnonzero(kw[c.ids[e]] & (w > 0) & c.is_section[c.row[e]])
     return e[sel[_top_per_group(c.row[e[sel]], w[sel], SECTION_TOP)]]
@@ -469,12 +457,11 @@ def _speech_weights(c: Corpus, entries: "np.ndarray", sp_row: "np.ndarray") -> "
     return c.speech_counts[entries] / total[sp_row[entries]] * c.idf[ids] * c.speech_idf[ids]
 
 
-def _taken_over(c: Corpus, old: "np.ndarray", last: Tops, top: "np.ndarray",
+def _taken_over(c: Corpus, first_entry: "np.ndarray", old: "np.ndarray", last: Tops, top: "np.ndarray",
                 ranked: "np.ndarray") -> tuple["np.ndarray", "np.ndarray"]:
     """``top`` and ``ranked`` of the fresh speeches joined with the last build's of the others
     (``old[s]``: speech s's place in it), in the order of the speeches."""
     kept = np.flatnonzero(old >= 0)
-    first_entry = c.ptr[np.searchsorted(c.row_speech, np.arange(len(c.speeches)))]
     joined = []
     for got, ptr, at, starts, speech_of in (
             (top, last.top_ptr, last.top_at, first_entry, c.row_speech[c.row[top]]),
@@ -487,9 +474,8 @@ def _taken_over(c: Corpus, old: "np.ndarray", last: Tops, top: "np.ndarray",
     return joined[0], joined[1]
 
 
-def _kept_tops(c: Corpus, keys: list[str], weighed_by: str, rows: "np.ndarray", top: "np.ndarray",
-               ranked: "np.ndarray") -> Tops:
-    first_entry = c.ptr[np.searchsorted(c.row_speech, np.arange(len(c.speeches)))]
+def _kept_tops(c: Corpus, first_entry: "np.ndarray", keys: list[str], weighed_by: str, rows: "np.ndarray",
+               top: "np.ndarray", ranked: "np.ndarray") -> Tops:
     top_speech = c.row_speech[c.row[top]]
     ranked_speech = np.searchsorted(c.speech_ptr, ranked, side="right") - 1
     return Tops(list(keys), weighed_by, rows,

@@ -193,11 +193,31 @@ class Corpus:
     def entries(self, r: int) -> range:
         return range(int(self.ptr[r]), int(self.ptr[r + 1]))
 
+    def firsts(self) -> tuple["np.ndarray", "np.ndarray"]:
+        """Per speech its first row and its first entry, then the numbers of rows and entries."""
+        first_row = np.r_[0, np.cumsum(np.bincount(self.row_speech, minlength=len(self.speeches)))].astype(np.int64)
+        return first_row, self.ptr[first_row].astype(np.int64)
+
+    def weighed_by(self, *more: str | bytes) -> str:
+        """A digest of what the weights of terms in sections are made of (the vocabulary, its
+        IDF, the weight of headings) and of ``more``: a step that keeps its results for the
+        next build takes them over only where this is the same (``unchanged_since``)."""
+        return cache_key("weights", "\n".join(self.vocab), self.idf.tobytes(), repr(self.heading_boost), *more)
+
     def as_base(self, keys: list[str]) -> Base:
         """What the next build needs to join these speeches again without their counts."""
         return Base(keys, "\n".join(self.vocab), np.bincount(self.row_speech, minlength=len(self.speeches)),
                     self.ptr, self.ids, self.counts.astype(np.int32), self.heads.astype(np.int32),
                     self.speech_ptr, self.speech_ids, self.speech_counts)
+
+
+def unchanged_since(keys: list[str], rows: "np.ndarray", last_keys: list[str], last_rows: "np.ndarray") -> "np.ndarray":
+    """Per speech (``keys``: what its counts were made from, ``rows``: its number of rows): its
+    place among the last build's speeches where it had the same counts and rows, else -1."""
+    where = {k: i for i, k in enumerate(last_keys)}
+    old = np.array([where.get(k, -1) for k in keys], dtype=np.int64)
+    old[(old >= 0) & (last_rows[np.maximum(old, 0)] != rows)] = -1
+    return old
 
 
 def build_corpus(archive: Archive, counted: Counted, heading_boost: float = 2.0) -> Corpus:

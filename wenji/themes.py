@@ -512,14 +512,9 @@ def _theme_digest(theme: Theme) -> str:
 
 
 def _weighed_by(c: Corpus, themes: list[Theme], settings: Settings) -> str:
-    """What every section's shares are weighed by: the vocabulary and its IDF, the weight of
-    headings, the settings and the themes' seeds."""
-    h = hashlib.blake2b(digest_size=16)
-    for part in ("\n".join(c.vocab).encode("utf-8"), c.idf.tobytes(), repr(c.heading_boost).encode("ascii"),
-                 repr(settings).encode("utf-8"), repr([(t.slug, sorted(t.seeds.items())) for t in themes]).encode("utf-8")):
-        h.update(len(part).to_bytes(8, "little"))
-        h.update(part)
-    return h.hexdigest()
+    """What every section's shares are weighed by: the terms' weights in sections
+    (``Corpus.weighed_by``), the settings and the themes' seeds."""
+    return c.weighed_by(repr(settings), repr([(t.slug, sorted(t.seeds.items())) for t in themes]))
 
 
 @dataclass
@@ -556,11 +551,9 @@ class _Reuse(NamedTuple):
     def of(cls, c: Corpus, keys: list[str], last: "Shares | None", weighed_by: str) -> "_Reuse | None":
         if not isinstance(last, Shares) or last.weighed_by != weighed_by:
             return None
-        first_row, first_entry = _firsts(c)
-        where = {k: i for i, k in enumerate(last.keys)}
-        old = np.array([where.get(k, -1) for k in keys], dtype=np.int64)
-        rows, old_rows = np.diff(first_row), np.diff(last.first_row)
-        old[(old >= 0) & (old_rows[np.maximum(old, 0)] != rows)] = -1
+        first_row, first_entry = c.firsts()
+        rows = np.diff(first_row)
+        old = termcounts.unchanged_since(keys, rows, last.keys, np.diff(last.first_row))
         kept, fresh = np.flatnonzero(old >= 0), np.flatnonzero(old < 0)
         if not len(kept) or len(np.unique(old[kept])) != len(kept):
             return None
@@ -584,15 +577,9 @@ class _Reuse(NamedTuple):
                      np.r_[0, np.cumsum(sizes)].tolist())
 
 
-def _firsts(c: Corpus) -> tuple[np.ndarray, np.ndarray]:
-    """Per speech its first row and its first entry, then the numbers of rows and entries."""
-    first_row = np.r_[0, np.cumsum(np.bincount(c.row_speech, minlength=len(c.speeches)))].astype(np.int64)
-    return first_row, c.ptr[first_row].astype(np.int64)
-
-
 def _kept_shares(c: Corpus, keys: list[str], themes: list[Theme], settings: Settings, seeded: tuple, final: tuple,
                  found: dict[str, Found]) -> Shares:
-    first_row, first_entry = _firsts(c)
+    first_row, first_entry = c.firsts()
     return Shares(list(keys), _weighed_by(c, themes, settings), first_row, first_entry,
                   (seeded[0], seeded[1].astype(np.int32)), [_theme_digest(t) for t in themes],
                   (final[0], final[1].astype(np.int32)), [found[t.slug] for t in themes])
