@@ -27,7 +27,7 @@ from typing import Callable, Iterator, NamedTuple
 
 from . import lazy, parallel, sparse
 from .sparse import CSR
-from .termcounts import Corpus
+from .termcounts import Corpus, unchanged_since
 
 np = lazy.module("numpy")
 
@@ -628,12 +628,10 @@ def _unchanged_sections(speech_of: "np.ndarray", n_speeches: int, keys: list[str
     sections = np.bincount(speech_of, minlength=n_speeches)
     new_start = np.r_[0, np.cumsum(sections)]
     old_start = np.r_[0, np.cumsum(last.sections)]
-    where = {k: i for i, k in enumerate(last.keys)}
+    old = unchanged_since(keys, sections, last.keys, last.sections)
+    kept = np.flatnonzero(old >= 0)
     old_to_new = np.full(int(old_start[-1]), -1, np.int64)
-    for s, k in enumerate(keys):
-        o = where.get(k)
-        if o is not None and last.sections[o] == sections[s]:
-            old_to_new[old_start[o]:old_start[o + 1]] = np.arange(new_start[s], new_start[s + 1])
+    old_to_new[sparse.ranges(old_start[old[kept]], sections[kept])] = sparse.ranges(new_start[kept], sections[kept])
     mapped = old_to_new[old_to_new >= 0]
     return None if np.any(np.diff(mapped) <= 0) else old_to_new
 
