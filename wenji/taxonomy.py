@@ -5,6 +5,7 @@ make its segmenter, and reading it needs neither numpy nor the speeches' term co
 """
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 import unicodedata
@@ -55,10 +56,18 @@ def content_file(content_dir: Path | None, name: str) -> Path:
     return DEFAULT_CONTENT / name
 
 
+@functools.lru_cache(maxsize=4)
+def _parsed(text: str) -> dict:
+    """The TOML parsed, once for each text: a build reads themes.toml three times (its
+    segmenter's words, the matrix's heading weight, the theme step), and tomllib, pure Python,
+    took 4 ms each time for the seeds' 20 KB. Only read, never changed, by ``load_taxonomy``."""
+    return tomllib.loads(text)
+
+
 def load_taxonomy(path: Path) -> tuple[list[Theme], Settings]:
     """Read themes.toml; raise BuildError naming every problem."""
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        data = _parsed(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
         raise BuildError([InputError(path, f"cannot read the theme taxonomy: {e}")]) from None
     errors: list[InputError] = []
