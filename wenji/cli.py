@@ -109,7 +109,9 @@ def run(argv: list[str] | None = None) -> None:
     exits without collecting or tearing down its objects one by one, not even those of the
     build (``keep``): that saves 0.5 s of a rebuild of 1,000 speeches. ``serve`` builds again
     and again, so it runs as usual."""
-    if parser().parse_args(argv).command != "serve":
+    if parser().parse_args(argv).command == "serve":
+        gc.enable()
+    else:
         gc.disable()
     kept: list = []
     code = main(argv, kept)
