@@ -94,7 +94,7 @@ def test_a_step_that_fails_leaves_the_old_site_and_no_temporary_folder(tmp_path,
     def broken(b):
         raise RuntimeError("a step failed")
 
-    steps = [(name, broken if fn is site._write_static else fn) for name, fn in site.STEPS]
+    steps = [(name, broken if fn is site._collect_early else fn) for name, fn in site.STEPS]
     monkeypatch.setattr(site, "STEPS", steps)
     with pytest.raises(RuntimeError, match="a step failed"):
         # another cache: this one would find the site up to date and run no step after the second
