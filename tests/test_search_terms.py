@@ -122,3 +122,17 @@ def test_cut_codes_are_the_cut_text_when_every_character_cuts_to_one():
             fast += 1
             assert codes.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass") == folder.cut(text), text
     assert fast >= 3 and folder.cut_codes("面积100㎡") is None
+
+
+def test_a_text_is_told_traditional_when_more_of_its_characters_are_on_the_traditional_side():
+    trad, simp = t2s_pairs()
+    bmp_trad = {c for c in trad if ord(c) < 0x10000}
+    bmp_simp = {c for c in simp if ord(c) < 0x10000}
+
+    def by_counting(text):  # the rule, character by character
+        return "zh-Hant" if sum(c in bmp_trad for c in text) > sum(c in bmp_simp for c in text) else ""
+
+    texts = ["這是一個繁體中文的句子，說明了很多東西", "这是简体中文的句子，说明了很多东西", "",
+             "GDP 5G 2019", "國务院", "国務院", "𠀀𠀁這\ud800个", (REPO / "seeds").glob("*.txt").__next__().read_text("utf-8")]
+    assert [terms.script_language(t) for t in texts] == [by_counting(t) for t in texts]
+    assert terms.script_language(texts[0]) == "zh-Hant" and terms.script_language(texts[1]) == ""

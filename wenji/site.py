@@ -147,11 +147,11 @@ def _load_chunk(jobs: list) -> list:
     return [_load_one(job) for job in jobs]
 
 
-# What loading the libraries while the speeches are read (``_load_libraries``: numpy, jieba's
-# dictionary, scipy's sparse kernels, 0.2 s) costs, in bytes of .txt read in that time (0.12 s a MB on
-# tests/corpus-real and at 1,000 synthetic speeches), less what a worker's results cost to
+# What loading the libraries while the speeches are read (``_load_libraries``: jieba's dictionary,
+# scipy's sparse kernels, 0.13 s) costs, in bytes of .txt read in that time (0.12 s a MB on
+# tests/corpus-real and at 1,000 synthetic speeches), with what a worker's results cost to
 # send back (0.05 s for tests/corpus-real): this process reads that much less.
-LIBRARIES_COST = 2_000_000
+LIBRARIES_COST = 1_500_000
 
 
 def _read_cost(job: tuple) -> int:
@@ -562,7 +562,10 @@ def _check_up_to_date(b: _Build) -> None:
 
 
 def _read(b: _Build) -> None:
-    """Every speech read and sectioned. A bad taxonomy is reported after the speeches' problems."""
+    """Every speech read and sectioned. A bad taxonomy is reported after the speeches' problems.
+    numpy is imported first: reading asks it each text's script (``script_language``), and the
+    worker processes that read a large archive inherit it rather than import it again."""
+    keywords.load_libraries()
     try:
         b.segmenter = segmenter_for(b.content)
     except BuildError:
@@ -573,12 +576,10 @@ def _read(b: _Build) -> None:
 
 
 def _load_libraries(segmenter: Segmenter | None) -> None:
-    """While worker processes read the speeches: numpy, jieba's dictionary and scipy's sparse
-    kernels loaded here, ahead of the steps that need them (0.08, 0.11 and 0.02 s of CPU on the
-    way to the theme step and the related passages) and before the search files' process is
-    forked, which then inherits numpy (0.1 s of its own). Only an archive large enough for
-    workers (``load_speeches``) gets here, and its related passages need the kernels."""
-    keywords.load_libraries()
+    """While worker processes read the speeches: jieba's dictionary and scipy's sparse kernels
+    loaded here, ahead of the steps that need them (0.11 and 0.02 s of CPU on the way to the
+    theme step and the related passages). Only an archive large enough for workers
+    (``load_speeches``) gets here, and its related passages need the kernels."""
     related_mod.load_libraries()
     if segmenter is not None:
         segmenter.start()
@@ -602,7 +603,6 @@ def _count_terms(b: _Build) -> None:
     own for the search files' blocks cost a fork and 17,000 page faults for 0.1 s of work on
     tests/corpus-real."""
     assert b.segmenter is not None and b.tmp is not None
-    keywords.load_libraries()  # numpy, which both processes need: imported once, before the fork
     b.early = parallel.background(_write_early, b.archive, b.output, b.cache, 1, b.env, fork=b.workers > 1)
     b.counts = termcounts.count_archive(b.segmenter, b.archive.speeches, b.cache, base_name=str(b.out))
 

@@ -135,18 +135,25 @@ def simplify(text: str) -> str:
 
 def script_language(text: str) -> str:
     """``zh-Hant`` for a text mostly in traditional characters (more characters of OpenCC's
-    traditional side than of its simplified side), else "" (the site's language). Two regular
-    expression scans: 30 ms for the 841,000 characters of tests/corpus-real."""
+    traditional side than of its simplified side), else "" (the site's language). Counted by
+    looking every character up in two tables: 7 ms for the 841,000 characters of
+    tests/corpus-real, where two regular expression scans took 74 ms (and 10 ms to compile
+    their classes of thousands of characters, on every build)."""
     traditional, simplified = _sides()
-    return "zh-Hant" if len(traditional.findall(text)) > len(simplified.findall(text)) else ""
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return "zh-Hant" if np.count_nonzero(traditional[codes]) > np.count_nonzero(simplified[codes]) else ""
 
 
 @functools.cache
-def _sides() -> tuple[re.Pattern, re.Pattern]:
-    """Finders of the table's traditional and of its simplified characters (BMP ones: the rest
-    are too rare to tell a text's script, and slow a character class twentyfold)."""
-    return tuple(re.compile("[" + re.escape("".join(c for c in side if ord(c) < 0x10000)) + "]")
-                 for side in t2s_pairs())
+def _sides() -> tuple["np.ndarray", "np.ndarray"]:
+    """Per code point: is it among the table's traditional characters, and among its simplified
+    ones (BMP ones: the rest are too rare to tell a text's script)."""
+    tables = []
+    for side in t2s_pairs():
+        table = np.zeros(0x110000, dtype=bool)
+        table[[ord(c) for c in side if ord(c) < 0x10000]] = True
+        tables.append(table)
+    return tables[0], tables[1]
 
 
 def utf16_key(term: str) -> bytes:
