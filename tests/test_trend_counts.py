@@ -6,6 +6,7 @@ import json
 import random
 import re
 
+import numpy as np
 import pytest
 
 from conftest import REAL
@@ -176,3 +177,18 @@ def test_a_shard_ends_after_the_term_that_takes_it_past_its_size_and_holds_its_t
         assert sum(mine[:-1]) <= 20 and (at + len(terms) == len(sizes) or sum(mine) > 20)
         at += len(terms)
     assert len(shards) > 1
+
+
+def test_parts_are_joined_in_the_order_of_a_stable_sort_of_their_keys():
+    rng = np.random.default_rng(7)
+    for sorted_first in (True, False):
+        for sizes in ((1000, 5, 0, 17), (0, 3), (1, 0), (400, 400)):
+            keys = [rng.integers(0, 300, n) for n in sizes]
+            if sorted_first:
+                keys[0] = np.sort(keys[0])
+            values = [rng.integers(0, 1 << 30, n) for n in sizes]
+            key, value = trend_counts.in_key_order(keys, values)
+            everything = np.concatenate(keys)
+            order = np.argsort(everything, kind="stable")
+            assert np.array_equal(key, everything[order])
+            assert np.array_equal(value, np.concatenate(values)[order])
