@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import REAL, REPO_ROOT as ROOT
-from wenji import comparison, themes
+from wenji import comparison, tables, themes
 from wenji.deflate import inflated_json
 from wenji.search.documents import speech_documents
 from wenji.search.files import speech_rows, speech_text
@@ -101,8 +101,9 @@ def test_the_word_starts_count_units_in_the_text_the_page_joins_from_the_search_
 def test_the_texts_holding_each_pair_are_the_same_found_by_table_or_by_sorting(tmp_path, monkeypatch):
     texts = ["全面建成小康社会\n发展農業", "小康", "", "x", "乡村振兴𠀋𠀋，振兴乡村"]
     terms = ["小康社会", "小康", "乡村振兴", "振兴", "𠀋𠀋", "农业", "兴乡"]
+    monkeypatch.setattr(tables, "ENTRIES_PER_LOOKUP", 1 << 20)
     by_table = comparison._Holding(terms, texts)
-    monkeypatch.setattr(comparison, "PAIR_TABLE_SIZE", 0)
+    monkeypatch.setattr(tables, "TABLE_SIZE", 0)
     by_sorting = comparison._Holding(terms, texts)
     assert by_table.bits.tolist() == by_sorting.bits.tolist()
     assert by_table.held_before(terms, 4) == [True, True, False, False, False, False, False]

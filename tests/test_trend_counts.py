@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from conftest import REAL
-from wenji import themes, trend_counts
+from wenji import tables, themes, trend_counts
 from wenji.cache import Cache
 from wenji.deflate import inflated_json
 from wenji.folded import FoldedTexts
@@ -100,6 +100,21 @@ def test_counts_are_literal_folded_overlapping_and_never_span_two_paragraphs():
     assert got == {("哈哈", 0): 2, ("发展", 0): 1, ("gdp", 0): 1, ("gdp", 1): 1, ("发展", 1): 1,
                    ("发展", 2): 2, ("发展发", 2): 2}
     assert trend_counts.vocabulary(["发 展", "一", "發展", "发\0展"]) == ["发展"]
+
+
+def test_counts_are_the_same_whether_each_level_of_the_trie_is_a_table_or_searched(real, monkeypatch):
+    archive, vocab, _ = real
+    texts = FoldedTexts(archive.speeches[:6], Cache(enabled=False)).of(range(6))
+    terms = trend_counts.vocabulary(vocab)
+    monkeypatch.setattr(tables, "ENTRIES_PER_LOOKUP", 1 << 20)
+    assert all(t is not None for t in trend_counts._trie(terms, sum(map(len, texts))).tables[:2])
+    by_tables = trend_counts.count(texts, terms)
+    monkeypatch.setattr(tables, "TABLE_SIZE", 0)
+    assert all(t is None for t in trend_counts._trie(terms, sum(map(len, texts))).tables)
+    searched = trend_counts.count(texts, terms)
+    assert len(by_tables.count) > 10_000
+    for a, b in zip(by_tables, searched):
+        assert a == b if isinstance(a, list) else a.tolist() == b.tolist()
 
 
 def test_the_vocabulary_is_folded_and_in_utf16_order_as_the_page_compares_strings():

@@ -35,6 +35,7 @@ from .search.documents import title_in_body
 from .search.encoding import DIGITS
 from .search.terms import simplify
 from .segment import Segmenter
+from .tables import worth_a_table
 from .termcounts import Corpus
 
 np = lazy.module("numpy")
@@ -42,7 +43,6 @@ np = lazy.module("numpy")
 DATA_VARIABLE = "wenjiCompareData"
 TOP_TERMS = 100  # salient terms kept per speech
 FIRST_TERMS = 60  # first-used terms kept per speech, the most frequent first
-PAIR_TABLE_SIZE = 1 << 23  # entries (4 bytes each) of a table of character pairs (_pair_finder)
 
 
 def files(corpus: Corpus | None, segmenter: Segmenter, cache: Cache | None = None,
@@ -126,7 +126,7 @@ class _Holding:
         self.texts = texts
         self.codes = _all_pairs(terms)
         self.bits = np.zeros((len(self.codes), (len(texts) + 7) // 8), dtype=np.uint8)
-        find = _pair_finder(self.codes)
+        find = _pair_finder(self.codes, sum(map(len, texts)))
         for s, text in enumerate(texts):
             self.bits[find(text), s // 8] |= np.uint8(1 << (7 - s % 8))
 
@@ -164,7 +164,7 @@ class _Holding:
         return held
 
 
-def _pair_finder(codes: "np.ndarray") -> Callable[[str], "np.ndarray"]:
+def _pair_finder(codes: "np.ndarray", lookups: int) -> Callable[[str], "np.ndarray"]:
     """A function giving the places in ``codes`` (sorted character pairs) of the pairs a text
     holds. Where the pairs' characters are few enough, each is given a number (1, 2, ...; 0
     for any other character) and a table from every pair of numbers to its place looks them
@@ -172,7 +172,7 @@ def _pair_finder(codes: "np.ndarray") -> Callable[[str], "np.ndarray"]:
     where sorting each text's pairs to find them took 0.23-0.25 s."""
     chars = np.unique(np.concatenate([codes >> np.uint64(32), codes & np.uint64(0xFFFFFFFF)])).astype(np.int64)
     base = len(chars) + 1
-    if not len(codes) or base * base > PAIR_TABLE_SIZE:
+    if not len(codes) or not worth_a_table(base * base, lookups):
         return lambda text: np.nonzero(np.isin(codes, _pairs(text), assume_unique=True))[0]
     number = np.zeros(int(chars[-1]) + 2, dtype=np.int64)  # up to the last character, then 0 for any above
     number[chars] = np.arange(1, base)

@@ -24,10 +24,11 @@ from .cache import Cache
 from .kept import Kept
 from .model import Speech
 from .search.terms import _XRUN, MASK, fold_char
+from .tables import CodeTable
 
 np = lazy.module("numpy")
 
-_UNSEEN, _NOT_ONE = -2, -1  # in the table of folds: a character not yet seen, one that folds to more or less
+_NOT_ONE = -1  # in the table of folds: a character that folds to more or less than one
 
 
 def speech_text(speech: Speech) -> str:
@@ -35,24 +36,22 @@ def speech_text(speech: Speech) -> str:
     return "\n".join([s.heading for s, _ in speech.sections()] + [p.text for p in speech.paragraphs()])
 
 
+def _fold_code(cp: int) -> int:
+    f = fold_char(chr(cp))
+    return ord(f) if len(f) == 1 else _NOT_ONE
+
+
 class Folding:
     """``Folder.fold`` of whole texts, each encoded once and looked up in a table of every
     character's fold, filled as characters are first seen (from ``fold_char``, which fills
-    Folder's own table) and shared by every Folding of the process (4.4 MB): filling it for
-    the 3,000 characters of tests/corpus-real takes 0.02 s of CPU."""
+    Folder's own table) and shared by every Folding of the process: filling it for the 3,000
+    characters of tests/corpus-real takes 0.02 s of CPU."""
 
-    codes: "np.ndarray | None" = None
+    codes = CodeTable(_fold_code)
 
     def fold(self, text: str) -> str:
-        if Folding.codes is None:
-            Folding.codes = np.full(0x110000, _UNSEEN, np.int32)
         points = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
-        folded = self.codes[points]
-        if (folded == _UNSEEN).any():
-            for cp in np.unique(points[folded == _UNSEEN]).tolist():
-                f = fold_char(chr(cp))
-                self.codes[cp] = ord(f) if len(f) == 1 else _NOT_ONE
-            folded = self.codes[points]
+        folded = self.codes.of(points)
         others = np.nonzero(folded == _NOT_ONE)[0].tolist()  # … folds to ..., ㈠ to (一)
         if not others:
             return _masked_x_runs(folded).astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")

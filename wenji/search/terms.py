@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .. import lazy
+from ..tables import CodeTable
 
 np = lazy.module("numpy")  # 0.1-0.3 s to import: a build that finds its site up to date never loads it
 
@@ -292,7 +293,7 @@ class Folder:
         seps = "".join(chr(cp) for lo, hi in _PUNCTUATION for cp in range(lo, hi)
                        if all(ch == SEP for ch in terms[cp]))
         self._seps = re.compile("[" + re.escape(seps) + "]")
-        self._codes: np.ndarray | None = None  # see cut_codes
+        self._codes = CodeTable(self._char_code)  # see cut_codes
 
     def fold(self, text: str) -> str:
         f = text.translate(self._fold)
@@ -333,14 +334,8 @@ class Folder:
         character's code (``_char_code``, filled as characters are first seen), where ``cut``
         runs three regular expressions over the text and makes a string (at 1,000 synthetic
         speeches: 0.12 s instead of 0.59)."""
-        if self._codes is None:
-            self._codes = np.full(0x110000, -2, np.int32)
         u = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), np.uint32)
-        v = self._codes[u]
-        if (v == -2).any():
-            for cp in np.unique(u[v == -2]).tolist():
-                self._codes[cp] = self._char_code(cp)
-            v = self._codes[u]
+        v = self._codes.of(u)
         if (v < 0).any():
             return None
         if (v == ord("x")).any():
