@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from array import array
 
+import numpy as np
 import pytest
 
 from searchtruth import variants
@@ -117,3 +118,12 @@ def test_the_terms_an_edit_reached_are_those_whose_parts_differ(synthetic_archiv
             assert set(assembly._changed_keys(frags[j], new_frags[j]).tolist()) == want, name
             seen += bool(want)
     assert seen >= 3
+
+
+@pytest.mark.parametrize("chunk", [1, 3, 7, 1 << 20])
+def test_gathered_parts_are_the_slices_one_after_the_other_however_they_are_chunked(chunk):
+    source = np.frombuffer(b"abcdefghijklmnopqrstuvwxyz", np.uint8)
+    starts, lengths = np.array([5, 0, 9, 25, 3, 0]), np.array([4, 0, 12, 1, 2, 26])
+    expected = b"".join(source.tobytes()[a:a + n] for a, n in zip(starts.tolist(), lengths.tolist()))
+    assert assembly._gathered(source, starts, lengths, chunk).tobytes() == expected
+    assert len(assembly._gathered(source, starts[:0], lengths[:0], chunk)) == 0

@@ -620,13 +620,19 @@ def _parts(frags: list[Fragment]) -> _Parts:
                   rest_len[order], head_part[by_part], head_rel[by_part], term_start)
 
 
-def _gathered(source: np.ndarray, starts: np.ndarray, lengths: np.ndarray, chunk: int = 1 << 18) -> np.ndarray:
-    """source[starts[i]:starts[i] + lengths[i]] for every i, one after the other; a chunk of
-    parts at a time, so that the index of every character is never all made at once."""
+def _gathered(source: np.ndarray, starts: np.ndarray, lengths: np.ndarray, chunk: int = 1 << 20) -> np.ndarray:
+    """source[starts[i]:starts[i] + lengths[i]] for every i, one after the other; the parts
+    that fill about ``chunk`` values of the output at a time, so that the index of every value
+    (8 bytes each) is never all made at once. At 1,000 synthetic speeches the postings' rests
+    are 11.6 MB in 446,000 parts: chunks of 262,144 parts (two, with indexes of 46 MB each)
+    took 0.23 and 0.48 s of CPU in two builds, most of it the kernel's (fresh memory), chunks of
+    a million values 0.16 and 0.05 s."""
     out = np.empty(int(lengths.sum()), source.dtype)
+    ends = np.cumsum(lengths)
+    cuts = np.searchsorted(ends, np.arange(chunk, len(out), chunk), "right").tolist()
     at = 0
-    for a in range(0, len(starts), chunk):
-        s, w = starts[a:a + chunk], lengths[a:a + chunk]
+    for a, b in zip([0, *cuts], [*cuts, len(starts)]):
+        s, w = starts[a:b], lengths[a:b]
         total = int(w.sum())
         before = np.cumsum(w) - w
         out[at:at + total] = source[np.repeat(s - before, w) + np.arange(total)]
