@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
@@ -16,7 +17,8 @@ from synthetic import make_archive
 from wenji import termcounts
 from wenji import themes as themes_mod
 from wenji.cache import Cache
-from wenji.search.terms import t2s_pairs
+from wenji.model import Paragraph, Section
+from wenji.search.terms import simplify, t2s_pairs
 from wenji.taxonomy import segmenter_for
 from wenji.keywords import PINYIN_OVERRIDES, Pinyin, load_pinyin_overrides
 from wenji.site import load_archive
@@ -640,3 +642,38 @@ def test_a_theme_whose_terms_are_not_those_the_last_build_kept_is_weighed_on_eve
     assert again.hits.found[slug].weights == fresh.hits.found[slug].weights
     assert np.array_equal(again.hits.found[slug].entries, fresh.hits.found[slug].entries)
     assert again.chip_digests == fresh.chip_digests
+
+
+def snippet_normalising_every_paragraph(section, terms):
+    """themes.snippet as it was first written: NFKC of every paragraph the term is not in."""
+    texts = [p.text for p in section.paragraphs] + ([section.heading] if section.heading else [])
+    for term in terms:
+        for text in texts:
+            i = simplify(text).find(term)
+            if i < 0:
+                text = simplify(unicodedata.normalize("NFKC", text))
+                i = text.find(term)
+                if i < 0:
+                    continue
+            a, b = max(0, i - themes_mod.SNIPPET_CONTEXT), min(len(text), i + len(term) + themes_mod.SNIPPET_CONTEXT)
+            return ("…" if a > 0 else "") + text[a:i], text[i:i + len(term)], text[i + len(term):b] + ("…" if b < len(text) else "")
+    text = texts[0] if texts else ""
+    return "", "", text[: 2 * themes_mod.SNIPPET_CONTEXT] + ("…" if len(text) > 2 * themes_mod.SNIPPET_CONTEXT else "")
+
+
+def test_snippets_are_those_of_normalising_every_paragraph(real_analysed):
+    hits = [h for hs in real_analysed.hits.values() for h in hs]
+    assert len(hits) > 900
+    for hit in hits:
+        terms = [t for t, _ in hit.terms]
+        assert themes_mod.snippet(hit.section, terms) == snippet_normalising_every_paragraph(hit.section, terms)
+
+
+def test_a_snippet_finds_a_term_written_in_full_width_or_with_punctuation_nfkc_makes_ascii():
+    section = Section(id="s1", heading="一、经济", depth=1, marker="cn", blocks=[
+        Paragraph(id="p1", text="国内生产总值，（初步核算）增长……", line=2),
+        Paragraph(id="p2", text="全年ＧＤＰ增长５．２％，好于预期。", line=3)])
+    assert themes_mod.snippet(section, ["GDP"]) == ("全年", "GDP", "增长5.2%,好于预期。")
+    assert themes_mod.snippet(section, ["5.2%"])[1] == "5.2%"
+    assert themes_mod.snippet(section, ["值,("]) == ("国内生产总", "值,(", "初步核算)增长......")
+    assert themes_mod.snippet(section, ["农业"]) == ("", "", "国内生产总值，（初步核算）增长……")
