@@ -665,11 +665,13 @@ def snippet(section: Section, terms: list[str]) -> tuple[str, str, str]:
     """Keyword in context: the first paragraph occurrence of the strongest matched term that
     occurs literally (else the heading), cut at about SNIPPET_CONTEXT characters either side."""
     texts = [p.text for p in section.paragraphs] + ([section.heading] if section.heading else [])
-    simple = [simplify(text) for text in texts]  # the same length: text[i:] is where it is as written
+    simple: list[str | None] = [None] * len(texts)  # the same length: text[i:] is where it is as written
     folded: list[str | None] = [None] * len(texts)
     punctuation_free = _NFKC_PUNCTUATION_MADE.isdisjoint("".join(terms))
     for term in terms:
         for k, text in enumerate(texts):
+            if simple[k] is None:
+                simple[k] = simplify(text)
             i = simple[k].find(term)
             if i < 0:
                 if folded[k] is None:
