@@ -696,8 +696,9 @@ def _nfkc_only_punctuation(text: str) -> bool:
     no term holding none of what they become where the text as written has none. NFKC took
     0.54 s of CPU for the 9,070 paragraphs it was asked of at 1,000 synthetic speeches, nearly
     all of them different only by such punctuation; asking whether a text is in NFKC once that
-    punctuation is replaced takes a scan (NFKC decomposes each of them alone into ASCII, so the
-    text normalises as the replaced one does)."""
+    punctuation is replaced took 0.03 s (NFKC decomposes each of them alone into ASCII, so the
+    text normalises as the replaced one does). The 26,400 snippets of those theme pages took
+    0.24-0.34 s rather than 0.42-0.53 s (five runs each, alternating, in one process)."""
     for c, ascii_form in _NFKC_PUNCTUATION.items():
         if c in text:
             text = text.replace(c, ascii_form)
