@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import unicodedata
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -39,7 +38,7 @@ from .cache import Cache, key as cache_key, or_off
 from .keywords import PINYIN_OVERRIDES, Keywords, Pinyin, build_keywords, load_pinyin_overrides
 from .model import Archive, Section, Speech
 from .search.terms import simplify
-from .segment import Segmenter
+from .segment import Segmenter, nfkc
 from .sparse import ranges
 from .taxonomy import Settings, Theme, content_file, load_taxonomy, make_segmenter
 from .termcounts import Corpus
@@ -655,19 +654,16 @@ def _speeches_holding(c: Corpus, entries: "np.ndarray", wanted: "np.ndarray") ->
     return out
 
 
-# Characters NFKC makes ASCII punctuation or a space, common in Chinese paragraphs (，（…　),
-# and what it makes of each.
-_NFKC_PUNCTUATION = {c: unicodedata.normalize("NFKC", c) for c in "，；：（）！？…\u3000"}
-_NFKC_PUNCTUATION_MADE = frozenset("".join(_NFKC_PUNCTUATION.values()))
-
-
 def snippet(section: Section, terms: list[str]) -> tuple[str, str, str]:
     """Keyword in context: the first paragraph occurrence of the strongest matched term that
-    occurs literally (else the heading), cut at about SNIPPET_CONTEXT characters either side."""
+    occurs literally (else the heading), cut at about SNIPPET_CONTEXT characters either side.
+    A paragraph the term is not in as written is looked at again in NFKC (``segment.nfkc``:
+    ``unicodedata.normalize`` took 0.54 s of CPU for the 9,070 paragraphs it was asked of at
+    1,000 synthetic speeches). The 26,400 snippets of those theme pages took 0.25-0.28 s rather
+    than 0.41-0.44 s (five runs each, alternating, in one process)."""
     texts = [p.text for p in section.paragraphs] + ([section.heading] if section.heading else [])
     simple: list[str | None] = [None] * len(texts)  # the same length: text[i:] is where it is as written
     folded: list[str | None] = [None] * len(texts)
-    punctuation_free = _NFKC_PUNCTUATION_MADE.isdisjoint("".join(terms))
     for term in terms:
         for k, text in enumerate(texts):
             if simple[k] is None:
@@ -675,8 +671,7 @@ def snippet(section: Section, terms: list[str]) -> tuple[str, str, str]:
             i = simple[k].find(term)
             if i < 0:
                 if folded[k] is None:
-                    folded[k] = text if punctuation_free and _nfkc_only_punctuation(text) else \
-                        simplify(unicodedata.normalize("NFKC", text))
+                    folded[k] = simplify(nfkc(text))
                 if folded[k] == text:
                     continue
                 i = folded[k].find(term)
@@ -689,20 +684,6 @@ def snippet(section: Section, terms: list[str]) -> tuple[str, str, str]:
             return before, text[i:i + len(term)], after
     text = texts[0] if texts else ""
     return "", "", text[: 2 * SNIPPET_CONTEXT] + ("…" if len(text) > 2 * SNIPPET_CONTEXT else "")
-
-
-def _nfkc_only_punctuation(text: str) -> bool:
-    """Whether NFKC changes no character of the text but _NFKC_PUNCTUATION's, so that it finds
-    no term holding none of what they become where the text as written has none. NFKC took
-    0.54 s of CPU for the 9,070 paragraphs it was asked of at 1,000 synthetic speeches, nearly
-    all of them different only by such punctuation; asking whether a text is in NFKC once that
-    punctuation is replaced took 0.03 s (NFKC decomposes each of them alone into ASCII, so the
-    text normalises as the replaced one does). The 26,400 snippets of those theme pages took
-    0.24-0.34 s rather than 0.42-0.53 s (five runs each, alternating, in one process)."""
-    for c, ascii_form in _NFKC_PUNCTUATION.items():
-        if c in text:
-            text = text.replace(c, ascii_form)
-    return unicodedata.is_normalized("NFKC", text)
 
 
 def page_signature(themes: Themes, speech: Speech) -> str:
