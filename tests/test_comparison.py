@@ -5,7 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import REAL, REPO_ROOT as ROOT
-from wenji import comparison, tables, themes
+from wenji import comparison, tables, termcounts, themes
+from wenji.cache import Cache
 from wenji.deflate import inflated_json
 from wenji.search.documents import speech_documents
 from wenji.search.files import speech_rows, speech_text
@@ -42,16 +43,16 @@ def test_a_term_is_first_where_no_earlier_speech_holds_it_even_inside_another_wo
     assert dict(data[1]["f"])["乡村振兴"] == 3 and dict(data[1]["t"])["乡村振兴"] == 3
 
 
-def starts_of(digits: str) -> list[int]:
+def starts_of(digits: str) -> set[int]:
     """The units where words start, from wenji.comparison.word_starts's digits."""
     alphabet = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_$"
-    return [6 * k + b for k, ch in enumerate(digits) for b in range(6) if alphabet.index(ch) >> b & 1]
+    return {6 * k + b for k, ch in enumerate(digits) for b in range(6) if alphabet.index(ch) >> b & 1}
 
 
 def test_the_word_starts_are_jiebas_words_of_each_line_traditional_characters_cut_as_simplified(tmp_path):
     seg = segmenter_for(tmp_path / "content")
     text = "经济增长稳定\n\n社會主義現代化建設"
-    got = [i for i in starts_of(comparison.word_starts(text, seg)) if text[i] != "\n"]  # the page reads lines
+    got = [i for i in sorted(starts_of(comparison.word_starts(text, seg))) if text[i] != "\n"]  # the page reads lines
     seg.start()
     expected, at = [], 0
     for line in ["经济增长稳定", "", "社会主义现代化建设"]:
@@ -72,12 +73,46 @@ def test_the_word_starts_count_utf16_units_beyond_the_bmp_and_take_any_character
             expected.append(at)
             at += len(token.encode("utf-16-le")) // 2
         digits = comparison.word_starts(text, seg)
-        assert starts_of(digits) == expected and len(digits) == (at + 5) // 6, text
+        assert starts_of(digits) == set(expected) and len(digits) == (at + 5) // 6, text
+
+
+def test_a_mask_a_full_width_number_and_a_compatibility_character_are_words_as_the_count_step_cut_them(tmp_path):
+    """Words are those of the text the count step cut (full-width forms as ASCII, each mask one
+    space), taken back to the characters they were made from."""
+    seg = segmenter_for(tmp_path / "content")
+    text = "我代表×××市政府，２０１９年增长**.*%，⑴发展经济"
+    got = starts_of(comparison.word_starts(text, seg))
+    for word in ("×××", "２０１９", "**.*"):
+        at = text.index(word)
+        assert at in got and at + len(word) in got and not got & set(range(at + 1, at + len(word))), word
+    at = text.index("⑴")  # NFKC makes it (1): three tokens, one character
+    assert {at, at + 1, at + 3} <= got and at + 2 not in got  # ⑴ | 发展 | 经济
+
+
+def test_the_word_starts_from_the_count_steps_cut_are_those_of_cutting_the_text_again():
+    """tests/corpus-real and the seeds: every speech's word starts made from the count step's
+    LineCuts (no text cut again, the title aside) are those of cutting its search text."""
+    reordered = 0
+    for folder in (REAL, ROOT):
+        archive = load_archive(folder / "seeds", folder / "content")
+        seg = segmenter_for(archive.content)
+        counted = termcounts.count_archive(seg, archive.speeches, Cache(enabled=False))
+        for s, speech in enumerate(archive.speeches):
+            lines, order = comparison._search_lines(speech)
+            lengths = comparison._search_lengths(order, counted.cuts[s], lambda: seg.tokens(speech.meta.title))
+            text = "\n".join(lines)
+            assert text == comparison._search_text(speech)
+            assert int(lengths.sum()) == len(comparison._normalised_offsets(text)) - 1, speech.slug  # used as it is
+            assert comparison.word_starts(text, seg, lengths) == comparison.word_starts(text, seg), speech.slug
+            after_a_section = [i for k, i in enumerate(order) if 0 <= i < len(speech.body.paragraphs)
+                               and any(j >= len(speech.body.paragraphs) for j in order[:k])]
+            reordered += bool(after_a_section)
+    assert reordered  # some speeches have paragraphs outside sections after their sections
 
 
 def test_the_compare_data_holds_the_word_starts_of_the_speechs_search_text(tmp_path):
     data = _data(tmp_path, ["我们要发展农业生产，提高粮食产量。", "经济增长稳定。"])
-    starts = starts_of(data[1]["w"])
+    starts = sorted(starts_of(data[1]["w"]))
     text = comparison._search_text(load_archive(tmp_path / "seeds", tmp_path / "content").speeches[1])
     assert text.endswith("\n经济增长稳定。")
     seg = segmenter_for(tmp_path / "content")

@@ -79,3 +79,35 @@ def test_a_rebuild_joins_the_unchanged_speeches_as_the_last_build_did(tmp_path):
         assert np.array_equal(getattr(spliced, name), getattr(cold, name)), name
     assert [(sp.stem, sec.id, path) for sp, sec, path in spliced.rows] == \
         [(sp.stem, sec.id, path) for sp, sec, path in cold.rows]
+
+
+def test_the_line_cuts_hold_each_lines_tokens_as_the_count_step_cut_them(tmp_path):
+    """What the comparison data's word starts are made of: per line (each paragraph of the
+    preamble, then a line a section) the lengths of its tokens, then a line break."""
+    archive = load_archive(REPO / "seeds", REPO / "content")
+    seg = Segmenter(cache_dir=tmp_path / "jieba")
+    sections = 0
+    for speech in archive.speeches:
+        docs = termcounts.documents(speech)
+        cuts: list = []
+        plain = termcounts.count(seg, docs)
+        assert termcounts.count(seg, docs, cuts) == plain  # keeping the cut changes no count
+        lines = docs[0][1] + ["\n".join(([h] if h else []) + ps) for h, ps in docs[1:]]
+        cut = cuts[0]
+        assert len(cut.starts) == len(lines) + 1
+        for k, line in enumerate(lines):
+            a, b = int(cut.starts[k]), int(cut.starts[k + 1])
+            assert cut.lengths[a:b - 1].tolist() == [len(t) for t in seg.tokens(line)] and cut.lengths[b - 1] == 1
+        sections += len(docs) - 1
+    assert sections > 100
+
+
+def test_no_line_cuts_where_the_preambles_line_breaks_are_not_its_paragraphs():
+    broken = termcounts.LineCutter()
+    broken.add([], ["发展", "经济"], 2, preamble=True)
+    assert broken.cuts() is None
+    cutter = termcounts.LineCutter()
+    cutter.add([], ["发展", "\n", "经济"], 2, preamble=True)
+    cutter.add(["一、", "总体"], ["要求"], 1, preamble=False)
+    got = cutter.cuts()
+    assert got.lengths.tolist() == [2, 1, 2, 1, 2, 2, 1, 2, 1] and got.starts.tolist() == [0, 2, 4, 9]

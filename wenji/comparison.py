@@ -14,15 +14,17 @@ on the 37 real reports 233 KB of files become 200 KB.
 Each file also holds where jieba's words start in the speech's text (``w``), so that the page
 marks differences within a paragraph word by word (增长 → 发展 whole, not 增长 → 发展 as two
 changed characters beside one kept). The text is the speech's search documents joined by line
-breaks, as the page has it from ``search/d/S.js``, cut after traditional characters are made
-simplified (character for character, so offsets stay); one bit per UTF-16 unit (1: a word
-starts there), six to a digit of ``wenji.search.encoding.DIGITS``.
+breaks, as the page has it from ``search/d/S.js``; its words are those the count step cut
+(``termcounts.LineCuts``) from the text normalised, taken back to the characters they came
+from, so that a mask (×××, **.*) and a full-width number (１９５５) are one word each. One bit
+per UTF-16 unit (1: a word starts there), six to a digit of ``wenji.search.encoding.DIGITS``.
 """
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import Callable
+import unicodedata
+from typing import Callable, Iterator
 
 from . import lazy
 from .cache import Cache, or_off
@@ -30,13 +32,14 @@ from .deflate import deflated_kept
 from .folded import FoldedTexts, Folding
 from .kept import Kept
 from .keywords import keyword_mask
+from .masks import MASK
 from .model import Section, Speech
 from .search.documents import title_in_body
 from .search.encoding import DIGITS
 from .search.terms import simplify
-from .segment import Segmenter
+from .segment import Segmenter, full_width_as_nfkc
 from .tables import worth_a_table
-from .termcounts import Corpus
+from .termcounts import Corpus, LineCuts
 
 np = lazy.module("numpy")
 
@@ -46,11 +49,12 @@ FIRST_TERMS = 60  # first-used terms kept per speech, the most frequent first
 
 
 def files(corpus: Corpus | None, segmenter: Segmenter, cache: Cache | None = None,
-          keyword: "np.ndarray | None" = None) -> dict[str, str]:
+          keyword: "np.ndarray | None" = None, cuts: dict[int, LineCuts | None] | None = None) -> dict[str, str]:
     """compare/S.js for every speech S of the corpus, in archive order. ``cache`` keeps each
     speech's folded text (wenji.folded) and word starts (wenji.kept), and the files deflated:
     at 1,000 synthetic speeches making the search texts took 0.13 s of CPU and cutting them
-    1.2 s, which a rebuild after one edit does for one speech."""
+    1.2 s, which a rebuild after one edit does for one speech. ``cuts``: the LineCuts of the
+    speeches the count step cut (``termcounts.Counted.cuts``), by index."""
     out: dict[str, str] = {}
     if corpus is None:
         return out
@@ -62,7 +66,7 @@ def files(corpus: Corpus | None, segmenter: Segmenter, cache: Cache | None = Non
     folded.keep()
     folded_terms = _folded([t for c in candidates for t, _ in c])
     holding = _Holding(folded_terms, texts)
-    starts = _word_starts(corpus.speeches, segmenter, or_off(cache))
+    starts = _word_starts(corpus.speeches, segmenter, or_off(cache), cuts or {})
     values, at = [], 0
     for s, (top, mine) in enumerate(zip(tops, candidates)):
         first = [mine[i] for i in holding.first_unheld(folded_terms[at:at + len(mine)], s, FIRST_TERMS)]
@@ -88,21 +92,19 @@ def _terms_per_speech(corpus: Corpus, keyword: "np.ndarray") -> tuple[list, list
     return tops, candidates
 
 
-def _word_starts(speeches: list, segmenter: Segmenter, cache: Cache) -> list[str]:
+def _word_starts(speeches: list, segmenter: Segmenter, cache: Cache,
+                 cuts: dict[int, LineCuts | None]) -> list[str]:
     """word_starts of each speech's search text, from the last build where the speech is the
     same (wenji.kept): by its digest, or by a hash of the text where it has none."""
     kept = Kept(cache, "word-starts", segmenter.dictionary_key)
-    texts: dict[int, str] = {}
-    digests = []
-    for s, speech in enumerate(speeches):
-        if speech.digest:
-            digests.append("speech " + speech.digest)
-        else:
-            texts[s] = _search_text(speech)
-            digests.append("text " + hashlib.blake2b(texts[s].encode("utf-8"), digest_size=16).hexdigest())
+    digests = ["speech " + speech.digest if speech.digest else
+               "text " + hashlib.blake2b(_search_text(speech).encode("utf-8"), digest_size=16).hexdigest()
+               for speech in speeches]
 
     def make(s: int) -> str:
-        return word_starts(texts[s] if s in texts else _search_text(speeches[s]), segmenter)
+        lines, order = _search_lines(speeches[s])
+        lengths = _search_lengths(order, cuts.get(s), lambda: segmenter.tokens(speeches[s].meta.title))
+        return word_starts("\n".join(lines), segmenter, lengths)
 
     starts = [kept.get(d, lambda s=s: make(s)) for s, d in enumerate(digests)]
     kept.save(digests, make)
@@ -238,39 +240,105 @@ def _search_text(speech: Speech) -> str:
     heading and own paragraphs, its subsections after, and each paragraph outside sections.
     Joined in one walk of the sections: making the documents and joining their texts took
     0.52 s of CPU at 1,000 synthetic speeches, this 0.08 s."""
-    lines = [] if title_in_body(speech) else [speech.meta.title]
-    _document_lines(speech.body, lines)
-    return "\n".join(lines)
+    return "\n".join(_search_lines(speech)[0])
 
 
-def _document_lines(section: Section, lines: list[str]) -> None:
+TITLE = -1  # the title's line of the search text, which is no line of the count step's LineCuts
+
+
+def _search_lines(speech: Speech) -> tuple[list[str], list[int]]:
+    """The lines of ``_search_text``, and per line the line of the speech's LineCuts it is
+    (first those of the paragraphs outside sections, then a line a section), or TITLE."""
+    lines, order = ([], []) if title_in_body(speech) else ([speech.meta.title], [TITLE])
+    outside = len(speech.body.paragraphs)
+    _document_lines(speech.body, lines, order, iter(range(outside)), [outside])
+    return lines, order
+
+
+def _document_lines(section: Section, lines: list[str], order: list[int], outside: Iterator[int],
+                    sections: list[int]) -> None:
     for block in section.blocks:
         if isinstance(block, Section):
             own = [p.text for p in block.blocks if not isinstance(p, Section)]
             lines.append("\n".join([block.heading, *own] if block.heading else own))
-            _document_lines(block, lines)
+            order.append(sections[0])
+            sections[0] += 1
+            _document_lines(block, lines, order, outside, sections)
         elif not section.depth:
             lines.append(block.text)
+            order.append(next(outside))
 
 
-def word_starts(text: str, segmenter: Segmenter) -> str:
-    """Where jieba's words start in the text, a bit per UTF-16 unit, six bits to a digit (the
-    first unit in the lowest bit). The text is cut whole (jieba cuts at every line break, so
-    that cuts each line in turn): 0.1 s of CPU for the 37 real reports, where the digits
-    looked up one by one in Python took 0.1 s more at 1,000 synthetic speeches."""
-    segmenter.start()
-    tokens = segmenter.jieba.cut(simplify(text))
-    if len(text.encode("utf-16-le")) == 2 * len(text):
-        lengths = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+def _search_lengths(order: list[int], cut: LineCuts | None,
+                    title_tokens: Callable[[], list[str]]) -> "np.ndarray | None":
+    """The lengths of the tokens of the normalised search text, from the count step's cut
+    (None without one): its lines put in the search text's order (``order``, _search_lines's),
+    the title's tokens asked of ``title_tokens``."""
+    if cut is None:
+        return None
+    lengths, starts = cut.lengths, cut.starts
+    title = order[:1] == [TITLE]
+    if order[title:] == list(range(len(starts) - 1)):
+        parts = [lengths]
     else:
-        lengths = np.array([_units(t) for t in tokens], dtype=np.int64)
-    size = int(lengths.sum())
+        parts = [lengths[starts[i]:starts[i + 1]] for i in order[title:]]
+    if title:
+        parts.insert(0, np.append(_lengths(title_tokens()), 1))
+    return np.concatenate(parts)[:-1]
+
+
+def word_starts(text: str, segmenter: Segmenter, lengths: "np.ndarray | None" = None) -> str:
+    """Where words start in the text: where the tokens of its normalised text start (those of
+    ``Segmenter.tokens``, which the count step cut; ``lengths``: their lengths, if known), each
+    taken back to the character it was made from (a mask, which normalising made one space, is
+    one word). Where NFKC joined characters the text's own characters are cut, traditional ones
+    as simplified. A bit per UTF-16 unit, six bits to a digit (the first unit in the lowest
+    bit). At 1,000 synthetic speeches cutting the texts again took 1.9 s of CPU; taking the
+    count step's cut takes 0.7 s, and keeping it took the count step 0.2 s."""
+    offsets = _normalised_offsets(text)
+    if offsets is None:
+        segmenter.start()
+        lengths = _lengths(segmenter.jieba.cut(simplify(text)))
+        starts = np.cumsum(lengths) - lengths
+    else:
+        if lengths is None or int(lengths.sum()) != len(offsets) - 1:
+            lengths = _lengths(segmenter.tokens(text))
+        starts = offsets[np.cumsum(lengths) - lengths]
+    return _digits(text, starts)
+
+
+def _normalised_offsets(text: str) -> "np.ndarray | None":
+    """Per character of ``segment.normalise(text)``, the character of ``text`` it was made from,
+    and ``len(text)`` after them; None where NFKC joined characters (accents to letters)."""
+    forms = full_width_as_nfkc(text)
+    origin = None
+    if not unicodedata.is_normalized("NFKC", forms):
+        folded = unicodedata.normalize("NFKC", forms)
+        sizes = [len(unicodedata.normalize("NFKC", c)) for c in forms]
+        if sum(sizes) != len(folded):
+            return None
+        origin = np.append(np.repeat(np.arange(len(forms)), sizes), len(forms))
+        forms = folded
+    spans = np.array([m.span() for m in MASK.finditer(simplify(forms))], dtype=np.int64).reshape(-1, 2)
+    inside = np.cumsum(np.bincount(spans[:, 0] + 1, minlength=len(forms) + 2)[:len(forms) + 1]
+                       - np.bincount(spans[:, 1], minlength=len(forms) + 1)[:len(forms) + 1]) > 0
+    kept = np.flatnonzero(~inside)
+    return kept if origin is None else origin[kept]
+
+
+def _lengths(tokens: list[str]) -> "np.ndarray":
+    return np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens))
+
+
+def _digits(text: str, starts: "np.ndarray") -> str:
+    """The digits of the bits at ``starts`` (characters of ``text``), counted in UTF-16 units."""
+    size = len(text)
+    if len(text.encode("utf-16-le")) != 2 * size:
+        astral = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32) > 0xFFFF
+        starts = starts + np.concatenate(([0], np.cumsum(astral)))[starts]
+        size += int(astral.sum())
     bits = np.zeros((size + 5) // 6 * 6, dtype=np.uint8)
-    bits[np.cumsum(lengths) - lengths] = 1
+    bits[starts] = 1
     values = bits.reshape(-1, 6) @ (1 << np.arange(6))
     return np.frombuffer(DIGITS.encode("ascii"), dtype=np.uint8)[values].tobytes().decode("ascii")
 
-
-def _units(token: str) -> int:
-    """UTF-16 code units of the token (a character beyond the BMP takes two)."""
-    return len(token.encode("utf-16-le")) // 2

@@ -115,9 +115,15 @@ def nfkc(text: str) -> str:
     text holds by one ``str.replace`` (a replacement function called at every match took 0.19 s
     of CPU for the 2.5 million characters of 150 synthetic speeches and the real reports, this
     0.11 s), and the result is normalised only if it is not NFKC already (13 texts of 2,943)."""
+    text = full_width_as_nfkc(text)
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+
+
+def full_width_as_nfkc(text: str) -> str:
+    """``text`` with its full-width forms as NFKC makes them, character for character."""
     for form in set(_FULL_WIDTH.findall(text)):
         text = text.replace(form, _AS_NFKC[form])
-    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
+    return text
 
 
 class Segmenter:
@@ -170,9 +176,11 @@ class Segmenter:
     def cut(self, text: str) -> list[str]:
         """All tokens of ``text`` (normalised, masks removed), whitespace dropped: jieba 0.42.1's
         ``cut`` with its HMM for words not in the dictionary."""
-        return [t for t in self._tokens(text) if not t.isspace()]
+        return [t for t in self.tokens(text) if not t.isspace()]
 
-    def _tokens(self, text: str) -> list[str]:
+    def tokens(self, text: str) -> list[str]:
+        """Every token of ``text`` normalised (``normalise``), whitespace and line breaks
+        included: they spell the normalised text. jieba cuts each line alone."""
         self.start()
         text = normalise(text)
         tokens = _cut_around_rare_han(self.jieba, text) if _RARE_HAN.search(text) else self.jieba.cut(text)
@@ -216,10 +224,14 @@ class Segmenter:
         return ok
 
     def terms(self, text: str) -> list[str]:
-        """The terms of ``text`` in order, with repeats (the set lookups inline: a build looks
-        at every token of the archive, 470,000 in the 37 real reports)."""
+        """The terms of ``text`` in order, with repeats."""
+        return self.terms_of(self.tokens(text))
+
+    def terms_of(self, tokens: list[str]) -> list[str]:
+        """The terms among ``tokens`` (the set lookups inline: a build looks at every token of
+        the archive, 470,000 in the 37 real reports)."""
         known, not_terms, classify = self._terms, self._not_terms, self._classify
-        return [t for t in self._tokens(text) if t in known or (t not in not_terms and classify(t))]
+        return [t for t in tokens if t in known or (t not in not_terms and classify(t))]
 
     def is_keyword(self, term: str) -> bool:
         """A term that may be shown as a keyword: a term jieba's dictionary does not list as a

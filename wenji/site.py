@@ -667,8 +667,8 @@ def _write_corpus_files(archive: Archive, corpus: termcounts.Corpus, counts: ter
     """The matrix kept for the next build (0.17 s of CPU at 1,000 synthetic speeches, which
     the build's own process spent before the theme step), the comparison data, the trend counts."""
     counts.remember(cache, corpus)
-    return _write_comparison_data(corpus, segmenter, to, cache, keyword) + _write_trend_counts(archive, corpus,
-                                                                                                 segmenter, to, cache)
+    return (_write_comparison_data(corpus, segmenter, to, cache, keyword, counts.cuts)
+            + _write_trend_counts(archive, corpus, segmenter, to, cache))
 
 
 def _start_theme_pages(b: _Build) -> None:
@@ -680,9 +680,9 @@ def _start_theme_pages(b: _Build) -> None:
 
 
 def _write_comparison_data(corpus: termcounts.Corpus, segmenter: Segmenter, to: Output, cache: Cache,
-                           keyword) -> int:
+                           keyword, cuts: dict) -> int:
     """What compare.html needs besides the search files: each speech's salient and new terms."""
-    data = comparison.files(corpus, segmenter, cache, keyword)
+    data = comparison.files(corpus, segmenter, cache, keyword, cuts)
     for rel, content in data.items():
         _write(to, rel, content)
     return len(data)
