@@ -67,7 +67,7 @@ class LineCuts:
     each line starts at. Its lines are each paragraph of the preamble, then each section (in
     ``Section.walk``'s order) as one line: its heading and paragraphs joined by line breaks.
     The comparison data's word starts are made from it rather than by cutting the text again
-    (2.0 s of CPU at 1,000 synthetic speeches)."""
+    (1.9 s of CPU at 1,000 synthetic speeches, against 0.7 s)."""
 
     lengths: "np.ndarray"  # int32, every token, with the line break after each line
     starts: "np.ndarray"  # int64, per line, and one past the last line's line break
