@@ -10,6 +10,7 @@ from wenji.cache import Cache
 from wenji.deflate import inflated_json
 from wenji.search.documents import speech_documents
 from wenji.search.files import speech_rows, speech_text
+from wenji.segment import normalised_offsets
 from wenji.site import load_archive
 from wenji.taxonomy import segmenter_for
 
@@ -102,7 +103,7 @@ def test_the_word_starts_from_the_count_steps_cut_are_those_of_cutting_the_text_
             lengths = comparison._search_lengths(order, counted.cuts[s], lambda: seg.tokens(speech.meta.title))
             text = "\n".join(lines)
             assert text == comparison._search_text(speech)
-            assert int(lengths.sum()) == len(comparison._normalised_offsets(text)) - 1, speech.slug  # used as it is
+            assert int(lengths.sum()) == len(normalised_offsets(text)) - 1, speech.slug  # used as it is
             assert comparison.word_starts(text, seg, lengths) == comparison.word_starts(text, seg), speech.slug
             after_a_section = [i for k, i in enumerate(order) if 0 <= i < len(speech.body.paragraphs)
                                and any(j >= len(speech.body.paragraphs) for j in order[:k])]

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import unicodedata
 from typing import Callable, Iterator
 
 from . import lazy
@@ -32,12 +31,11 @@ from .deflate import deflated_kept
 from .folded import FoldedTexts, Folding
 from .kept import Kept
 from .keywords import keyword_mask
-from .masks import MASK
 from .model import Section, Speech
 from .search.documents import title_in_body
 from .search.encoding import DIGITS
 from .search.terms import simplify
-from .segment import Segmenter, full_width_as_nfkc
+from .segment import Segmenter, normalised_offsets
 from .tables import worth_a_table
 from .termcounts import Corpus, LineCuts
 
@@ -295,7 +293,7 @@ def word_starts(text: str, segmenter: Segmenter, lengths: "np.ndarray | None" = 
     as simplified. A bit per UTF-16 unit, six bits to a digit (the first unit in the lowest
     bit). At 1,000 synthetic speeches cutting the texts again took 1.9 s of CPU; taking the
     count step's cut takes 0.7 s, and keeping it took the count step 0.2 s."""
-    offsets = _normalised_offsets(text)
+    offsets = normalised_offsets(text)
     if offsets is None:
         segmenter.start()
         lengths = _lengths(segmenter.jieba.cut(simplify(text)))
@@ -305,25 +303,6 @@ def word_starts(text: str, segmenter: Segmenter, lengths: "np.ndarray | None" = 
             lengths = _lengths(segmenter.tokens(text))
         starts = offsets[np.cumsum(lengths) - lengths]
     return _digits(text, starts)
-
-
-def _normalised_offsets(text: str) -> "np.ndarray | None":
-    """Per character of ``segment.normalise(text)``, the character of ``text`` it was made from,
-    and ``len(text)`` after them; None where NFKC joined characters (accents to letters)."""
-    forms = full_width_as_nfkc(text)
-    origin = None
-    if not unicodedata.is_normalized("NFKC", forms):
-        folded = unicodedata.normalize("NFKC", forms)
-        sizes = [len(unicodedata.normalize("NFKC", c)) for c in forms]
-        if sum(sizes) != len(folded):
-            return None
-        origin = np.append(np.repeat(np.arange(len(forms)), sizes), len(forms))
-        forms = folded
-    spans = np.array([m.span() for m in MASK.finditer(simplify(forms))], dtype=np.int64).reshape(-1, 2)
-    inside = np.cumsum(np.bincount(spans[:, 0] + 1, minlength=len(forms) + 2)[:len(forms) + 1]
-                       - np.bincount(spans[:, 1], minlength=len(forms) + 1)[:len(forms) + 1]) > 0
-    kept = np.flatnonzero(~inside)
-    return kept if origin is None else origin[kept]
 
 
 def _lengths(tokens: list[str]) -> "np.ndarray":
