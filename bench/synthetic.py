@@ -64,21 +64,30 @@ def speech_text(rng: random.Random, size: int, material) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _keep_only(folder: Path, names: set[str]) -> None:
+    """``folder`` made, holding nothing but what ``names`` names. What is kept is written again
+    in place: a file deleted and made anew takes a new inode, which slows the next build down
+    (see bench/scale.py's ``run``)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for p in folder.iterdir():
+        if p.name not in names:
+            shutil.rmtree(p) if p.is_dir() and not p.is_symlink() else p.unlink()
+
+
 def make_archive(folder: Path, n: int, size: int = 30_000, seed: int = 20261122,
                  source: Path = ROOT / "seeds") -> tuple[Path, Path]:
     """Write N speeches to folder/seeds and their metadata to folder/content; return both paths.
     ``source``: the texts whose paragraphs they are made of (tests/corpus-real for a vocabulary
     of seventy years of reports rather than the five seeds')."""
     seeds, content = folder / "seeds", folder / "content"
-    for d in (seeds, content):
-        if d.exists():
-            shutil.rmtree(d)
-    (content / "speeches").mkdir(parents=True)
-    seeds.mkdir(parents=True)
+    stems = [f"s{i:05d}" for i in range(n)]
+    _keep_only(seeds, {f"{stem}.txt" for stem in stems})
+    _keep_only(content, {"speeches"})
+    _keep_only(content / "speeches", {f"{stem}.md" for stem in stems})
     rng = random.Random(seed)
     material = _material(source)
-    for i in range(n):
-        stem = f"s{i:05d}"
+    for stem in stems:
+        i = int(stem[1:])
         (seeds / f"{stem}.txt").write_text(speech_text(rng, size, material), encoding="utf-8")
         year = 1995 + rng.randrange(31)
         date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if rng.random() < 0.85 else ""
