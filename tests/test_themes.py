@@ -194,12 +194,15 @@ def test_the_shares_kept_from_before_expansion_give_the_hits_of_shares_made_agai
 
 
 def test_the_hits_of_one_speech_are_those_of_the_whole_list(analysed):
+    fresh = _with_found(analysed, analysed.hits.found).hits  # no theme's list made: each speech's made alone
     for theme in analysed.themes:
         every = analysed.hits[theme.slug]
         for place, speech in enumerate(analysed.speeches):
-            mine = analysed.hits.of_speech(theme.slug, place)
-            assert [(h.section.id, h.weight, h.terms) for h in mine] == \
-                [(h.section.id, h.weight, h.terms) for h in every if h.speech.slug == speech.slug]
+            for hits in (fresh, analysed.hits):
+                mine = hits.of_speech(theme.slug, place)
+                assert [(h.section.id, h.weight, h.terms) for h in mine] == \
+                    [(h.section.id, h.weight, h.terms) for h in every if h.speech.slug == speech.slug]
+    assert not fresh._made
 
 
 # --- keywords ------------------------------------------------------------------------------------
