@@ -357,7 +357,11 @@ def _dictionary_words(cache_dir: Path, name: str, select) -> frozenset[str]:
 # supplementary planes. jieba cuts the text on either side apart and gives each one alone.
 _RARE_HAN = re.compile("([\u3400-\u4dbf\u9fd6-\u9fff\uf900-\ufaff\U00020000-\U0003ffff])")
 # jieba-rs joins letters and digits across . _ - (COVID-19, 3-1, c.x) where jieba splits them.
-_ASCII_NEXT_TO_SIGN = re.compile(r"[A-Za-z0-9][+#&._%\-]|[+#&._%\-][A-Za-z0-9]")
+# A sign with a letter or digit on either side: written to begin with the signs, so that a search
+# skips to them in C. As ``[A-Za-z0-9][+#&._%-]|[+#&._%-][A-Za-z0-9]`` (the same texts found,
+# tests/test_segment.py) every character was tried twice: 0.13 s of CPU for the 11.5 million
+# characters of 1,000 synthetic speeches, this 0.05 s.
+_ASCII_NEXT_TO_SIGN = re.compile(r"[+#&._%\-](?:(?<=[A-Za-z0-9].)|(?=[A-Za-z0-9]))")
 _ASCII_TOKEN = re.compile(r"[A-Za-z0-9+#&._%\-]+")
 _ASCII_STRETCH = re.compile(r"[A-Za-z0-9+#&._%\-]{2,}")
 # How jieba 0.42.1's HMM step splits a run of such characters (jieba/finalseg, re_skip).
