@@ -19,7 +19,6 @@ import gzip
 import os
 import platform
 import resource
-import shutil
 import statistics
 import subprocess
 import sys
@@ -118,6 +117,12 @@ def _edit(speech: Path) -> None:
     speech.write_text("\n".join(lines), encoding="utf-8")
 
 
+def _cold_folders(folder: Path, k: int) -> tuple[Path, Path]:
+    """The cache and output folder of this benchmark's ``k``-th cold build (see ``run``)."""
+    own = folder / f"cold-{os.getpid()}-{k}"
+    return own / "cache", own / "site"
+
+
 def run(n: int, work: Path, browser: bool, runs: int = 1) -> dict:
     """The figures for an archive of ``n`` speeches. With ``runs`` > 1 the cold build and the
     jieba floor are measured that many times, each floor right after its build, and the
@@ -136,12 +141,12 @@ def run(n: int, work: Path, browser: bool, runs: int = 1) -> dict:
     folder = work / f"n{n}"
     seeds, content = make_archive(folder, n)
     text_bytes = sum(p.stat().st_size for p in seeds.glob("*.txt"))
-    cache, out = folder / f"cold-{os.getpid()}-0" / "cache", folder / f"cold-{os.getpid()}-0" / "site"
+    cache, out = _cold_folders(folder, 0)
     r: dict = {"n": n, "text_mb": text_bytes / 1e6}
     _, r["peak_cold"], r["rss_cold"] = timed_build(seeds, content, out, cache, sample=True)
     colds, cold_cpu, floors, starts = [], [], [], []
     for i in range(runs):
-        cache, out = folder / f"cold-{os.getpid()}-{i + 1}" / "cache", folder / f"cold-{os.getpid()}-{i + 1}" / "site"
+        cache, out = _cold_folders(folder, i + 1)
         colds.append(timed_build(seeds, content, out, cache)[0])
         cold_cpu.append(CPU[-1])
         start, cut = jieba_floor(seeds)

@@ -86,8 +86,7 @@ def make_archive(folder: Path, n: int, size: int = 30_000, seed: int = 20261122,
     _keep_only(content / "speeches", {f"{stem}.md" for stem in stems})
     rng = random.Random(seed)
     material = _material(source)
-    for stem in stems:
-        i = int(stem[1:])
+    for i, stem in enumerate(stems):
         (seeds / f"{stem}.txt").write_text(speech_text(rng, size, material), encoding="utf-8")
         year = 1995 + rng.randrange(31)
         date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}" if rng.random() < 0.85 else ""
