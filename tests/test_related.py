@@ -295,6 +295,48 @@ def test_a_rebuild_after_an_edit_that_removes_a_section_changes_every_idf_and_fi
     assert computed[-1] is not None and after == related.find(edited)
 
 
+def _unit_vectors(corpus) -> tuple[list[dict[str, float]], "np.ndarray"]:
+    """Per section its weights of rare terms over its length, by term, as the products use them."""
+    rows = np.nonzero(corpus.is_section)[0]
+    (r, t, w), _, _, _ = related._weights(corpus, rows)
+    vectors: list[dict[str, float]] = [{} for _ in rows]
+    for i, j, x in zip(r.tolist(), t.tolist(), w.tolist()):
+        vectors[i][corpus.vocab[j]] = x
+    return vectors, rows
+
+
+def test_a_sections_drift_is_how_far_its_vector_moved_after_an_edit_that_moves_few_idfs_or_all(tmp_path):
+    """``_drift`` works on the sections holding a moved term alone when they are few, on every
+    section otherwise; either way a section of an unchanged speech drifted by the distance
+    between its vectors now and then, exactly 0 where none of its terms moved, and a section
+    of the edited speech is new (infinite)."""
+    seeds, content = make_archive(tmp_path, 14)
+    _, memory, _ = _found(seeds, content)
+    edits = [("s00005.txt", 4, lambda text: text + "远洋捕捞和海洋牧场。"),  # a few IDFs move
+             ("s00004.txt", 2, lambda text: "这是修改后新加的一句话。" + text)]  # a section less: every IDF moves
+    drifted = []
+    for name, line, change in edits:
+        then, _ = _unit_vectors(_found(seeds, content)[2])
+        _edit(seeds, name, line, change)
+        archive = load_archive(seeds, content)
+        corpus = themes.analyse(archive, content).corpus
+        now, rows = _unit_vectors(corpus)
+        _, usable, rare, entries = related._weights(corpus, rows)
+        keys = [s.digest for s in archive.speeches]
+        old_to_new = related._unchanged_sections(corpus.row_speech[rows], len(corpus.speeches), keys, memory)
+        drift = related._drift(corpus, (len(rows), usable > 0), old_to_new, entries, memory, rare)
+        kept = set(old_to_new[old_to_new >= 0].tolist())
+        assert np.isinf(drift[[i for i in range(len(rows)) if i not in kept]]).all()
+        for old, i in enumerate(old_to_new.tolist()):
+            if i >= 0:
+                terms = set(now[i]) | set(then[old])
+                far = sum((now[i].get(x, 0.0) - then[old].get(x, 0.0)) ** 2 for x in terms) ** 0.5
+                assert drift[i] == far if far == 0 else abs(drift[i] - far) < 1e-12, (old, i)
+        drifted.append(np.count_nonzero(drift[sorted(kept)] > 0) / len(kept))
+        memory = related.find_again(corpus, 1, keys, memory)[1]
+    assert 0 < drifted[0] < 0.5 < drifted[1]
+
+
 def _remembers_what_is_so(memory: related.Memory, cold: related.Memory, corpus) -> None:
     """What a rebuild remembers for the next one is what a build from nothing finds, as far as
     it goes, and its bound holds for every related section outside the classes it lists."""
