@@ -196,14 +196,20 @@ def test_a_shard_ends_after_the_term_that_takes_it_past_its_size_and_holds_its_t
 
 def test_parts_are_joined_in_the_order_of_a_stable_sort_of_their_keys():
     rng = np.random.default_rng(7)
+    n = 13
     for sorted_first in (True, False):
         for sizes in ((1000, 5, 0, 17), (0, 3), (1, 0), (400, 400)):
-            keys = [rng.integers(0, 300, n) for n in sizes]
+            terms = [rng.integers(0, 25, k).astype(np.int32 if i == 0 else np.int64) for i, k in enumerate(sizes)]
+            speeches = [rng.integers(0, n, k).astype(t.dtype) for t, k in zip(terms, sizes)]
             if sorted_first:
-                keys[0] = np.sort(keys[0])
-            values = [rng.integers(0, 1 << 30, n) for n in sizes]
-            key, value = trend_counts.in_key_order(keys, values)
-            everything = np.concatenate(keys)
+                order = np.lexsort((speeches[0], terms[0]))
+                terms[0], speeches[0] = terms[0][order], speeches[0][order]
+            values = [rng.integers(0, 1 << 30, k).astype(t.dtype) for t, k in zip(terms, sizes)]
+            term, speech, value = trend_counts.in_key_order(list(zip(terms, speeches, values)), n)
+            everything = np.concatenate(terms).astype(np.int64) * n + np.concatenate(speeches)
             order = np.argsort(everything, kind="stable")
-            assert np.array_equal(key, everything[order])
+            assert np.array_equal(term.astype(np.int64) * n + speech, everything[order])
             assert np.array_equal(value, np.concatenate(values)[order])
+            assert term.dtype == speech.dtype == value.dtype == np.int32  # the first part's
+
+
