@@ -56,7 +56,7 @@ def test_a_block_times_the_transpose_is_scipys_product_to_the_last_bit(seed):
     assert np.array_equal(got.indptr, expected.indptr)
 
 
-def test_dot_products_of_chosen_rows_are_the_sparse_products_to_the_last_bit():
+def test_dot_products_of_chosen_rows_are_the_sparse_products_to_the_last_bit(monkeypatch):
     rng = np.random.default_rng(3)
     dense = rng.random((60, 300)) * (rng.random((60, 300)) < 0.3)
     m = scipy.sparse.csr_matrix(dense / np.linalg.norm(dense, axis=1, keepdims=True))
@@ -64,6 +64,8 @@ def test_dot_products_of_chosen_rows_are_the_sparse_products_to_the_last_bit():
     a, b = rng.integers(0, 60, size=500), rng.integers(0, 60, size=500)
     got = sparse.pair_dots(_ours(m), a, b)
     assert np.array_equal(got, full[a, b])  # bit for bit, not approximately
+    monkeypatch.setattr(sparse, "PAIRS_AT_ONCE", 7)  # many pieces, the last one short
+    assert np.array_equal(sparse.pair_dots(_ours(m), a, b), got)
     assert not np.array_equal(got, np.einsum("ij,ij->i", m[a].toarray(), m[b].toarray()))
     assert len(sparse.pair_dots(_ours(m), np.zeros(0, int), np.zeros(0, int))) == 0
 

@@ -19,6 +19,7 @@ from . import lazy
 
 np = lazy.module("numpy")
 kernels = lazy.extension("scipy.sparse", "_sparsetools")
+PAIRS_AT_ONCE = 4096  # pairs whose dot products are made at once (see pair_dots)
 
 
 class CSR(NamedTuple):
@@ -87,9 +88,18 @@ def product(a: CSR, b: CSR) -> CSR:
 
 def pair_dots(m: CSR, a: "np.ndarray", b: "np.ndarray") -> "np.ndarray":
     """Row ``a[p]`` times row ``b[p]`` for each p (``(m[a].multiply(m[b])) @ ones``): the
-    products of their common columns, added in column order from 0."""
+    products of their common columns, added in column order from 0. Taken PAIRS_AT_ONCE pairs
+    at a time, so that the rows copied out and their products are a few megabytes used again
+    and again, not one array of each the size of all: after an edit at 1,000 synthetic speeches
+    that moved every IDF (53,718 pairs, 2.2 million entries a side), 0.04-0.28 s in the build
+    all at once, 0.03-0.04 s so (four each, alternating)."""
     if not len(a):
         return np.zeros(0)
+    return np.concatenate([_pair_dots(m, a[i:i + PAIRS_AT_ONCE], b[i:i + PAIRS_AT_ONCE])
+                           for i in range(0, len(a), PAIRS_AT_ONCE)])
+
+
+def _pair_dots(m: CSR, a: "np.ndarray", b: "np.ndarray") -> "np.ndarray":
     x, y = take_rows(m, a), take_rows(m, b)
     size = x.nnz + y.nnz
     indptr = np.empty(len(a) + 1, np.int32)
