@@ -211,5 +211,3 @@ def test_parts_are_joined_in_the_order_of_a_stable_sort_of_their_keys():
             assert np.array_equal(term.astype(np.int64) * n + speech, everything[order])
             assert np.array_equal(value, np.concatenate(values)[order])
             assert term.dtype == speech.dtype == value.dtype == np.int32  # the first part's
-
-
