@@ -215,8 +215,8 @@ def test_blocks_shared_among_processes_give_the_links_of_one_process(synthetic_a
     assert not related._SHARED
 
 
-
-def test_sections_of_one_class_share_their_products_and_rank_as_each_one_ranked_alone(synthetic_archive):
+def test_sections_of_one_class_share_their_products_and_rank_as_each_one_ranked_alone(synthetic_archive,
+                                                                                        monkeypatch):
     """The products are made once a class of sections with the same term counts; every
     section's best related sections, scores and bound are those of its own row's products."""
     corpus = themes.analyse(synthetic_archive, synthetic_archive.content).corpus
@@ -225,9 +225,12 @@ def test_sections_of_one_class_share_their_products_and_rank_as_each_one_ranked_
     klass = related._classes(entries, len(rows))
     assert len(np.unique(klass)) < len(rows)  # the synthetic archive repeats sections word for word
     m = related.sparse.from_entries(r, t, w, (len(rows), len(corpus.vocab)))
-    by_section = related._ranked(related._cosines(related.Weights(m, related.sparse.transposed(m)), np.arange(len(rows))),
-                                 np.arange(len(rows)), corpus.row_speech[rows], usable, klass=klass)
+    every = np.arange(len(rows))
+    products = related._cosines(related.Weights(m, related.sparse.transposed(m)), every)
+    by_section = related._ranked(products, every, corpus.row_speech[rows], usable, klass=klass)
     expected = related._joined([by_section], len(rows))
+    monkeypatch.setattr(related, "SECTIONS_AT_ONCE", 40)  # ranked in several blocks
+    assert len(related.Classes.of(klass).blocks(40)) > 3
     got, _ = related.rank(corpus, 1, [s.digest for s in synthetic_archive.speeches])
     assert (expected.cols >= 0).any()
     for a, b in zip(got, expected):
