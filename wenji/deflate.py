@@ -5,7 +5,7 @@ the browser by ``wenjiSearch.inflate`` (static/search-engine.js: base85 decoded,
 DecompressionStream). The level is fixed, so the same data gives the same bytes on every build.
 The deflating is libdeflate's (the ``deflate`` package, pinned): on the 119 files of
 tests/corpus-real (4.13 MB of JSON) its level 9 took 0.10 s of CPU where zlib's took 0.22 s,
-and wrote 1.97 MB where zlib wrote 2.00 MB; a zlib stream all the same, which the browser's
+and wrote 1.97 MB where zlib wrote 2.00 MB (its level 7 is used: see LEVEL); a zlib stream all the same, which the browser's
 DecompressionStream and Python's zlib inflate.
 Base85 writes 5 characters for 4 bytes where base64 writes 5.33: on tests/corpus-real the
 deflated files (search texts and term shards, trend shards, comparison data; 2.67 MB as base64)
@@ -29,7 +29,11 @@ from .kept import Kept
 
 np = lazy.module("numpy")
 
-LEVEL = 9  # libdeflate's levels go to 12: 10 wrote 4 % less than 9 on tests/corpus-real, in 2.9 times the time
+# libdeflate's levels go to 12: 10 wrote 4 % less than 9 on tests/corpus-real, in 2.9 times the
+# time. 7 wrote 0.03 % more than 9 there (1,974,210 bytes for 4.13 MB of JSON, against 1,973,608)
+# in 0.056 s of CPU rather than 0.070, and at 1,000 synthetic speeches 0.02 % less (53.4 MB of
+# JSON) in 0.65 s rather than 0.81; 6 wrote 0.2 % more in 0.048 s.
+LEVEL = 7
 
 
 def deflated(plain: bytes) -> bytes:
