@@ -5,8 +5,8 @@ the browser by ``wenjiSearch.inflate`` (static/search-engine.js: base85 decoded,
 DecompressionStream). The level is fixed, so the same data gives the same bytes on every build.
 The deflating is libdeflate's (the ``deflate`` package, pinned): on the 119 files of
 tests/corpus-real (4.13 MB of JSON) its level 9 took 0.10 s of CPU where zlib's took 0.22 s,
-and wrote 1.97 MB where zlib wrote 2.00 MB (its level 7 is used: see LEVEL); a zlib stream all the same, which the browser's
-DecompressionStream and Python's zlib inflate.
+and wrote 1.97 MB where zlib wrote 2.00 MB (its level 7 is the one used: see LEVEL); a zlib
+stream all the same, which the browser's DecompressionStream and Python's zlib inflate.
 Base85 writes 5 characters for 4 bytes where base64 writes 5.33: on tests/corpus-real the
 deflated files (search texts and term shards, trend shards, comparison data; 2.67 MB as base64)
 are 167 KB lighter, 0.07 of the text's bytes. The search texts take 0.51 of their JSON's bytes

@@ -19,7 +19,7 @@ section less: every IDF moves), 0.72 s of CPU instead of 2.8-3.1 s, the same lin
 Sections with the same term counts (a passage repeated word for word) have the same vector:
 a build from nothing multiplies one section of each such class (``Classes``) and gives its
 cosines to all of them. At 1,000 synthetic speeches, 32,415 sections in 11,306 classes, the
-step took 1.8 s of CPU in one process where every section's products took 3.4-3.7 s, and
+step took 1.5-1.8 s of CPU in one process where every section's products took 2.9-3.7 s, and
 its memory at most 165 MB where it took 179 MB (tracemalloc).
 """
 from __future__ import annotations
@@ -390,7 +390,7 @@ def _best_of_blocks(blocks: list[tuple[int, int]]) -> list[Ranked]:
     sparse product of the block's first sections with those of every class, which takes most
     of the time of the step, made once a class rather than once a section (the 32,415 sections
     of 1,000 synthetic speeches are 11,306 classes: the products took 2.3 s of CPU for every
-    section, 0.5 s for every class), its cosines then given to every section of the two classes."""
+    section, 0.8 s for every class), its cosines then given to every section of the two classes."""
     matrix, classes, speech_of = _SHARED["matrix"], _SHARED["classes"], _SHARED["speech_of"]
     found = []
     for first, end in blocks:
