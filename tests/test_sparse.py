@@ -45,7 +45,9 @@ def test_rows_and_transpose_are_scipys(seed):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_block_times_the_transpose_is_scipys_product_to_the_last_bit(seed):
+@pytest.mark.parametrize("count_above", [sparse.COUNT_ABOVE, -1])  # sized by the bound, or counted first
+def test_a_block_times_the_transpose_is_scipys_product_to_the_last_bit(seed, count_above, monkeypatch):
+    monkeypatch.setattr(sparse, "COUNT_ABOVE", count_above)
     m = _matrix(seed)
     ours = _ours(m)
     rows = np.arange(10, 50)
@@ -54,6 +56,16 @@ def test_a_block_times_the_transpose_is_scipys_product_to_the_last_bit(seed):
     mine = scipy.sparse.csr_matrix((got.data, got.indices, got.indptr), got.shape)
     assert np.array_equal(mine.toarray(), expected.toarray())  # bit for bit, not approximately
     assert np.array_equal(got.indptr, expected.indptr)
+
+
+def test_the_bound_of_a_product_is_at_least_its_entries_and_at_most_a_full_row_each():
+    for seed, density in ((1, 0.3), (2, 0.01), (3, 0.001)):
+        m = _matrix(seed, density=density)
+        ours = _ours(m)
+        t = sparse.transposed(ours)
+        counted = sparse.kernels.csr_matmat_maxnnz(m.shape[0], m.shape[0], ours.indptr, ours.indices,
+                                                   t.indptr, t.indices)
+        assert (m @ m.T).nnz <= counted <= sparse._bound(ours, t) <= m.shape[0] * m.shape[0]
 
 
 def test_dot_products_of_chosen_rows_are_the_sparse_products_to_the_last_bit(monkeypatch):
