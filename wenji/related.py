@@ -406,10 +406,7 @@ def _class_related(block: Products, rows: "np.ndarray", classes: Classes,
     """The related classes in ``block`` (class ``rows[i]`` with every class: from SEEN up, both
     usable, as ``_valid`` takes them), as (section, section, score) for every section of the
     two classes, grouped by section; those of the section's own speech among them."""
-    near = np.flatnonzero(block.data >= SEEN / 1e6 - 1e-6)  # a superset of those that round to SEEN or more
-    row_class = np.searchsorted(block.indptr, near, side="right") - 1  # a place in rows
-    col_class = block.indices[near].astype(np.int64)
-    scores = np.rint(block.data[near] * 1e6)
+    row_class, col_class, scores = _near(block)
     usable_class = usable[classes.first] > 0
     ok = (scores >= SEEN) & usable_class[col_class] & usable_class[rows[row_class]]
     cols, sizes = classes.sections_of(col_class[ok])
@@ -446,9 +443,17 @@ def _related(block: Products, rows: "np.ndarray", speech_of: "np.ndarray",
     other speeches at the threshold or above, both usable. Only the products near the
     threshold or above are read: row by row, the numpy calls on the 32,000 sections of 1,000
     synthetic speeches took 2.6 s."""
-    near = np.flatnonzero(block.data >= SEEN / 1e6 - 1e-6)  # a superset of those that round to SEEN or more
-    row = rows[np.searchsorted(block.indptr, near, side="right") - 1]
-    return _valid(row, block.indices[near].astype(np.int64), np.rint(block.data[near] * 1e6), speech_of, usable)
+    places, cols, scores = _near(block)
+    return _valid(rows[places], cols, scores, speech_of, usable)
+
+
+def _near(block: Products) -> tuple["np.ndarray", "np.ndarray", "np.ndarray"]:
+    """The products of ``block`` near the threshold or above (a superset of those that round to
+    SEEN or more): each one's row (its place in the block), column, and cosine times 1e6,
+    rounded, as np.round(x, 6) rounds them."""
+    near = np.flatnonzero(block.data >= SEEN / 1e6 - 1e-6)
+    places = np.searchsorted(block.indptr, near, side="right") - 1
+    return places, block.indices[near].astype(np.int64), np.rint(block.data[near] * 1e6)
 
 
 def _valid(row: "np.ndarray", cols: "np.ndarray", scores: "np.ndarray", speech_of: "np.ndarray",
