@@ -48,6 +48,10 @@ class Paragraph:
     kind: str = "text"  # "text" | "salutation" | "item" (a ——… enumeration line) | "note"
     note: int = 0  # for a note (kind "note"): its number, the n of its anchor #fnN
 
+    def __reduce__(self):
+        """Pickled as its fields in order (see ``Section.__reduce__``)."""
+        return Paragraph, (self.id, self.text, self.line, self.kind, self.note)
+
 
 @dataclass
 class Section:
@@ -67,6 +71,13 @@ class Section:
     runin: bool = False  # the heading ran into its paragraph (first sentence of it)
     number: int = 0  # the number its marker gives (二、 -> 2); 0 for unnumbered and lead heads
     blocks: list[Union["Paragraph", "Section"]] = field(default_factory=list)
+
+    def __reduce__(self):
+        """Pickled as its fields in order rather than as a dict of them: the speeches of 1,000
+        synthetic speeches (76,000 sections and paragraphs) load in 0.26 s of CPU instead of
+        0.47 s, from the cache and when a worker process that read them sends them back."""
+        return Section, (self.id, self.heading, self.depth, self.marker, self.line, self.runin, self.number,
+                         self.blocks)
 
     @property
     def paragraphs(self) -> list[Paragraph]:
