@@ -177,3 +177,28 @@ def test_map_chunks_with_costs_leaves_this_process_nothing_when_meanwhile_costs_
                               cost=lambda x: 1.0, meanwhile_cost=100.0)
     assert [x for _, x in got] == [0, 2, 4, 6, 8]
     assert os.getpid() not in {pid for pid, _ in got} and ran == [os.getpid()]
+
+
+def _pid_and_call(part: list[int]) -> list[tuple[int, int, int]]:
+    """Each item with the process that ran it and the length of the job it came in."""
+    return [(os.getpid(), len(part), x) for x in part]
+
+
+def test_a_workers_slice_in_pieces_comes_back_whole_and_in_order():
+    """Items 1, 3, ..., 19 go to the worker in four jobs (of 2 or 3 items), items 0, 2, ...
+    are done here in one; the results are those of one job each, in the items' order."""
+    got = parallel.map_chunks(_pid_and_call, list(range(20)), 2, pieces=4)
+    assert [x for _, _, x in got] == list(range(20))
+    assert {(pid, n) for pid, n, _ in got[0::2]} == {(os.getpid(), 10)}
+    assert sorted(n for _, n, _ in got[1::2]) == [2] * 4 + [3] * 6 and os.getpid() not in {p for p, _, _ in got[1::2]}
+    assert parallel._pieces([1, 2, 3], 5) == [[1], [2], [3]] and parallel._pieces([], 3) == [[]]
+
+
+def test_the_pipe_workers_send_results_through_holds_a_mebibyte_where_the_system_allows():
+    import fcntl
+    with parallel.pool(1) as ex:
+        size = fcntl.fcntl(ex._result_queue._writer.fileno(), fcntl.F_GETPIPE_SZ)
+        assert ex.submit(_pid_and_square, 3).result()[1] == 9
+    with open("/proc/sys/fs/pipe-max-size") as f:
+        limit = int(f.read())
+    assert size == (parallel.RESULT_PIPE if limit >= parallel.RESULT_PIPE else 65536)
