@@ -86,6 +86,35 @@ def test_front_matter_is_parsed_again_only_where_its_file_changed(tmp_path, monk
     assert "新标题" in page and "标题a" in (tmp_path / "site" / "speeches" / "a.html").read_text(encoding="utf-8")
 
 
+def test_speeches_read_are_kept_for_the_next_build_by_a_forked_build_and_by_one_that_failed(tmp_path, monkeypatch):
+    """The speeches read are kept in the cache by the process for the files that need no themes
+    (forked on two cores): the rebuild after an edit reads only the edited speech. A build
+    that fails on another input keeps those it read too: once that input is fixed, the next
+    build reads nothing."""
+    seeds, cache = tmp_path / "seeds", Cache(tmp_path / "cache")
+    seeds.mkdir()
+    for name in ("a", "b", "c"):
+        (seeds / f"{name}.txt").write_text(f"讲话{name}\n\n一、总体要求\n\n我们要坚持发展{name}。\n", encoding="utf-8")
+    read: list[str] = []
+    load = site.load_speech
+    monkeypatch.setattr(site, "load_speech", lambda path, *args: read.append(path.name) or load(path, *args))
+    site.build(seeds, tmp_path / "content", tmp_path / "site", cache=cache, workers=2)
+    assert sorted(read) == ["a.txt", "b.txt", "c.txt"]
+    read.clear()
+    (seeds / "b.txt").write_text("讲话b\n\n一、总体要求\n\n我们要坚持改革。\n", encoding="utf-8")
+    site.build(seeds, tmp_path / "content", tmp_path / "site", cache=cache, workers=2)
+    assert read == ["b.txt"]
+
+    other = Cache(tmp_path / "other-cache")
+    (seeds / "empty.txt").write_bytes(b"")
+    with pytest.raises(BuildError, match="empty.txt"):
+        site.build(seeds, tmp_path / "content", tmp_path / "site", cache=other, workers=2)
+    (seeds / "empty.txt").unlink()
+    read.clear()
+    site.build(seeds, tmp_path / "content", tmp_path / "site", cache=other, workers=2)
+    assert read == []
+
+
 def test_a_step_that_fails_leaves_the_old_site_and_no_temporary_folder(tmp_path, monkeypatch):
     out, cache = tmp_path / "site", Cache(tmp_path / "cache")
     site.build(REPO / "seeds", REPO / "content", out, cache=cache, workers=2)
