@@ -17,7 +17,7 @@ from typing import Iterable, NamedTuple
 from .. import parallel
 from ..cache import Cache, key as cache_key
 from ..model import Archive, Speech
-from .documents import speech_documents, text_size
+from .documents import Doc, speech_documents, text_size
 from .encoding import Fragment, block_fragment
 from .files import Part, speech_text
 from .postings import block_bounds, dropped_bigrams, min_df
@@ -30,6 +30,7 @@ class Plan(NamedTuple):
 
     parts: list[Part]  # of each speech
     texts: dict[int, bytes]  # files.speech_text of the speeches read in making the plan
+    docs: dict[int, list[Doc]]  # their documents, for their terms (made again, they took 0.1 s at 1,000 speeches)
     chars: int  # characters of text in all (see min_df)
     bounds: list[tuple[int, int]]  # speech ranges of the blocks
     keys: list[str]  # per block: the cache key of its postings
@@ -37,19 +38,19 @@ class Plan(NamedTuple):
     terms: list[SpeechTerms]  # every speech's terms when the archive is small, else []
 
 
-def speech_part(speech: Speech) -> tuple[Part, bytes]:
-    """A speech's Part and its text, its documents read once."""
+def speech_part(speech: Speech) -> tuple[Part, bytes, list[Doc]]:
+    """A speech's Part, its text and its documents, read once."""
     ds = speech_documents(0, speech)
     texts = [] if speech.digest else [p for d in ds for p in (d.heading, d.text)]
     part = Part(len(ds), text_size(ds), " ".join(d.id for d in ds),
                 cache_key("search-terms", speech.digest, str(len(ds)), *texts))
-    return part, speech_text(ds)
+    return part, speech_text(ds), ds
 
 
-def terms_cached(speech: Speech, part: Part, cache: Cache) -> SpeechTerms:
+def terms_cached(speech: Speech, part: Part, cache: Cache, docs: list[Doc] | None = None) -> SpeechTerms:
     got = cache.get("search-terms", part.key)
     if not isinstance(got, SpeechTerms) or got.documents != part.docs:
-        got = speech_terms([(d.heading, d.text) for d in speech_documents(0, speech)])
+        got = speech_terms([(d.heading, d.text) for d in docs or speech_documents(0, speech)])
         cache.put("search-terms", part.key, got)
     return got
 
@@ -60,23 +61,23 @@ def plan(archive: Archive, cache: Cache, known: dict[str, Part] | None = None) -
     known = known or {}
     found = [known.get(s.digest) if s.digest else None for s in archive.speeches]
     parts: list[Part] = []
-    texts = {}
+    texts, docs = {}, {}
     for i, (s, part) in enumerate(zip(archive.speeches, found)):
         if part is None:
-            part, texts[i] = speech_part(s)
+            part, texts[i], docs[i] = speech_part(s)
         parts.append(part)
     chars = sum(p.chars for p in parts)
     bounds = block_bounds([s.slug for s in archive.speeches])
     terms: list[SpeechTerms] = []
     mine: list[list[int]] = [[] for _ in bounds]
     if min_df(chars) > 1:  # a small archive: its terms are quick to get, here
-        terms = [terms_cached(s, p, cache) for s, p in zip(archive.speeches, parts)]
+        terms = [terms_cached(s, p, cache, docs.get(i)) for i, (s, p) in enumerate(zip(archive.speeches, parts))]
         dropped = dropped_bigrams([d for st in terms for d in st.docs()], chars)
         mine = [sorted(dropped.intersection(k for st in terms[a:b] for k in st.keys.tolist())) for a, b in bounds]
     keys = [cache_key("search-postings", "fragment", str(min_df(chars)),
                       *(p.key for p in parts[a:b]), array("q", mine[j]).tobytes())
             for j, (a, b) in enumerate(bounds)]
-    return Plan(parts, texts, chars, bounds, keys, mine, terms)
+    return Plan(parts, texts, docs, chars, bounds, keys, mine, terms)
 
 
 class _BlockJob(NamedTuple):
@@ -87,14 +88,14 @@ class _BlockJob(NamedTuple):
     old_keys: list[str]  # those of the blocks it replaces, whose speeches' terms may be its own
 
 
-_WORKER: dict[str, Archive] = {}  # the archive, for block workers (inherited when they are forked)
+_WORKER: dict = {}  # the archive and the plan's documents, for block workers (inherited when they are forked)
 
 
-def _start_block_worker(archive: Archive) -> None:
-    _WORKER["archive"] = archive
+def _start_block_worker(archive: Archive, docs: dict[int, list[Doc]]) -> None:
+    _WORKER.update(archive=archive, docs=docs)
 
 
-def _block_terms(job: _BlockJob, speeches: list[Speech]) -> list[SpeechTerms]:
+def _block_terms(job: _BlockJob, speeches: list[Speech], docs: dict[int, list[Doc]]) -> list[SpeechTerms]:
     """The terms of a block's speeches, kept in the cache a block at a time (under the key of
     its fragment) and found there among those of the blocks it replaces: a cold build at 1,000
     speeches writes 37 entries instead of 1,000 (0.2-0.8 s of CPU on a busy disk)."""
@@ -106,7 +107,7 @@ def _block_terms(job: _BlockJob, speeches: list[Speech]) -> list[SpeechTerms]:
     for si, part in job.speeches:
         got = known.get(part.key)
         if not isinstance(got, SpeechTerms) or got.documents != part.docs:
-            got = speech_terms([(d.heading, d.text) for d in speech_documents(0, speeches[si])])
+            got = speech_terms([(d.heading, d.text) for d in docs.pop(si, None) or speech_documents(0, speeches[si])])
         terms.append(got)
     job.cache.put("search-terms", job.key, {part.key: t for (_, part), t in zip(job.speeches, terms)})
     return terms
@@ -114,11 +115,11 @@ def _block_terms(job: _BlockJob, speeches: list[Speech]) -> list[SpeechTerms]:
 
 def _encode_blocks(jobs: list[_BlockJob]) -> list[Fragment]:
     """Worker: per block, the terms of its speeches, then its fragment."""
-    speeches = _WORKER["archive"].speeches
+    speeches, docs = _WORKER["archive"].speeches, _WORKER["docs"]
     out = []
     with parallel.gc_paused():
         for job in jobs:
-            out.append(block_fragment(_block_terms(job, speeches), job.dropped))
+            out.append(block_fragment(_block_terms(job, speeches, docs), job.dropped))
             job.cache.put("search-postings", job.key, out[-1])
     return out
 
@@ -145,7 +146,7 @@ def block_fragments(archive: Archive, pl: Plan, which: Iterable[int], cache: Cac
     try:
         done = parallel.map_chunks(_encode_blocks, [job for _, job in jobs],
                                    (workers or parallel.cores()) if size > 300_000 else 1,
-                                   _start_block_worker, (archive,))
+                                   _start_block_worker, (archive, pl.docs))
     finally:
         _WORKER.clear()
     for (j, _), got in zip(jobs, done):
