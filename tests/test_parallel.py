@@ -1,6 +1,7 @@
 """wenji.parallel: work in forked processes gives the same results, and errors, as in-process."""
 from __future__ import annotations
 
+import fcntl
 import gc
 import os
 import re
@@ -195,7 +196,6 @@ def test_a_workers_slice_in_pieces_comes_back_whole_and_in_order():
 
 
 def test_the_pipe_workers_send_results_through_holds_a_mebibyte_where_the_system_allows():
-    import fcntl
     with parallel.pool(1) as ex:
         size = fcntl.fcntl(ex._result_queue._writer.fileno(), fcntl.F_GETPIPE_SZ)
         assert ex.submit(_pid_and_square, 3).result()[1] == 9

@@ -590,11 +590,10 @@ def _read(b: _Build) -> None:
     b.segmenter = b.segmenter or segmenter_for(b.archive.content)
 
 
-def _keep_what_was_read(later: list[Callable[[], None]]) -> None:
+def _keep_what_was_read(later: Iterable[Callable[[], None]]) -> None:
     """Run what the reading left to keep in the cache."""
     for keep in later:
         keep()
-    later.clear()
 
 
 def _load_libraries(segmenter: Segmenter | None) -> None:
@@ -819,12 +818,12 @@ def _run(b: _Build) -> Stats:
 
 
 def _write_early(archive: Archive, to: Output, cache: Cache, workers: int, env,
-                 later: list[Callable[[], None]] = ()) -> int:
+                 later: Iterable[Callable[[], None]] = ()) -> int:
     """Keep what the reading left to keep (``later``), then write the files that do not depend
     on the theme step, and the static files; return how many. (The static files were the
     build's last step in its own process: 15-20 ms on the seeds, 32 files made, while this
     process is done half-way through the theme step.)"""
-    _keep_what_was_read(list(later))
+    _keep_what_was_read(later)
     n = 0
     for rel, data in outputs_without_themes(archive, env, cache, workers):
         _write(to, rel, data)
